@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { SpotError } from '../common/errors.js';
+import { DEFAULTS, ldaOptions, parseNumber } from './options.js';
+import { analyzeCommand, type AnalysisFlags } from './analyze.js';
+import { demoCommand } from './demo.js';
+
+const program = new Command('spot-ml')
+  .description(
+    'Suspicious-connects analysis of a day of netflow, DNS or proxy events (Apache Spot ML on embedded DuckDB).\n\n' +
+      'Forms:\n' +
+      '  spot-ml --analysis flow --input DAY --scored DIR [options]\n' +
+      '  spot-ml YYYYMMDD TYPE [THRESHOLD] [MAXRESULTS]     (paths and defaults from spot.conf)\n' +
+      '  spot-ml demo | lda | feedback ...                  (see spot-ml help COMMAND)',
+  )
+  .argument('[YYYYMMDD TYPE THRESHOLD MAXRESULTS...]', "Spot's ml_ops.sh form: date, type, threshold, max results")
+  .addOption(new Option('--analysis <type>', 'analysis type').choices(['flow', 'dns', 'proxy']))
+  .option('--input <path>', 'Parquet input: a file, a folder (read recursively) or a glob')
+  .option('--scored <dir>', 'folder for <type>_results.csv, invalid_records/ and model/')
+  .option('--feedback <file>', 'analyst feedback file (ml_feedback.csv); missing file = no feedback')
+  .addOption(new Option('--dupfactor <N>', 'times each low-risk (3) feedback event joins the corpus').default(DEFAULTS.dupFactor).argParser(parseNumber('--dupfactor', { integer: true, min: 0 })))
+  .option('--userdomain <name>', "your organisation's domain label (e.g. intel for intel.com)")
+  .option('--top-domains <file>', 'ranked domain list, rank,domain lines (top-1m CSV form)')
+  .addOption(new Option('--threshold <X>', 'report events with score <= X').default(DEFAULTS.threshold).argParser(parseNumber('--threshold')))
+  .addOption(new Option('--maxresults <N>', 'report at most N events (-1: no limit)').default(DEFAULTS.maxResults).argParser(parseNumber('--maxresults', { integer: true })))
+  .option('--delimiter <c>', 'results field delimiter (\\t for tab)', DEFAULTS.delimiter)
+  .option('--header', 'write a header line in the results file', false)
+  .option('--conf <file>', 'spot.conf for the YYYYMMDD TYPE form (default: $SPOT_CONF, ./spot.conf, /etc/spot.conf)')
+  .option('-q, --quiet', 'no progress on stderr', false);
+for (const opt of ldaOptions()) program.addOption(opt);
+
+program.action(async (positional: string[], flags: AnalysisFlags) => {
+  await analyzeCommand(flags, positional, (name) => program.getOptionValueSource(name) === 'cli');
+});
+
+program
+  .command('demo')
+  .description('generate a realistic synthetic day, analyse it and show the most suspicious events')
+  .option('--out <dir>', 'folder for the generated day and the results', 'demo-output')
+  .addOption(new Option('--hosts <N>', 'number of internal hosts').default(2000).argParser(parseNumber('--hosts', { integer: true, min: 10 })))
+  .option('-q, --quiet', 'no progress on stderr', false)
+  .action(demoCommand);
+
+program.exitOverride();
+program.configureOutput({ outputError: () => {} });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = reportError(err);
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    if (err.exitCode === 0) return 0;
+    process.stderr.write(`spot-ml: ${err.message.replace(/^error: /, '')}\n(see spot-ml --help)\n`);
+    return 2;
+  }
+  if (err instanceof SpotError) {
+    process.stderr.write(`spot-ml: error: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? (process.env.SPOT_DEBUG ? err.stack : err.message) : String(err);
+  process.stderr.write(`spot-ml: unexpected error: ${message}\n`);
+  return 1;
+}

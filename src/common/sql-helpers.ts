@@ -1,0 +1,17 @@
+import type { Engine } from '../engine/engine.js';
+
+/**
+ * SQL macros shared by the analyses' word rules (SPEC §4). They are defined once per engine session;
+ * the exact formulas matter because words are compared as strings.
+ */
+export async function defineSqlHelpers(engine: Engine): Promise<void> {
+  await engine.exec(`
+    CREATE OR REPLACE MACRO spot_ceil_log2(x) AS CAST(ceil(log10(x) / log10(2)) AS BIGINT);
+    CREATE OR REPLACE MACRO spot_floor_log2(x) AS
+      CASE WHEN x = 0 THEN 0 ELSE CAST(trunc(log10(x) / log10(2)) AS BIGINT) END;
+    CREATE OR REPLACE MACRO spot_num_text(x) AS
+      CASE WHEN CAST(x AS DOUBLE) = trunc(CAST(x AS DOUBLE)) AND abs(CAST(x AS DOUBLE)) < 9.0e15
+           THEN CAST(CAST(x AS BIGINT) AS VARCHAR) ELSE CAST(x AS VARCHAR) END;
+    CREATE OR REPLACE MACRO spot_nonneg(x) AS (x IS NOT NULL AND x >= 0 AND isfinite(CAST(x AS DOUBLE)));
+  `);
+}

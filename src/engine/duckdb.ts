@@ -1,0 +1,144 @@
+import {
+  DOUBLE,
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  INTEGER,
+  LIST,
+  VARCHAR,
+  listValue,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import type { ColumnData, ColumnInfo, CsvOptions, Engine } from './engine.js';
+import { sqlIdent, sqlString } from './engine.js';
+
+const CHUNK_ROWS = 2048;
+
+export interface DuckDbOptions {
+  threads?: number;
+  /** Folder DuckDB may spill to when a step does not fit in memory. */
+  tempDirectory?: string;
+  memoryLimit?: string;
+}
+
+/** The embedded engine: DuckDB in this process, no server. */
+export class DuckDbEngine implements Engine {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(options: DuckDbOptions = {}): Promise<DuckDbEngine> {
+    const config: Record<string, string> = {};
+    if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const conn = await instance.connect();
+    return new DuckDbEngine(instance, conn);
+  }
+
+  async glob(pattern: string): Promise<string[]> {
+    const rows = await this.rows(`SELECT file FROM glob(${sqlString(pattern)}) ORDER BY file`);
+    return rows.map((r) => String(r.file));
+  }
+
+  async attachParquet(name: string, files: readonly string[]): Promise<void> {
+    const list = `[${files.map(sqlString).join(', ')}]`;
+    await this.exec(
+      `CREATE OR REPLACE VIEW ${sqlIdent(name)} AS SELECT * FROM read_parquet(${list}, ` +
+        `union_by_name = true, hive_partitioning = false, filename = 'spot_file', file_row_number = true)`,
+    );
+  }
+
+  async describe(relation: string): Promise<ColumnInfo[]> {
+    const rows = await this.rows(`DESCRIBE SELECT * FROM ${relation}`);
+    return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type).toUpperCase() }));
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.conn.run(sql);
+  }
+
+  async rows(sql: string): Promise<Record<string, unknown>[]> {
+    const reader = await this.conn.runAndReadAll(sql);
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  }
+
+  async streamColumns(sql: string, onChunk: (columns: unknown[][], rowCount: number) => void): Promise<void> {
+    const result = await this.conn.stream(sql);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      onChunk(chunk.getColumns() as unknown[][], chunk.rowCount);
+    }
+  }
+
+  async createTable(name: string, columns: readonly ColumnData[]): Promise<void> {
+    const ddl = columns.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(', ');
+    await this.exec(`CREATE OR REPLACE TABLE ${sqlIdent(name)} (${ddl})`);
+    const rowCount = columns.length ? rowsOf(columns[0]) : 0;
+    const types = columns.map(duckType);
+    const appender = await this.conn.createAppender(name);
+    for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, rowCount - start);
+      const chunk = DuckDBDataChunk.create(types, n);
+      columns.forEach((c, i) => chunk.setColumnValues(i, sliceValues(c, start, n)));
+      appender.appendDataChunk(chunk);
+    }
+    appender.closeSync();
+  }
+
+  async writeParquet(sql: string, path: string): Promise<number> {
+    return this.copy(sql, path, `(FORMAT parquet, COMPRESSION zstd)`);
+  }
+
+  async writeCsv(sql: string, path: string, options: CsvOptions): Promise<number> {
+    return this.copy(
+      sql,
+      path,
+      `(FORMAT csv, DELIMITER ${sqlString(options.delimiter)}, HEADER ${options.header}, QUOTE '"', ESCAPE '"')`,
+    );
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async copy(sql: string, path: string, options: string): Promise<number> {
+    const rows = await this.rows(`COPY (${sql}) TO ${sqlString(path)} ${options}`);
+    return Number(rows[0]?.Count ?? 0);
+  }
+}
+
+function rowsOf(c: ColumnData): number {
+  return c.type === 'DOUBLE[]' ? c.values.length / c.width : c.values.length;
+}
+
+function duckType(c: ColumnData): DuckDBType {
+  switch (c.type) {
+    case 'INTEGER':
+      return INTEGER;
+    case 'DOUBLE':
+      return DOUBLE;
+    case 'VARCHAR':
+      return VARCHAR;
+    case 'DOUBLE[]':
+      return LIST(DOUBLE);
+  }
+}
+
+function sliceValues(c: ColumnData, start: number, n: number): DuckDBValue[] {
+  if (c.type === 'DOUBLE[]') {
+    const out: DuckDBValue[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const from = (start + i) * c.width;
+      out[i] = listValue(Array.from(c.values.subarray(from, from + c.width)));
+    }
+    return out;
+  }
+  if (c.type === 'VARCHAR') return c.values.slice(start, start + n) as DuckDBValue[];
+  return Array.from(c.values.subarray(start, start + n));
+}

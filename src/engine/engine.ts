@@ -1,0 +1,53 @@
+/**
+ * The seam between the analyses and the SQL engine that does the per-record work.
+ * DuckDB (embedded) implements it today; a distributed engine (ClickHouse) can take its place
+ * without the analyses changing: they only hand it SQL over named relations.
+ */
+export interface ColumnInfo {
+  name: string;
+  /** Engine type name, upper case (VARCHAR, BIGINT, DOUBLE, ...). */
+  type: string;
+}
+
+/** A column of a table handed to the engine from JavaScript. */
+export type ColumnData =
+  | { name: string; type: 'INTEGER'; values: Int32Array }
+  | { name: string; type: 'DOUBLE'; values: Float64Array | Float32Array }
+  | { name: string; type: 'VARCHAR'; values: readonly string[] }
+  /** A list of `width` doubles per row, flattened row-major. */
+  | { name: string; type: 'DOUBLE[]'; width: number; values: Float64Array | Float32Array };
+
+export interface CsvOptions {
+  delimiter: string;
+  header: boolean;
+}
+
+export interface Engine {
+  /** Files matched by a glob pattern, sorted. */
+  glob(pattern: string): Promise<string[]>;
+  /** Defines `name` as a view over the Parquet files, with `spot_file` and `spot_row` identifying each row. */
+  attachParquet(name: string, files: readonly string[]): Promise<void>;
+  describe(relation: string): Promise<ColumnInfo[]>;
+  exec(sql: string): Promise<void>;
+  /** Runs a query whose result is small (counts, a few rows) and returns its rows as JS values. */
+  rows(sql: string): Promise<Record<string, unknown>[]>;
+  /** Streams a query's result in column chunks; `onChunk` gets one array per column. */
+  streamColumns(sql: string, onChunk: (columns: unknown[][], rowCount: number) => void): Promise<void>;
+  /** Creates (or replaces) a table from column arrays built in JavaScript. */
+  createTable(name: string, columns: readonly ColumnData[]): Promise<void>;
+  /** Writes a query's result to a Parquet file; returns the number of rows written. */
+  writeParquet(sql: string, path: string): Promise<number>;
+  /** Writes a query's result to a delimited text file, quoting CSV-style where needed; returns rows written. */
+  writeCsv(sql: string, path: string, options: CsvOptions): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** SQL string literal. */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** SQL identifier. */
+export function sqlIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

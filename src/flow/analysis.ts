@@ -1,0 +1,24 @@
+import type { Engine } from '../engine/engine.js';
+import type { Analysis } from '../pipeline/analysis.js';
+import { flowResultColumns, flowSchema } from './schema.js';
+import { flowCleanPredicate } from './validity.js';
+import { flowDestinationWord, flowSourceWord } from './words.js';
+
+export const flowAnalysis: Analysis = {
+  type: 'flow',
+  schema: flowSchema,
+  resultColumns: flowResultColumns,
+  cleanPredicate: flowCleanPredicate,
+  wordSlots: [
+    { ip: 'sip', word: 'spot_word_src' },
+    { ip: 'dip', word: 'spot_word_dst' },
+  ],
+  async featurize(engine: Engine): Promise<void> {
+    await engine.exec(`
+      CREATE OR REPLACE VIEW featured_view AS
+      SELECT *,
+        CASE WHEN spot_clean THEN ${flowSourceWord} END AS spot_word_src,
+        CASE WHEN spot_clean THEN ${flowDestinationWord} END AS spot_word_dst
+      FROM input_view`);
+  },
+};

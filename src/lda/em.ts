@@ -1,0 +1,96 @@
+/**
+ * EM optimizer: MAP estimation as Spark's EMLDAOptimizer (SPEC §7). Requires α > 1 and β > 1
+ * (checked by the caller).
+ */
+import type { Corpus, LdaModel, LdaParams } from './types.js';
+import { Pool, f64, shareF64, shareI32 } from './pool.js';
+import { BLOCKS, docBlocks } from './partition.js';
+import { Rng, Stream, seedWords } from './random.js';
+import type { EmArrays } from './em-kernel.js';
+
+export async function fitEm(corpus: Corpus, params: LdaParams, threads: number): Promise<LdaModel> {
+  const K = params.k;
+  const W = corpus.numWords;
+  const D = corpus.numDocs;
+  const shared = threads > 1;
+  const arrays: EmArrays = {
+    docStart: shareI32(corpus.docStart, shared),
+    wordIds: shareI32(corpus.wordIds, shared),
+    counts: shareF64(corpus.counts, shared),
+    nd: f64(D * K, shared),
+    nw: f64(W * K, shared),
+    partial: f64(BLOCKS * W * K, shared),
+    topicCoef: f64(K, shared),
+  };
+  initialise(arrays, corpus, K, params.seed);
+  const totals = new Float64Array(K);
+  const bounds = docBlocks(corpus.docStart, D);
+  const pool = new Pool({ kind: 'em', arrays, config: { k: K, numWords: W, alpha: params.alpha, beta: params.beta } }, threads);
+  try {
+    for (let iter = 1; iter <= params.maxIterations; iter++) {
+      topicTotals(arrays.nw, W, K, totals);
+      for (let k = 0; k < K; k++) arrays.topicCoef[k] = 1 / (totals[k] + W * (params.beta - 1));
+      const tasks = [];
+      for (let b = 0; b < BLOCKS; b++) tasks.push({ op: 'emIterate' as const, block: b, from: bounds[b], to: bounds[b + 1] });
+      const lls = (await pool.run(tasks)) as number[];
+      sumBlocks(arrays.partial, arrays.nw, W * K);
+      let ll = 0;
+      for (const x of lls) ll += x;
+      // The likelihood is that of the counts this iteration started from (it is computed in the same pass).
+      params.onIteration?.(iter, params.maxIterations, 'logLikelihood', ll);
+    }
+  } finally {
+    await pool.close();
+  }
+
+  const theta = new Float64Array(D * K);
+  for (let d = 0; d < D; d++) {
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += arrays.nd[d * K + k];
+    if (sum > 0) for (let k = 0; k < K; k++) theta[d * K + k] = arrays.nd[d * K + k] / sum;
+  }
+  topicTotals(arrays.nw, W, K, totals);
+  const phi = new Float64Array(W * K);
+  for (let i = 0; i < W * K; i++) {
+    const t = totals[i % K];
+    phi[i] = t > 0 ? arrays.nw[i] / t : 0;
+  }
+  return { k: K, numDocs: D, numWords: W, theta, phi };
+}
+
+/** Random soft assignment of every entry (Spark: normalised uniform draws times the count). */
+function initialise(a: EmArrays, corpus: Corpus, K: number, seed: number): void {
+  const [lo, hi] = seedWords(seed);
+  const g = new Float64Array(K);
+  for (let d = 0; d < corpus.numDocs; d++) {
+    const rng = new Rng(lo, hi, Stream.emInit, d);
+    for (let i = corpus.docStart[d]; i < corpus.docStart[d + 1]; i++) {
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        g[k] = rng.nextDouble();
+        sum += g[k];
+      }
+      const scale = corpus.counts[i] / sum;
+      const wOff = corpus.wordIds[i] * K;
+      for (let k = 0; k < K; k++) {
+        const v = g[k] * scale;
+        a.nd[d * K + k] += v;
+        a.nw[wOff + k] += v;
+      }
+    }
+  }
+}
+
+function topicTotals(nw: Float64Array, W: number, K: number, out: Float64Array): void {
+  out.fill(0);
+  for (let i = 0; i < W * K; ) for (let k = 0; k < K; k++, i++) out[k] += nw[i];
+}
+
+/** out = Σ_b partial[b] in block order. */
+function sumBlocks(partial: Float64Array, out: Float64Array, size: number): void {
+  out.set(partial.subarray(0, size));
+  for (let b = 1; b < BLOCKS; b++) {
+    const off = b * size;
+    for (let i = 0; i < size; i++) out[i] += partial[off + i];
+  }
+}

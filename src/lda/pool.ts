@@ -1,0 +1,109 @@
+/**
+ * Runs a batch of tasks on `units` compute units: unit 0 is the calling thread, units 1.. are
+ * worker threads sharing the state through SharedArrayBuffers. Task i always goes to unit
+ * i % units; since every task writes only its own outputs, results do not depend on `units`.
+ */
+import { Worker } from 'node:worker_threads';
+import { createRunner, type KernelInit, type Task, type TaskResult, type TaskRunner } from './tasks.js';
+
+interface Pending {
+  resolve: (results: TaskResult[]) => void;
+  reject: (err: Error) => void;
+}
+
+export class Pool {
+  private readonly local: TaskRunner;
+  private readonly workers: Worker[] = [];
+  private readonly pending: (Pending | undefined)[] = [];
+  private failure: Error | undefined;
+
+  constructor(init: KernelInit, units: number) {
+    this.local = createRunner(init);
+    for (let u = 1; u < units; u++) {
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+      const slot = this.workers.length;
+      worker.on('message', (msg: { ok: boolean; results?: TaskResult[]; error?: string }) => {
+        const p = this.pending[slot];
+        this.pending[slot] = undefined;
+        if (!p) return;
+        if (msg.ok) p.resolve(msg.results!);
+        else p.reject(new Error(`LDA worker failed: ${msg.error}`));
+      });
+      const fail = (err: Error): void => {
+        this.failure ??= err;
+        const p = this.pending[slot];
+        this.pending[slot] = undefined;
+        p?.reject(err);
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (code !== 0) fail(new Error(`LDA worker exited with code ${code}`));
+      });
+      this.workers.push(worker);
+      this.pending.push(undefined);
+    }
+  }
+
+  get units(): number {
+    return this.workers.length + 1;
+  }
+
+  async run(tasks: Task[]): Promise<TaskResult[]> {
+    if (this.failure) throw this.failure;
+    const units = this.units;
+    const results: TaskResult[] = new Array(tasks.length);
+    const remote: Promise<void>[] = [];
+    for (let u = 1; u < units; u++) {
+      const mine: number[] = [];
+      for (let i = u; i < tasks.length; i += units) mine.push(i);
+      if (mine.length === 0) continue;
+      const slot = u - 1;
+      remote.push(
+        new Promise<TaskResult[]>((resolve, reject) => {
+          this.pending[slot] = { resolve, reject };
+          this.workers[slot].postMessage(mine.map((i) => tasks[i]));
+        }).then((res) => {
+          mine.forEach((i, j) => (results[i] = res[j]));
+        }),
+      );
+    }
+    let localError: unknown;
+    try {
+      for (let i = 0; i < tasks.length; i += units) results[i] = this.local(tasks[i]);
+    } catch (err) {
+      localError = err;
+    }
+    const settled = await Promise.allSettled(remote);
+    if (localError) throw localError;
+    for (const s of settled) if (s.status === 'rejected') throw s.reason;
+    return results;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** A Float64Array in shared memory when `shared`, else in ordinary memory. */
+export function f64(length: number, shared: boolean): Float64Array {
+  return shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length);
+}
+
+export function i32(length: number, shared: boolean): Int32Array {
+  return shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length);
+}
+
+/** The array itself if it can be shared as is, else a shared copy. */
+export function shareF64(a: Float64Array, shared: boolean): Float64Array {
+  if (!shared || a.buffer instanceof SharedArrayBuffer) return a;
+  const c = f64(a.length, true);
+  c.set(a);
+  return c;
+}
+
+export function shareI32(a: Int32Array, shared: boolean): Int32Array {
+  if (!shared || a.buffer instanceof SharedArrayBuffer) return a;
+  const c = i32(a.length, true);
+  c.set(a);
+  return c;
+}

@@ -1,0 +1,49 @@
+/** The units of parallel work, executed identically in the main thread or in a worker. */
+import { EmKernel, type EmArrays, type EmConfig } from './em-kernel.js';
+import { OnlineKernel, type OnlineArrays, type OnlineConfig, type EStepResult } from './online-kernel.js';
+
+export type KernelInit =
+  | { kind: 'em'; arrays: EmArrays; config: EmConfig }
+  | { kind: 'online'; arrays: OnlineArrays; config: OnlineConfig };
+
+export type Task =
+  | { op: 'emIterate'; block: number; from: number; to: number }
+  | { op: 'updateLambda'; wordBlock: number; from: number; to: number; rho: number; eta: number; scale: number }
+  | { op: 'sumLambda'; wordBlock: number; from: number; to: number }
+  | { op: 'expElogbeta'; from: number; to: number }
+  | { op: 'train'; block: number; from: number; to: number; step: number }
+  | { op: 'theta'; from: number; to: number };
+
+export type TaskResult = number | EStepResult | null;
+
+export type TaskRunner = (task: Task) => TaskResult;
+
+export function createRunner(init: KernelInit): TaskRunner {
+  if (init.kind === 'em') {
+    const kernel = new EmKernel(init.arrays, init.config);
+    return (task) => {
+      if (task.op !== 'emIterate') throw new Error(`LDA: task ${task.op} is not an em task`);
+      return kernel.iterateBlock(task.block, task.from, task.to);
+    };
+  }
+  const kernel = new OnlineKernel(init.arrays, init.config);
+  return (task) => {
+    switch (task.op) {
+      case 'updateLambda':
+        kernel.updateLambda(task.wordBlock, task.from, task.to, task.rho, task.eta, task.scale);
+        return null;
+      case 'sumLambda':
+        kernel.sumLambda(task.wordBlock, task.from, task.to);
+        return null;
+      case 'expElogbeta':
+        kernel.expElogbetaRange(task.from, task.to);
+        return null;
+      case 'train':
+        return kernel.trainBlock(task.block, task.from, task.to, task.step);
+      case 'theta':
+        return kernel.thetaBlock(task.from, task.to);
+      default:
+        throw new Error(`LDA: task ${task.op} is not an online task`);
+    }
+  };
+}

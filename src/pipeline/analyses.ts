@@ -1,0 +1,13 @@
+import { SpotError } from '../common/errors.js';
+import { flowAnalysis } from '../flow/analysis.js';
+import type { Analysis, AnalysisType } from './analysis.js';
+
+const analyses: Partial<Record<AnalysisType, Analysis>> = {
+  flow: flowAnalysis,
+};
+
+export function analysisFor(type: string): Analysis {
+  const found = analyses[type as AnalysisType];
+  if (!found) throw new SpotError(`unknown analysis "${type}": expected one of ${Object.keys(analyses).join(', ')}`);
+  return found;
+}

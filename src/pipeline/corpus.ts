@@ -1,0 +1,72 @@
+import type { Engine } from '../engine/engine.js';
+import type { Corpus } from '../lda/types.js';
+import type { WordSlot } from './analysis.js';
+
+export interface CorpusBuild {
+  corpus: Corpus;
+  /** Events whose words could not be formed (SPEC §5 `word_error`). */
+  wordErrors: number;
+  /** Clean events whose words were formed. */
+  featurised: number;
+}
+
+/** SQL: the words of an event, NULL in every slot when any of them could not be formed. */
+export function slotWordSql(slots: readonly WordSlot[], slot: WordSlot): string {
+  const anyMissing = slots.map((s) => `${s.word} IS NULL`).join(' OR ');
+  return `CASE WHEN ${anyMissing} THEN NULL ELSE ${slot.word} END`;
+}
+
+/**
+ * Builds the (ip, word, count) corpus in the engine (SPEC §6) and brings it into typed arrays.
+ * `extraPairsSql` (ip, word, n) adds training pairs that are not events of the day (analyst feedback).
+ * Tables left in the engine: spot_docs(ip, id), spot_vocab(word, id), spot_corpus(doc, word, cnt).
+ */
+export async function buildCorpus(engine: Engine, slots: readonly WordSlot[], extraPairsSql?: string): Promise<CorpusBuild> {
+  const perSlot = slots.map(
+    (s, i) => `SELECT ${i} AS slot, ${s.ip} AS ip, ${slotWordSql(slots, s)} AS word FROM featured_view WHERE spot_clean`,
+  );
+  await engine.exec(`
+    CREATE OR REPLACE TABLE spot_slot_pairs AS
+    SELECT slot, ip, word, count(*) AS n FROM (${perSlot.join(' UNION ALL ')}) GROUP BY ALL`);
+  const [tally] = await engine.rows(`
+    SELECT coalesce(sum(n) FILTER (WHERE word IS NULL), 0) AS errors,
+           coalesce(sum(n) FILTER (WHERE word IS NOT NULL), 0) AS featurised
+    FROM spot_slot_pairs WHERE slot = 0`);
+  const extra = extraPairsSql ? `UNION ALL SELECT ip, word, n FROM (${extraPairsSql})` : '';
+  await engine.exec(`
+    CREATE OR REPLACE TABLE spot_pairs AS
+    SELECT ip, word, CAST(sum(n) AS DOUBLE) AS cnt FROM (
+      SELECT ip, word, n FROM spot_slot_pairs WHERE word IS NOT NULL AND ip IS NOT NULL ${extra}
+    ) GROUP BY ip, word;
+    DROP TABLE spot_slot_pairs;
+    CREATE OR REPLACE TABLE spot_docs AS
+      SELECT ip, CAST(row_number() OVER (ORDER BY ip) - 1 AS INTEGER) AS id FROM (SELECT DISTINCT ip FROM spot_pairs);
+    CREATE OR REPLACE TABLE spot_vocab AS
+      SELECT word, CAST(row_number() OVER (ORDER BY word) - 1 AS INTEGER) AS id FROM (SELECT DISTINCT word FROM spot_pairs);
+    CREATE OR REPLACE TABLE spot_corpus AS
+      SELECT d.id AS doc, v.id AS word, p.cnt FROM spot_pairs p JOIN spot_docs d USING (ip) JOIN spot_vocab v USING (word)
+      ORDER BY doc, word;`);
+  const [size] = await engine.rows(`
+    SELECT (SELECT count(*) FROM spot_docs) AS docs, (SELECT count(*) FROM spot_vocab) AS words,
+           (SELECT count(*) FROM spot_corpus) AS nnz`);
+  const numDocs = Number(size.docs);
+  const nnz = Number(size.nnz);
+  const docStart = new Int32Array(numDocs + 1);
+  const wordIds = new Int32Array(nnz);
+  const counts = new Float64Array(nnz);
+  let at = 0;
+  await engine.streamColumns('SELECT doc, word, cnt FROM spot_corpus ORDER BY doc, word', (cols, n) => {
+    const [docs, words, cnts] = cols as [number[], number[], number[]];
+    for (let i = 0; i < n; i++, at++) {
+      docStart[docs[i] + 1]++;
+      wordIds[at] = words[i];
+      counts[at] = cnts[i];
+    }
+  });
+  for (let d = 0; d < numDocs; d++) docStart[d + 1] += docStart[d];
+  return {
+    corpus: { numDocs, numWords: Number(size.words), docStart, wordIds, counts },
+    wordErrors: Number(tally.errors),
+    featurised: Number(tally.featurised),
+  };
+}

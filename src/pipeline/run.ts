@@ -1,0 +1,171 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Engine } from '../engine/engine.js';
+import { sqlIdent } from '../engine/engine.js';
+import { SpotError } from '../common/errors.js';
+import { defineSqlHelpers } from '../common/sql-helpers.js';
+import { Progress, formatCount } from '../common/progress.js';
+import { fitLda } from '../lda/index.js';
+import type { LdaParams } from '../lda/types.js';
+import { resultsPath, writeResults } from '../output/results.js';
+import { writeModel } from '../output/model.js';
+import { writeAtomically } from '../output/atomic.js';
+import type { Analysis, AnalysisOptions } from './analysis.js';
+import { resolveInputFiles } from './input.js';
+import { checkSchema } from './schema-check.js';
+import { buildCorpus } from './corpus.js';
+import { scorePairs, scoredEventsSql } from './score.js';
+
+export interface RunOptions extends AnalysisOptions {
+  input: string;
+  scoredDir: string;
+  threshold: number;
+  maxResults: number;
+  delimiter: string;
+  header: boolean;
+  lda: Omit<LdaParams, 'onIteration'>;
+  /** SQL yielding (ip, word, n): extra training pairs, e.g. from analyst feedback. */
+  extraPairs?: (engine: Engine) => Promise<string | undefined>;
+}
+
+export interface RunSummary {
+  analysis: string;
+  rowsRead: number;
+  invalid: number;
+  notFeaturised: number;
+  scored: number;
+  reported: number;
+  documents: number;
+  vocabulary: number;
+  nonzeros: number;
+  seconds: number;
+  stageSeconds: Record<string, number>;
+  resultsFile: string;
+  invalidRecordsDir: string;
+  modelDir: string;
+}
+
+/** The whole analysis (SPEC §1): schema check → clean/invalid → words → corpus → LDA → scores → files. */
+export async function runAnalysis(
+  engine: Engine,
+  analysis: Analysis,
+  options: RunOptions,
+  progress: Progress,
+): Promise<RunSummary> {
+  const started = Date.now();
+  const stageSeconds: Record<string, number> = {};
+  const timed = async <T>(stage: string, label: string, work: () => Promise<T>, rows?: number): Promise<T> => {
+    const t = Date.now();
+    const out = await progress.step(label, work, rows);
+    stageSeconds[stage] = (stageSeconds[stage] ?? 0) + (Date.now() - t) / 1000;
+    return out;
+  };
+
+  await defineSqlHelpers(engine);
+  const files = await resolveInputFiles(engine, options.input);
+  const rowsRead = await timed('read', `checking ${files.length} input file(s)`, () => attachInput(engine, analysis, files, options.input));
+  progress.note(`${formatCount(rowsRead)} rows in ${options.input}`);
+
+  const invalidDir = join(options.scoredDir, 'invalid_records');
+  await mkdir(options.scoredDir, { recursive: true });
+  await rm(invalidDir, { recursive: true, force: true });
+  await mkdir(invalidDir, { recursive: true });
+  const inputColumns = analysis.schema.map((c) => c.name);
+  const invalid = await timed('read', 'saving invalid records', () =>
+    saveRows(engine, `SELECT * EXCLUDE (spot_file, spot_row, spot_clean) FROM input_view WHERE NOT spot_clean`, join(invalidDir, 'invalid.parquet')),
+    rowsRead,
+  );
+
+  await analysis.featurize(engine, options);
+  const extraPairs = options.extraPairs ? await options.extraPairs(engine) : undefined;
+  const built = await timed('words', 'words and corpus', () => buildCorpus(engine, analysis.wordSlots, extraPairs), rowsRead);
+  const { corpus } = built;
+  if (built.wordErrors > 0) {
+    const anyMissing = analysis.wordSlots.map((s) => `${s.word} IS NULL`).join(' OR ');
+    await saveRows(
+      engine,
+      `SELECT ${inputColumns.map(sqlIdent).join(', ')} FROM featured_view WHERE spot_clean AND (${anyMissing})`,
+      join(invalidDir, 'word_error.parquet'),
+    );
+  }
+  progress.note(
+    `corpus: ${formatCount(corpus.numDocs)} documents (IPs), ${formatCount(corpus.numWords)} words, ${formatCount(corpus.wordIds.length)} nonzeros`,
+  );
+  if (corpus.numDocs === 0) {
+    throw new SpotError(`no valid ${analysis.type} records to model: all ${formatCount(rowsRead)} rows were invalid (see ${invalidDir})`);
+  }
+
+  const bar = progress.bar(`LDA ${options.lda.optimizer}`, options.lda.maxIterations);
+  const ldaStart = Date.now();
+  const model = await fitLda(corpus, {
+    ...options.lda,
+    onIteration: (i, _total, name, value) => bar.update(i, `${name} ${value.toPrecision(8)}`),
+  }).finally(() => bar.stop());
+  stageSeconds.lda = (Date.now() - ldaStart) / 1000;
+  progress.note(`LDA: ${stageSeconds.lda.toFixed(1)} s`);
+
+  const resultsFile = resultsPath(options.scoredDir, analysis.type);
+  const modelDir = join(options.scoredDir, 'model');
+  const reported = await timed('score', 'scoring and writing results', async () => {
+    await scorePairs(engine, corpus, model);
+    const n = await writeResults(engine, scoredEventsSql(analysis.wordSlots, analysis.resultColumns), analysis.resultColumns, resultsFile, options);
+    await writeModel(engine, model, modelDir, 'SELECT ip AS name, id FROM spot_docs', 'SELECT word AS name, id FROM spot_vocab');
+    return n;
+  }, built.featurised);
+
+  const summary: RunSummary = {
+    analysis: analysis.type,
+    rowsRead,
+    invalid,
+    notFeaturised: built.wordErrors,
+    scored: built.featurised,
+    reported,
+    documents: corpus.numDocs,
+    vocabulary: corpus.numWords,
+    nonzeros: corpus.wordIds.length,
+    seconds: (Date.now() - started) / 1000,
+    stageSeconds,
+    resultsFile,
+    invalidRecordsDir: invalidDir,
+    modelDir,
+  };
+  if (summary.rowsRead !== summary.invalid + summary.notFeaturised + summary.scored) {
+    throw new SpotError(`internal accounting error: ${JSON.stringify(summary)}`, 1);
+  }
+  await writeAtomically(join(options.scoredDir, `${analysis.type}_summary.json`), async (tmp) => {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(tmp, JSON.stringify(summary, null, 2) + '\n');
+  });
+  return summary;
+}
+
+/** Attaches the input, checks its schema, defines input_view (typed, with spot_clean); returns its row count. */
+async function attachInput(engine: Engine, analysis: Analysis, files: string[], source: string): Promise<number> {
+  try {
+    await engine.attachParquet('raw_input', files);
+    const found = await engine.describe('raw_input');
+    const castToText = checkSchema(found, analysis.schema, source);
+    const replace = castToText.length
+      ? `REPLACE (${castToText.map((c) => `CAST(${sqlIdent(c)} AS VARCHAR) AS ${sqlIdent(c)}`).join(', ')})`
+      : '';
+    await engine.exec(`
+      CREATE OR REPLACE VIEW input_view AS
+      SELECT * EXCLUDE (file_row_number) ${replace}, file_row_number AS spot_row, ${analysis.cleanPredicate} AS spot_clean
+      FROM raw_input`);
+    const [{ n }] = await engine.rows('SELECT count(*) AS n FROM raw_input');
+    const rows = Number(n);
+    if (rows === 0) throw new SpotError(`the input has no rows: ${source} (${files.length} file(s))`);
+    return rows;
+  } catch (err) {
+    if (err instanceof SpotError) throw err;
+    throw new SpotError(`cannot read the input as Parquet (${source}): ${firstLine(err)}`);
+  }
+}
+
+async function saveRows(engine: Engine, sql: string, path: string): Promise<number> {
+  return writeAtomically(path, (tmp) => engine.writeParquet(sql, tmp));
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+}
