@@ -56,7 +56,7 @@ export async function generateFlowDay(engine: Engine, o: DayOptions): Promise<st
         CASE WHEN role IN ('web', 'db') OR (role = 'mail' AND u_dir < 0.5) THEN true ELSE false END AS inbound,
         ${internalIp('host')} AS local_ip,
         CASE WHEN role = 'db' THEN ${internalIp(`(50 * ${pick('i', 4, Math.max(1, Math.floor(H / 50)))} + 5)`)}
-             ELSE ${externalIp(`floor(pow(${uniform('i', 5)}, 3) * ${H * 5})`)} END AS remote_ip,
+             ELSE ${externalIp(`floor(pow(${uniform("i", 5)}, 3) * ${H * 5})`)} END AS remote_ip,
         49152 + ${pick('i', 6, 16384)} AS ephemeral,
         CASE WHEN role = 'ws' THEN ${rhythmicHour('i', 7, 0.85)} ELSE ${rhythmicHour('i', 7, 0.55)} END AS hour,
         ${normal('i', 10)} AS z

@@ -4,6 +4,8 @@
  * comes from the counts of the previous iteration; the new N_w is accumulated per block into the
  * block's own partial buffer, and the caller sums the partial buffers in block order.
  */
+import { Rng, Stream } from './random.js';
+
 export interface EmArrays {
   docStart: Int32Array;
   wordIds: Int32Array;
@@ -23,6 +25,8 @@ export interface EmConfig {
   numWords: number;
   alpha: number;
   beta: number;
+  seedLo: number;
+  seedHi: number;
 }
 
 export class EmKernel {
@@ -37,6 +41,36 @@ export class EmKernel {
     this.docScale = new Float64Array(cfg.k);
     this.gamma = new Float64Array(cfg.k);
     this.newNd = new Float64Array(cfg.k);
+  }
+
+  /**
+   * Random soft assignment of every entry of documents [docFrom, docTo) (Spark: normalised uniform
+   * draws times the count, one random stream per document) into N_d and partial buffer `block`.
+   */
+  initBlock(block: number, docFrom: number, docTo: number): void {
+    const { docStart, wordIds, counts, nd, partial } = this.a;
+    const K = this.cfg.k;
+    const g = this.gamma;
+    const pOff = block * this.cfg.numWords * K;
+    partial.fill(0, pOff, pOff + this.cfg.numWords * K);
+    for (let d = docFrom; d < docTo; d++) {
+      const rng = new Rng(this.cfg.seedLo, this.cfg.seedHi, Stream.emInit, d);
+      const dOff = d * K;
+      for (let i = docStart[d]; i < docStart[d + 1]; i++) {
+        let sum = 0;
+        for (let k = 0; k < K; k++) {
+          g[k] = rng.nextDouble();
+          sum += g[k];
+        }
+        const scale = counts[i] / sum;
+        const p = pOff + wordIds[i] * K;
+        for (let k = 0; k < K; k++) {
+          const v = g[k] * scale;
+          nd[dOff + k] += v;
+          partial[p + k] += v;
+        }
+      }
+    }
   }
 
   /**

@@ -5,7 +5,7 @@
 import type { Corpus, LdaModel, LdaParams } from './types.js';
 import { Pool, f64, shareF64, shareI32 } from './pool.js';
 import { BLOCKS, docBlocks } from './partition.js';
-import { Rng, Stream, seedWords } from './random.js';
+import { seedWords } from './random.js';
 import type { EmArrays } from './em-kernel.js';
 
 export async function fitEm(corpus: Corpus, params: LdaParams, threads: number): Promise<LdaModel> {
@@ -22,17 +22,20 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number):
     partial: f64(BLOCKS * W * K, shared),
     topicCoef: f64(K, shared),
   };
-  initialise(arrays, corpus, K, params.seed);
+  const [seedLo, seedHi] = seedWords(params.seed);
+  const config = { k: K, numWords: W, alpha: params.alpha, beta: params.beta, seedLo, seedHi };
   const totals = new Float64Array(K);
   const bounds = docBlocks(corpus.docStart, D);
-  const pool = new Pool({ kind: 'em', arrays, config: { k: K, numWords: W, alpha: params.alpha, beta: params.beta } }, threads);
+  const blockTasks = <Op extends 'emInit' | 'emIterate'>(op: Op) =>
+    Array.from({ length: BLOCKS }, (_, block) => ({ op, block, from: bounds[block], to: bounds[block + 1] }));
+  const pool = new Pool({ kind: 'em', arrays, config }, threads);
   try {
+    await pool.run(blockTasks('emInit'));
+    sumBlocks(arrays.partial, arrays.nw, W * K);
     for (let iter = 1; iter <= params.maxIterations; iter++) {
       topicTotals(arrays.nw, W, K, totals);
       for (let k = 0; k < K; k++) arrays.topicCoef[k] = 1 / (totals[k] + W * (params.beta - 1));
-      const tasks = [];
-      for (let b = 0; b < BLOCKS; b++) tasks.push({ op: 'emIterate' as const, block: b, from: bounds[b], to: bounds[b + 1] });
-      const lls = (await pool.run(tasks)) as number[];
+      const lls = (await pool.run(blockTasks('emIterate'))) as number[];
       sumBlocks(arrays.partial, arrays.nw, W * K);
       let ll = 0;
       for (const x of lls) ll += x;
@@ -56,29 +59,6 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number):
     phi[i] = t > 0 ? arrays.nw[i] / t : 0;
   }
   return { k: K, numDocs: D, numWords: W, theta, phi };
-}
-
-/** Random soft assignment of every entry (Spark: normalised uniform draws times the count). */
-function initialise(a: EmArrays, corpus: Corpus, K: number, seed: number): void {
-  const [lo, hi] = seedWords(seed);
-  const g = new Float64Array(K);
-  for (let d = 0; d < corpus.numDocs; d++) {
-    const rng = new Rng(lo, hi, Stream.emInit, d);
-    for (let i = corpus.docStart[d]; i < corpus.docStart[d + 1]; i++) {
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        g[k] = rng.nextDouble();
-        sum += g[k];
-      }
-      const scale = corpus.counts[i] / sum;
-      const wOff = corpus.wordIds[i] * K;
-      for (let k = 0; k < K; k++) {
-        const v = g[k] * scale;
-        a.nd[d * K + k] += v;
-        a.nw[wOff + k] += v;
-      }
-    }
-  }
 }
 
 function topicTotals(nw: Float64Array, W: number, K: number, out: Float64Array): void {

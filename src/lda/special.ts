@@ -3,7 +3,7 @@
 /** ψ(x), the digamma function, for x > 0. */
 export function digamma(x: number): number {
   let r = 0;
-  while (x < 6) {
+  while (x < 10) {
     r -= 1 / x;
     x += 1;
   }
@@ -20,7 +20,7 @@ export function digamma(x: number): number {
 /** ψ'(x), the trigamma function, for x > 0. */
 export function trigamma(x: number): number {
   let r = 0;
-  while (x < 6) {
+  while (x < 10) {
     r += 1 / (x * x);
     x += 1;
   }

@@ -7,6 +7,7 @@ export type KernelInit =
   | { kind: 'online'; arrays: OnlineArrays; config: OnlineConfig };
 
 export type Task =
+  | { op: 'emInit'; block: number; from: number; to: number }
   | { op: 'emIterate'; block: number; from: number; to: number }
   | { op: 'updateLambda'; wordBlock: number; from: number; to: number; rho: number; eta: number; scale: number }
   | { op: 'sumLambda'; wordBlock: number; from: number; to: number }
@@ -22,6 +23,10 @@ export function createRunner(init: KernelInit): TaskRunner {
   if (init.kind === 'em') {
     const kernel = new EmKernel(init.arrays, init.config);
     return (task) => {
+      if (task.op === 'emInit') {
+        kernel.initBlock(task.block, task.from, task.to);
+        return null;
+      }
       if (task.op !== 'emIterate') throw new Error(`LDA: task ${task.op} is not an em task`);
       return kernel.iterateBlock(task.block, task.from, task.to);
     };

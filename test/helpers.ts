@@ -1,0 +1,94 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDbEngine } from '../src/engine/duckdb.js';
+import { sqlString } from '../src/engine/engine.js';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const cliPath = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+export const sharedDir = join(repoRoot, '..', 'shared');
+
+export function readVectors(): any {
+  return JSON.parse(readFileSync(join(sharedDir, 'vectors', 'words.json'), 'utf8'));
+}
+
+export function tempDir(prefix = 'spot-ml-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+  const r = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Writes the result of a DuckDB query to a Parquet file. */
+export async function writeParquet(path: string, sql: string): Promise<void> {
+  const engine = await DuckDbEngine.open();
+  try {
+    await engine.exec(`COPY (${sql}) TO ${sqlString(path)} (FORMAT parquet)`);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Runs a query on a fresh engine and returns its rows. */
+export async function query(sql: string): Promise<Record<string, unknown>[]> {
+  const engine = await DuckDbEngine.open();
+  try {
+    return await engine.rows(sql);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Rows of a results file: fields split on the delimiter (no quoted fields in these tests). */
+export function readResults(path: string, delimiter = '\t'): string[][] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => l.split(delimiter));
+}
+
+export interface FlowRow {
+  treceived?: string | null;
+  trhour?: number | null;
+  trminute?: number | null;
+  trsec?: number | null;
+  sip?: string | null;
+  dip?: string | null;
+  sport?: number | null;
+  dport?: number | null;
+  proto?: string | null;
+  ipkt?: number | null;
+  ibyt?: number | null;
+}
+
+const lit = (v: string | number | null | undefined, type: string) =>
+  v === null || v === undefined ? `CAST(NULL AS ${type})` : typeof v === 'string' ? `CAST(${sqlString(v)} AS ${type})` : `CAST(${v} AS ${type})`;
+
+/** SQL for flow rows with Spot's column names and types; unspecified fields get ordinary values. */
+export function flowRowsSql(rows: readonly FlowRow[]): string {
+  return rows
+    .map((r) => {
+      const v = { treceived: '2016-05-05 13:54:00', trhour: 13, trminute: 54, trsec: 0, sip: '10.0.2.115', dip: '172.16.0.107', sport: 1302, dport: 80, proto: 'TCP', ipkt: 3, ibyt: 200, ...r };
+      return `SELECT ${lit(v.treceived, 'VARCHAR')} AS treceived, 2016 AS tryear, 5 AS trmonth, 5 AS trday,
+        ${lit(v.trhour, 'INTEGER')} AS trhour, ${lit(v.trminute, 'INTEGER')} AS trminute, ${lit(v.trsec, 'INTEGER')} AS trsec,
+        CAST(0.0 AS FLOAT) AS tdur, ${lit(v.sip, 'VARCHAR')} AS sip, ${lit(v.dip, 'VARCHAR')} AS dip,
+        ${lit(v.sport, 'INTEGER')} AS sport, ${lit(v.dport, 'INTEGER')} AS dport, ${lit(v.proto, 'VARCHAR')} AS proto,
+        ${lit(v.ipkt, 'BIGINT')} AS ipkt, ${lit(v.ibyt, 'BIGINT')} AS ibyt, CAST(0 AS BIGINT) AS opkt, CAST(0 AS BIGINT) AS obyt`;
+    })
+    .join('\nUNION ALL\n');
+}
