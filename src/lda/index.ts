@@ -30,6 +30,7 @@ export async function fitLda(corpus: Corpus, params: LdaParams): Promise<LdaMode
   return model;
 }
 
+/** Threads beyond BLOCKS would have no block to work on, so requests are capped there. */
 function chooseThreads(corpus: Corpus, params: LdaParams): number {
   if (params.threads !== undefined) return Math.min(params.threads, BLOCKS);
   const work = corpus.docStart[corpus.numDocs] * params.k;

@@ -55,6 +55,8 @@ export class OnlineKernel {
   private readonly expElogtheta: Float64Array;
   private readonly acc: Float64Array;
   private readonly phiNorm: Float64Array;
+  private readonly ratio: Float64Array;
+  private readonly rowOff: Int32Array;
 
   constructor(
     private readonly a: OnlineArrays,
@@ -69,6 +71,8 @@ export class OnlineKernel {
       maxLen = Math.max(maxLen, a.docStart[d + 1] - a.docStart[d]);
     }
     this.phiNorm = new Float64Array(maxLen);
+    this.ratio = new Float64Array(maxLen);
+    this.rowOff = new Int32Array(maxLen);
   }
 
   /**
@@ -156,7 +160,7 @@ export class OnlineKernel {
 
   /** Variational inference of γ for document d (Spark's variationalTopicInference). */
   private inferDoc(d: number, rng: Rng, result: EStepResult): void {
-    const { docStart, wordIds, counts, expElogbeta, alpha } = this.a;
+    const { docStart, counts, alpha } = this.a;
     const K = this.cfg.k;
     const { gamma, expElogtheta, acc, phiNorm } = this;
     const start = docStart[d];
@@ -165,12 +169,7 @@ export class OnlineKernel {
     this.updateExpElogtheta();
     this.updatePhiNorm(start, n);
     for (let step = 0; step < MAX_ESTEP; step++) {
-      acc.fill(0);
-      for (let i = 0; i < n; i++) {
-        const r = counts[start + i] / phiNorm[i];
-        const wOff = wordIds[start + i] * K;
-        for (let k = 0; k < K; k++) acc[k] += r * expElogbeta[wOff + k];
-      }
+      // γ ← α + exp(E[log θ]) ⊙ Σ_i (c_i / phiNorm_i) · exp(E[log β_{w_i}]), with acc the Σ_i.
       let change = 0;
       for (let k = 0; k < K; k++) {
         const g = expElogtheta[k] * acc[k] + alpha[k];
@@ -202,15 +201,24 @@ export class OnlineKernel {
     for (let k = 0; k < K; k++) expElogtheta[k] = Math.exp(digamma(gamma[k]) - dsum);
   }
 
+  /** phiNorm_i = Σ_k exp(E[log θ_k] + E[log β_{k,w_i}]) for the doc's entries, and acc (see inferDoc). */
   private updatePhiNorm(start: number, n: number): void {
-    const { wordIds, expElogbeta } = this.a;
-    const { expElogtheta, phiNorm } = this;
+    const { wordIds, counts, expElogbeta } = this.a;
+    const { expElogtheta, phiNorm, acc, ratio, rowOff } = this;
     const K = this.cfg.k;
     for (let i = 0; i < n; i++) {
       const wOff = wordIds[start + i] * K;
+      rowOff[i] = wOff;
       let s = 1e-100;
       for (let k = 0; k < K; k++) s += expElogbeta[wOff + k] * expElogtheta[k];
       phiNorm[i] = s;
+      ratio[i] = counts[start + i] / s;
+    }
+    // Topic-major so that each sum stays in a register.
+    for (let k = 0; k < K; k++) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += ratio[i] * expElogbeta[rowOff[i] + k];
+      acc[k] = sum;
     }
   }
 
