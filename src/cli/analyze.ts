@@ -4,6 +4,7 @@ import { SpotError } from '../common/errors.js';
 import { Progress, formatCount } from '../common/progress.js';
 import { analysisFor } from '../pipeline/analyses.js';
 import { runAnalysis, type RunOptions, type RunSummary } from '../pipeline/run.js';
+import type { FeedbackSummary } from '../feedback/apply.js';
 import { parseNumber } from './options.js';
 import { loadSpotConf } from './spot-conf.js';
 
@@ -54,6 +55,7 @@ export async function analyzeCommand(flags: AnalysisFlags, positional: string[],
     header: resolved.header,
     userDomain: resolved.userdomain ?? '',
     topDomainsFile: resolved.topDomains,
+    feedback: resolved.feedback ? { file: resolved.feedback, dupFactor: resolved.dupfactor } : undefined,
     lda: {
       k: resolved.ldatopiccount,
       optimizer: resolved.ldaoptimizer,
@@ -85,7 +87,17 @@ function printSummary(s: RunSummary): void {
     `invalid records: ${s.invalidRecordsDir}`,
     `model:           ${s.modelDir}`,
   ];
+  if (s.feedback) lines.push(feedbackLine(s.feedback));
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+function feedbackLine(f: FeedbackSummary): string {
+  if (!f.found) return `feedback:        none (no file at ${f.file})`;
+  return (
+    `feedback:        ${f.file}: ${formatCount(f.ratedLow)} low-risk (${formatCount(f.lowRiskUsed)} used ×${f.dupFactor}, ` +
+    `${formatCount(f.lowRiskUnusable)} unmatched or unusable), ${formatCount(f.ratedMedium)} medium, ` +
+    `${formatCount(f.ratedHigh)} high, ${formatCount(f.malformed)} malformed lines skipped`
+  );
 }
 
 function unescapeDelimiter(d: string): string {
