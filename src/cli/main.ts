@@ -42,6 +42,8 @@ program
   .option('-q, --quiet', 'no progress on stderr', false)
   .action(demoCommand);
 
+// Options after a subcommand's name are the subcommand's own (`feedback --conf` is not the analysis' --conf).
+program.enablePositionalOptions();
 program.addCommand(feedbackCommand());
 
 program.exitOverride();
