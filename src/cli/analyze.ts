@@ -4,8 +4,9 @@ import { SpotError } from '../common/errors.js';
 import { Progress, formatCount } from '../common/progress.js';
 import { analysisFor } from '../pipeline/analyses.js';
 import { runAnalysis, type RunOptions, type RunSummary } from '../pipeline/run.js';
+import type { FeedbackSummary } from '../feedback/apply.js';
 import { parseNumber } from './options.js';
-import { loadSpotConf } from './spot-conf.js';
+import { feedbackFileOf, loadWrapperConf } from './spot-conf.js';
 
 /** The analysis flags as commander parsed them (Spot's names). */
 export interface AnalysisFlags {
@@ -54,6 +55,7 @@ export async function analyzeCommand(flags: AnalysisFlags, positional: string[],
     header: resolved.header,
     userDomain: resolved.userdomain ?? '',
     topDomainsFile: resolved.topDomains,
+    feedback: resolved.feedback ? { file: resolved.feedback, dupFactor: resolved.dupfactor } : undefined,
     lda: {
       k: resolved.ldatopiccount,
       optimizer: resolved.ldaoptimizer,
@@ -85,7 +87,17 @@ function printSummary(s: RunSummary): void {
     `invalid records: ${s.invalidRecordsDir}`,
     `model:           ${s.modelDir}`,
   ];
+  if (s.feedback) lines.push(feedbackLine(s.feedback));
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+function feedbackLine(f: FeedbackSummary): string {
+  if (!f.found) return `feedback:        none (no file at ${f.file})`;
+  return (
+    `feedback:        ${f.file}: ${formatCount(f.ratedLow)} low-risk (${formatCount(f.lowRiskUsed)} used ×${f.dupFactor}, ` +
+    `${formatCount(f.lowRiskUnusable)} unmatched or unusable), ${formatCount(f.ratedMedium)} medium, ` +
+    `${formatCount(f.ratedHigh)} high, ${formatCount(f.malformed)} malformed lines skipped`
+  );
 }
 
 function unescapeDelimiter(d: string): string {
@@ -98,11 +110,9 @@ function unescapeDelimiter(d: string): string {
 async function fromWrapperForm(flags: AnalysisFlags, positional: string[], given: GivenFlag): Promise<AnalysisFlags> {
   const [date, type, threshold, maxResults, ...rest] = positional;
   if (rest.length > 0 || !type) throw new SpotError('usage: spot-ml YYYYMMDD TYPE [THRESHOLD] [MAXRESULTS]');
-  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(date);
-  if (!m) throw new SpotError(`the date must be YYYYMMDD, got "${date}"`);
   const analysis = analysisFor(type);
-  const conf = await loadSpotConf(flags.conf, { DSOURCE: type, FDATE: date, YR: m[1], MH: m[2], DY: m[3] });
-  const v = (key: string) => (conf.values[key] ?? '').trim() || undefined;
+  const conf = await loadWrapperConf(flags.conf, type, date);
+  const v = conf.value;
   const num = (key: string, parser: (s: string) => number) => {
     const s = v(key);
     return s === undefined ? undefined : parser(s);
@@ -110,8 +120,7 @@ async function fromWrapperForm(flags: AnalysisFlags, positional: string[], given
   const pathKey = `${analysis.type.toUpperCase()}_PATH`;
   const input = v(pathKey);
   if (!input) throw new SpotError(`${conf.path} does not set ${pathKey}, where the day's ${type} data is`);
-  const hpath = v('HPATH') ?? (v('HUSER') ? join(v('HUSER')!, type, 'scored_results', date) : undefined);
-  if (!hpath) throw new SpotError(`${conf.path} sets neither HPATH nor HUSER: nowhere to write results`);
+  const hpath = conf.hpath;
   const pick = <K extends keyof AnalysisFlags>(name: K, fromConf: AnalysisFlags[K] | undefined): AnalysisFlags[K] =>
     given(name) || fromConf === undefined ? flags[name] : fromConf;
   return {
@@ -119,7 +128,7 @@ async function fromWrapperForm(flags: AnalysisFlags, positional: string[], given
     analysis: type,
     input: given('input') ? flags.input : input,
     scored: given('scored') ? flags.scored : join(hpath, 'scores'),
-    feedback: given('feedback') ? flags.feedback : join(hpath, 'feedback', 'ml_feedback.csv'),
+    feedback: given('feedback') ? flags.feedback : feedbackFileOf(hpath),
     threshold: threshold !== undefined ? parseNumber('THRESHOLD')(threshold) : pick('threshold', num('TOL', parseNumber('TOL'))),
     maxresults: maxResults !== undefined ? parseNumber('MAXRESULTS', { integer: true })(maxResults) : flags.maxresults,
     userdomain: pick('userdomain', v('USER_DOMAIN')),

@@ -4,6 +4,7 @@ import { SpotError } from '../common/errors.js';
 import { DEFAULTS, ldaOptions, parseNumber } from './options.js';
 import { analyzeCommand, type AnalysisFlags } from './analyze.js';
 import { demoCommand } from './demo.js';
+import { feedbackCommand } from './feedback-command.js';
 
 const program = new Command('spot-ml')
   .description(
@@ -40,6 +41,10 @@ program
   .addOption(new Option('--hosts <N>', 'number of internal hosts').default(2000).argParser(parseNumber('--hosts', { integer: true, min: 10 })))
   .option('-q, --quiet', 'no progress on stderr', false)
   .action(demoCommand);
+
+// Options after a subcommand's name are the subcommand's own (`feedback --conf` is not the analysis' --conf).
+program.enablePositionalOptions();
+program.addCommand(feedbackCommand());
 
 program.exitOverride();
 program.configureOutput({ outputError: () => {} });

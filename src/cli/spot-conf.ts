@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SpotError } from '../common/errors.js';
 
 /**
@@ -65,4 +66,29 @@ export async function loadSpotConf(
     if (text !== undefined) return { path, values: parseSpotConf(text, predefined) };
   }
   throw new SpotError(`no spot.conf found (looked for --conf, $SPOT_CONF, ./spot.conf, /etc/spot.conf)`);
+}
+
+/** spot.conf as read for one day and type (SPEC §9), with HPATH resolved (from HUSER when not set). */
+export interface WrapperConf {
+  path: string;
+  /** A key's value; undefined when unset or empty (= the default). */
+  value(key: string): string | undefined;
+  /** ${HPATH}: <HUSER>/<type>/scored_results/<YYYYMMDD> unless spot.conf says otherwise. */
+  hpath: string;
+}
+
+export async function loadWrapperConf(explicit: string | undefined, type: string, date: string): Promise<WrapperConf> {
+  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(date);
+  if (!m) throw new SpotError(`the date must be YYYYMMDD, got "${date}"`);
+  const conf = await loadSpotConf(explicit, { DSOURCE: type, FDATE: date, YR: m[1], MH: m[2], DY: m[3] });
+  const value = (key: string) => (conf.values[key] ?? '').trim() || undefined;
+  const huser = value('HUSER');
+  const hpath = value('HPATH') ?? (huser ? join(huser, type, 'scored_results', date) : undefined);
+  if (!hpath) throw new SpotError(`${conf.path} sets neither HPATH nor HUSER: nowhere to write results`);
+  return { path: conf.path, value, hpath };
+}
+
+/** Where Spot kept a day's analyst feedback: ${HPATH}/feedback/ml_feedback.csv. */
+export function feedbackFileOf(hpath: string): string {
+  return join(hpath, 'feedback', 'ml_feedback.csv');
 }

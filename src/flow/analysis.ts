@@ -1,5 +1,6 @@
 import type { Engine } from '../engine/engine.js';
-import type { Analysis } from '../pipeline/analysis.js';
+import { DAY_RELATIONS, type Analysis } from '../pipeline/analysis.js';
+import { flowFeedback } from './feedback.js';
 import { flowResultColumns, flowSchema } from './schema.js';
 import { flowCleanPredicate } from './validity.js';
 import { flowDestinationWord, flowSourceWord } from './words.js';
@@ -13,12 +14,13 @@ export const flowAnalysis: Analysis = {
     { ip: 'sip', word: 'spot_word_src' },
     { ip: 'dip', word: 'spot_word_dst' },
   ],
-  async featurize(engine: Engine): Promise<void> {
+  feedback: flowFeedback,
+  async featurize(engine: Engine, _options, relations = DAY_RELATIONS): Promise<void> {
     await engine.exec(`
-      CREATE OR REPLACE VIEW featured_view AS
+      CREATE OR REPLACE VIEW ${relations.output} AS
       SELECT *,
         CASE WHEN spot_clean THEN ${flowSourceWord} END AS spot_word_src,
         CASE WHEN spot_clean THEN ${flowDestinationWord} END AS spot_word_dst
-      FROM input_view`);
+      FROM ${relations.input}`);
   },
 };

@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/engine.js';
+import type { FeedbackLayout } from '../feedback/layout.js';
 
 export type AnalysisType = 'flow' | 'dns' | 'proxy';
 
@@ -21,6 +22,35 @@ export interface AnalysisOptions {
   topDomainsFile?: string;
 }
 
+/** The relations `featurize` reads and defines. */
+export interface FeaturizeRelations {
+  /** Rows shaped like `input_view`: the schema columns plus spot_file, spot_row and spot_clean. */
+  input: string;
+  /** The view to define: all input columns plus the word columns named by `wordSlots`. */
+  output: string;
+}
+
+/** The day's events: what the pipeline featurises. */
+export const DAY_RELATIONS: FeaturizeRelations = { input: 'input_view', output: 'featured_view' };
+
+/**
+ * Analyst feedback for an analysis (SPEC §6). Feedback rows are turned into rows shaped like the input and
+ * featurised by the analysis' own `featurize`, so a rated event gets exactly the word the same event of
+ * the day gets.
+ */
+export interface AnalysisFeedback {
+  /** The columns of its ml_feedback.csv. */
+  layout: FeedbackLayout;
+  /**
+   * SQL over `feedbackRelation` (columns `spot_line` and the layout's used columns, typed; low-risk rows
+   * only) giving rows shaped like the input: every schema column plus `spot_line`, at most one row per line.
+   * It may join the day's input (`input_view`) to complete a row; a line it leaves out is reported as
+   * `unmatchedReason`.
+   */
+  inputRowsSql(feedbackRelation: string): string;
+  unmatchedReason: string;
+}
+
 /**
  * One analysis type (flow, dns, proxy): its input schema, validity rule and word rule. The shared
  * pipeline (src/pipeline/run.ts) does everything else the same way for all three.
@@ -33,11 +63,15 @@ export interface Analysis {
   /** SQL boolean over the input relation: the row is clean (SPEC §3). Null-safe: never NULL. */
   cleanPredicate: string;
   /**
-   * Defines the view `featured_view` over the relation `input_view` (clean rows only are featurised):
-   * all input columns plus the word columns named by `wordSlots` (NULL = the word cannot be formed).
-   * DNS and proxy build per-distinct-value feature tables here first.
+   * Defines the view `relations.output` (default `featured_view`) over `relations.input` (default
+   * `input_view`; clean rows only are featurised): all input columns plus the word columns named by
+   * `wordSlots` (NULL = the word cannot be formed). It is also run over analyst feedback rows, so any
+   * helper table it builds must be named after `relations.output`, and day-wide statistics (counts over
+   * the day's rows) must still come from `input_view`.
    */
-  featurize(engine: Engine, options: AnalysisOptions): Promise<void>;
+  featurize(engine: Engine, options: AnalysisOptions, relations?: FeaturizeRelations): Promise<void>;
   /** The words of an event and the documents they go to; flow has two, dns and proxy one. */
   wordSlots: readonly WordSlot[];
+  /** How analyst feedback joins the corpus; absent = feedback not supported (a warning). */
+  feedback?: AnalysisFeedback;
 }

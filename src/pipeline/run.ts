@@ -15,6 +15,7 @@ import { resolveInputFiles } from './input.js';
 import { checkSchema } from './schema-check.js';
 import { buildCorpus } from './corpus.js';
 import { scorePairs, scoredEventsSql } from './score.js';
+import { feedbackPairsSql, readAnalystFeedback, type FeedbackOptions, type FeedbackSummary } from '../feedback/apply.js';
 
 export interface RunOptions extends AnalysisOptions {
   input: string;
@@ -24,7 +25,9 @@ export interface RunOptions extends AnalysisOptions {
   delimiter: string;
   header: boolean;
   lda: Omit<LdaParams, 'onIteration'>;
-  /** SQL yielding (ip, word, n): extra training pairs, e.g. from analyst feedback. */
+  /** Analyst feedback (SPEC §6): low-risk events join the training corpus dupFactor times. */
+  feedback?: FeedbackOptions;
+  /** SQL yielding (ip, word, n): extra training pairs beyond the day's events and the feedback. */
   extraPairs?: (engine: Engine) => Promise<string | undefined>;
 }
 
@@ -43,6 +46,7 @@ export interface RunSummary {
   resultsFile: string;
   invalidRecordsDir: string;
   modelDir: string;
+  feedback?: FeedbackSummary;
 }
 
 /** The whole analysis (SPEC §1): schema check → clean/invalid → words → corpus → LDA → scores → files. */
@@ -62,6 +66,7 @@ export async function runAnalysis(
   };
 
   await defineSqlHelpers(engine);
+  const feedback = options.feedback ? await readAnalystFeedback(analysis, options.feedback) : undefined;
   const files = await resolveInputFiles(engine, options.input);
   const rowsRead = await timed('read', `checking ${files.length} input file(s)`, () => attachInput(engine, analysis, files, options.input));
   progress.note(`${formatCount(rowsRead)} rows in ${options.input}`);
@@ -77,7 +82,11 @@ export async function runAnalysis(
   );
 
   await analysis.featurize(engine, options);
-  const extraPairs = options.extraPairs ? await options.extraPairs(engine) : undefined;
+  const feedbackPairs = feedback
+    ? await timed('words', 'analyst feedback', () => feedbackPairsSql(engine, analysis, feedback, options))
+    : undefined;
+  const otherPairs = options.extraPairs ? await options.extraPairs(engine) : undefined;
+  const extraPairs = [feedbackPairs, otherPairs].filter(Boolean).join(' UNION ALL ') || undefined;
   const built = await timed('words', 'words and corpus', () => buildCorpus(engine, analysis.wordSlots, extraPairs), rowsRead);
   const { corpus } = built;
   if (built.wordErrors > 0) {
@@ -128,6 +137,7 @@ export async function runAnalysis(
     resultsFile,
     invalidRecordsDir: invalidDir,
     modelDir,
+    feedback: feedback?.summary,
   };
   if (summary.rowsRead !== summary.invalid + summary.notFeaturised + summary.scored) {
     throw new SpotError(`internal accounting error: ${JSON.stringify(summary)}`, 1);

@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { SpotError } from '../common/errors.js';
+import type { FeedbackLayout } from './layout.js';
+import { detectDelimiter, parseLine, splitLines } from './delimited.js';
+import { missingColumns, mapColumns, rowValues } from './rows.js';
+
+export interface FeedbackRow {
+  /** Line number in the file (the header is line 1). */
+  line: number;
+  /** Raw values of the used columns present in the file, by column name. */
+  values: Record<string, string>;
+}
+
+export interface LineProblem {
+  line: number;
+  problem: string;
+}
+
+export interface ParsedFeedback {
+  delimiter: ',' | '\t';
+  header: string[];
+  /** Column name → field index in the file's lines. */
+  columns: Map<string, number>;
+  rows: FeedbackRow[];
+  /** Malformed lines, skipped. */
+  problems: LineProblem[];
+}
+
+/**
+ * Parses a feedback file's text (SPEC §6): one header line naming the columns, then one event per line.
+ * Malformed lines are returned as problems with their line numbers; they never stop the parse.
+ */
+export function parseFeedback(text: string, layout: FeedbackLayout): ParsedFeedback {
+  const lines = splitLines(text);
+  const delimiter = detectDelimiter(lines[0] ?? '');
+  const head = parseLine(lines[0] ?? '', delimiter);
+  const header = 'fields' in head ? head.fields.map((h) => h.trim()) : [];
+  const columns = mapColumns(header, layout);
+  const rows: FeedbackRow[] = [];
+  const problems: LineProblem[] = [];
+  const missing = missingColumns(columns, layout);
+  if (missing.length > 0) {
+    problems.push({ line: 1, problem: `the header has no column for ${missing.join(', ')}: no line can be used` });
+    return { delimiter, header, columns, rows, problems };
+  }
+  for (let i = 1; i < lines.length; i++) {
+    const line = i + 1;
+    if (lines[i].trim() === '') continue;
+    const parsed = parseLine(lines[i], delimiter);
+    if ('error' in parsed) {
+      problems.push({ line, problem: parsed.error });
+      continue;
+    }
+    const row = rowValues(parsed.fields, columns, layout);
+    if ('problem' in row) problems.push({ line, problem: row.problem });
+    else rows.push({ line, values: row.values });
+  }
+  return { delimiter, header, columns, rows, problems };
+}
+
+/**
+ * Reads and parses a feedback file. A missing file is no feedback (undefined); a file that exists but
+ * cannot be read is an error the user must fix.
+ */
+export async function readFeedbackFile(path: string, layout: FeedbackLayout): Promise<ParsedFeedback | undefined> {
+  const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw new SpotError(`cannot read the feedback file ${path}: ${err.message}`);
+  });
+  return text === undefined ? undefined : parseFeedback(text, layout);
+}
