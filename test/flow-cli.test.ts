@@ -188,6 +188,9 @@ test("the wrapper form reads spot.conf, finds the day's data and writes where Sp
   const r2 = runCli(['20160505', 'flow', '1', '3'], { env: { SPOT_CONF: conf } });
   assert.equal(r2.code, 0, r2.stderr);
   assert.equal(readResults(results).length, 3);
+  const r4 = runCli(['20160505', 'flow', '1', '-1', '--conf', conf]);
+  assert.equal(r4.code, 0, r4.stderr);
+  assert.equal(readResults(results).length, 10, 'a negative MAXRESULTS means no limit');
   const r3 = runCli(['20160505', 'flow', '1e-30'], { cwd: dir });
   assert.equal(r3.code, 0, r3.stderr);
   assert.equal(readFileSync(results, 'utf8'), '');

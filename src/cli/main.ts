@@ -46,13 +46,26 @@ program
 program.enablePositionalOptions();
 program.addCommand(feedbackCommand());
 
+program.helpCommand('help [command]', 'show help for a command');
 program.exitOverride();
 program.configureOutput({ outputError: () => {} });
 
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(wrapperFormArgv(process.argv));
 } catch (err) {
   process.exitCode = reportError(err);
+}
+
+/**
+ * `spot-ml 20160505 flow 1e-20 -1 [--flags]`: the positional words go after `--`, so a negative
+ * MAXRESULTS is not taken for an option.
+ */
+function wrapperFormArgv(argv: string[]): string[] {
+  const args = argv.slice(2);
+  if (!/^\d{8}$/.test(args[0] ?? '')) return argv;
+  let n = 0;
+  while (n < args.length && n < 4 && (!args[n].startsWith('-') || /^-\d/.test(args[n]))) n++;
+  return [...argv.slice(0, 2), ...args.slice(n), '--', ...args.slice(0, n)];
 }
 
 function reportError(err: unknown): number {

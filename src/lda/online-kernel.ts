@@ -222,16 +222,15 @@ export class OnlineKernel {
     }
   }
 
-  /** Adds document d's sufficient statistics and E[log θ_d] (from the last inferDoc) to a block. */
+  /** Adds document d's sufficient statistics and E[log θ_d] (state left by inferDoc(d)) to a block. */
   private accumulate(d: number, sOff: number, lOff: number): void {
-    const { docStart, wordIds, counts, expElogbeta, stat, logphat } = this.a;
+    const { docStart, expElogbeta, stat, logphat } = this.a;
     const K = this.cfg.k;
-    const { gamma, expElogtheta, phiNorm } = this;
-    const start = docStart[d];
-    const n = docStart[d + 1] - start;
+    const { gamma, expElogtheta, ratio, rowOff } = this;
+    const n = docStart[d + 1] - docStart[d];
     for (let i = 0; i < n; i++) {
-      const r = counts[start + i] / phiNorm[i];
-      const wOff = wordIds[start + i] * K;
+      const r = ratio[i];
+      const wOff = rowOff[i];
       const p = sOff + wOff;
       for (let k = 0; k < K; k++) stat[p + k] += expElogtheta[k] * r * expElogbeta[wOff + k];
     }
@@ -240,4 +239,5 @@ export class OnlineKernel {
     const dsum = digamma(sum);
     for (let k = 0; k < K; k++) logphat[lOff + k] += digamma(gamma[k]) - dsum;
   }
+
 }
