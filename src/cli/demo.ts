@@ -1,22 +1,61 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { Engine } from '../engine/engine.js';
 import { DuckDbEngine } from '../engine/duckdb.js';
 import { Progress, formatCount } from '../common/progress.js';
+import type { AnalysisType } from '../pipeline/analysis.js';
 import { analysisFor } from '../pipeline/analyses.js';
 import { runAnalysis } from '../pipeline/run.js';
 import { generateFlowDay } from '../demo/flow-day.js';
+import { generateDnsDay } from '../demo/dns-day.js';
+import { generateProxyDay } from '../demo/proxy-day.js';
 import { DEFAULTS } from './options.js';
 
 const DATE = '20160505';
+const USER_DOMAIN = 'spotdemo';
 
-/** What src/demo/flow-day.ts injects, and an address that identifies it. */
-const FLOW_ODDITIES: [string, string][] = [
-  ['port scan of a web server from 198.51.100.23 at 02:30', '198.51.100.23'],
-  ['night-time 50 MB transfers from a workstation to 203.0.113.66:4444', '203.0.113.66'],
-  ['a DNS server sending 9 MB over TCP to 198.51.100.9 at 04:02', '198.51.100.9'],
+interface DemoDay {
+  type: AnalysisType;
+  what: string;
+  rowsPerHost: number;
+  generate(engine: Engine, root: string, rows: number, hosts: number): Promise<string>;
+  /** Column titles and the fields shown of a results row (the score is shown first). */
+  columns: string[];
+  show(fields: string[]): string[];
+}
+
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+const DAYS: readonly DemoDay[] = [
+  {
+    type: 'flow',
+    what: 'netflow',
+    rowsPerHost: 100,
+    generate: (engine, root, rows, hosts) => generateFlowDay(engine, { root, rows, hosts, date: DATE }),
+    columns: ['time', 'source', 'destination', 'proto', 'bytes in'],
+    show: (f) => [f[0], `${f[8]}:${f[10]}`, `${f[9]}:${f[11]}`, f[12], f[14]],
+  },
+  {
+    type: 'dns',
+    what: 'DNS',
+    rowsPerHost: 60,
+    generate: (engine, root, rows, hosts) =>
+      generateDnsDay(engine, { root, rows, hosts, date: DATE, userDomain: USER_DOMAIN, tunnelQueries: 6 }),
+    columns: ['time', 'client', 'query', 'type', 'rcode'],
+    show: (f) => [f[0], f[3], clip(f[4], 70), f[6], f[7]],
+  },
+  {
+    type: 'proxy',
+    what: 'proxy',
+    rowsPerHost: 60,
+    generate: (engine, root, rows, hosts) =>
+      generateProxyDay(engine, { root, rows, hosts, date: DATE, userDomain: USER_DOMAIN, beaconRequests: 3 }),
+    columns: ['date time', 'client', 'method', 'agent', 'uri'],
+    show: (f) => [`${f[0]} ${f[1]}`, f[2], f[4], clip(f[5], 40), clip(f[18], 60)],
+  },
 ];
 
-/** `spot-ml demo`: a synthetic day in Spot's layout, analysed, with the most suspicious events shown. */
+/** `spot-ml demo`: a synthetic day of each type in Spot's layout, analysed, with the most suspicious events shown. */
 export async function demoCommand(opts: { out: string; hosts: number; quiet: boolean }): Promise<void> {
   const root = resolve(opts.out);
   const progress = new Progress(opts.quiet);
@@ -24,41 +63,43 @@ export async function demoCommand(opts: { out: string; hosts: number; quiet: boo
   await writeFile(join(root, 'spot.conf'), demoSpotConf(root));
   const engine = await DuckDbEngine.open();
   try {
-    const rows = opts.hosts * 100;
-    const day = await progress.step(`generating a day of netflow (${formatCount(rows)} flows, ${formatCount(opts.hosts)} hosts)`, () =>
-      generateFlowDay(engine, { root, rows, hosts: opts.hosts, date: DATE }),
+    for (const day of DAYS) await demoDay(engine, day, root, opts.hosts, progress);
+    process.stdout.write(
+      `\nthe same days through Spot's wrapper form: npx spot-ml ${DATE} flow|dns|proxy 1e-3 100 --conf ${join(root, 'spot.conf')}\n`,
     );
-    const scoredDir = join(root, 'flow', 'scored_results', DATE, 'scores');
-    const summary = await runAnalysis(engine, analysisFor('flow'), {
-      input: day,
-      scoredDir,
-      threshold: 1,
-      maxResults: 1000,
-      delimiter: '\t',
-      header: false,
-      userDomain: '',
-      lda: { k: DEFAULTS.topics, optimizer: 'em', maxIterations: DEFAULTS.iterations, alpha: DEFAULTS.alpha, beta: DEFAULTS.beta, seed: DEFAULTS.seed, precision: 64 },
-    }, progress);
-    const all = (await readFile(summary.resultsFile, 'utf8')).split('\n').filter(Boolean);
-    const lines = all.slice(0, 10);
-    const rankOf = (ip: string) => all.findIndex((l) => l.includes(`\t${ip}\t`)) + 1;
-    const out = [
-      `\nnetflow: ${formatCount(summary.rowsRead)} flows from ${day}`,
-      `${formatCount(summary.invalid)} invalid, ${formatCount(summary.scored)} scored in ${summary.seconds.toFixed(1)} s; the 10 least probable:`,
-      ['score', 'time', 'source', 'destination', 'proto', 'bytes in'].join('\t'),
-      ...lines.map((l) => {
-        const f = l.split('\t');
-        return [Number(f[17]).toExponential(3), f[0], `${f[8]}:${f[10]}`, `${f[9]}:${f[11]}`, f[12], f[14]].join('\t');
-      }),
-      `\nthe injected oddities, by their best rank among ${formatCount(summary.scored)} flows (0 = not in the 1000 lowest):`,
-      ...FLOW_ODDITIES.map(([what, ip]) => `  #${rankOf(ip)}\t${what}`),
-      `\nresults: ${summary.resultsFile}\nmodel:   ${summary.modelDir}`,
-      `the same day through Spot's wrapper form: npx spot-ml ${DATE} flow 1e-3 100 --conf ${join(root, 'spot.conf')}`,
-    ];
-    process.stdout.write(out.join('\n') + '\n');
   } finally {
     await engine.close();
   }
+}
+
+async function demoDay(engine: Engine, day: DemoDay, root: string, hosts: number, progress: Progress): Promise<void> {
+  const rows = hosts * day.rowsPerHost;
+  const folder = await progress.step(`generating a day of ${day.what} (${formatCount(rows)} events, ${formatCount(hosts)} hosts)`, () =>
+    day.generate(engine, root, rows, hosts),
+  );
+  const scoredDir = join(root, day.type, 'scored_results', DATE, 'scores');
+  const summary = await runAnalysis(engine, analysisFor(day.type), {
+    input: folder,
+    scoredDir,
+    threshold: 1,
+    maxResults: 1000,
+    delimiter: '\t',
+    header: false,
+    userDomain: USER_DOMAIN,
+    lda: { k: DEFAULTS.topics, optimizer: 'em', maxIterations: DEFAULTS.iterations, alpha: DEFAULTS.alpha, beta: DEFAULTS.beta, seed: DEFAULTS.seed, precision: 64 },
+  }, progress);
+  const lines = (await readFile(summary.resultsFile, 'utf8')).split('\n').filter(Boolean).slice(0, 10);
+  const out = [
+    `\n${day.what}: ${formatCount(summary.rowsRead)} events from ${folder}`,
+    `${formatCount(summary.invalid)} invalid, ${formatCount(summary.scored)} scored in ${summary.seconds.toFixed(1)} s; the 10 least probable:`,
+    ['score', ...day.columns].join('\t'),
+    ...lines.map((l) => {
+      const f = l.split('\t');
+      return [Number(f[f.length - 1]).toExponential(3), ...day.show(f)].join('\t');
+    }),
+    `results: ${summary.resultsFile}\nmodel:   ${summary.modelDir}`,
+  ];
+  process.stdout.write(out.join('\n') + '\n');
 }
 
 function demoSpotConf(root: string): string {
@@ -69,7 +110,7 @@ function demoSpotConf(root: string): string {
     'DNS_PATH=${HUSER}/${DSOURCE}/hive/y=${YR}/m=${MH}/d=${DY}/',
     'PROXY_PATH=${HUSER}/${DSOURCE}/hive/y=${YR}/m=${MH}/d=${DY}/',
     'HPATH=${HUSER}/${DSOURCE}/scored_results/${FDATE}',
-    'USER_DOMAIN=\'\'',
+    `USER_DOMAIN='${USER_DOMAIN}'`,
     'TOL=1e-6',
     'TOPIC_COUNT=20',
     'DUPFACTOR=1000',

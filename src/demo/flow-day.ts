@@ -1,17 +1,6 @@
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
-import { sqlString } from '../engine/engine.js';
+import { dateParts, writeHiveDay, type DayOptions } from './hive.js';
 import { normal, pick, rhythmicHour, uniform } from './sql-random.js';
-
-export interface DayOptions {
-  /** Spot's HUSER-like root: the day lands in <root>/<type>/hive/y=YYYY/m=MM/d=DD/h=HH/. */
-  root: string;
-  rows: number;
-  hosts: number;
-  /** YYYYMMDD */
-  date: string;
-}
 
 /** Internal address of host n (10.x.y.z). */
 const internalIp = (n: string) =>
@@ -27,11 +16,7 @@ const externalIp = (n: string) =>
  * (a night-time transfer to a rare port, a port scan, a zone transfer). Returns the day's folder.
  */
 export async function generateFlowDay(engine: Engine, o: DayOptions): Promise<string> {
-  const [yr, mh, dy] = [o.date.slice(0, 4), o.date.slice(4, 6), o.date.slice(6, 8)];
-  const hive = join(o.root, 'flow', 'hive');
-  const day = join(hive, `y=${yr}`, `m=${mh}`, `d=${dy}`);
-  await rm(day, { recursive: true, force: true });
-  await mkdir(hive, { recursive: true });
+  const { yr, mh, dy } = dateParts(o.date);
   const H = o.hosts;
   const dnsServer = internalIp('1');
   const fileServer = internalIp('3');
@@ -85,8 +70,7 @@ export async function generateFlowDay(engine: Engine, o: DayOptions): Promise<st
     ) v(sip, dip, sport, dport, proto, hour, minute, second, ibyt, obyt, tdur)
     UNION ALL
     SELECT '198.51.100.23', ${internalIp('0')}, 40000 + p, p, 'TCP', 2, 30, p, 40, 0, 0.0 FROM range(1, 25) t(p)`;
-  await engine.exec(`
-    COPY (
+  return writeHiveDay(engine, 'flow', o, `
       SELECT
         printf('%s-%s-%s %02d:%02d:%02d', '${yr}', '${mh}', '${dy}', hour, minute, second) AS treceived,
         CAST(epoch(make_timestamp(${+yr}, ${+mh}, ${+dy}, hour, minute, second)) AS BIGINT) AS unix_tstamp,
@@ -96,8 +80,6 @@ export async function generateFlowDay(engine: Engine, o: DayOptions): Promise<st
         '.A....' AS flag,
         CAST(greatest(1, ibyt // 700) AS BIGINT) AS ipkt, CAST(ibyt AS BIGINT) AS ibyt,
         CAST(greatest(1, obyt // 900) AS BIGINT) AS opkt, CAST(obyt AS BIGINT) AS obyt,
-        '${yr}' AS y, '${mh}' AS m, '${dy}' AS d, lpad(CAST(hour AS VARCHAR), 2, '0') AS h
-      FROM (${events} UNION ALL ${oddities})
-    ) TO ${sqlString(hive)} (FORMAT parquet, PARTITION_BY (y, m, d, h), OVERWRITE_OR_IGNORE true, COMPRESSION zstd)`);
-  return day;
+        hour AS spot_hour
+      FROM (${events} UNION ALL ${oddities})`);
 }

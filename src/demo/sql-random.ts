@@ -21,3 +21,9 @@ export const ipFromInt = (prefix: string, n: string) =>
 /** Hour of day following a daytime rhythm: `dayShare` of events in 8..18, the rest anywhere. */
 export const rhythmicHour = (i: string, stream: number, dayShare: number) =>
   `CASE WHEN ${uniform(i, stream)} < ${dayShare} THEN 8 + ${pick(i, stream + 1, 11)} ELSE ${pick(i, stream + 2, 24)} END`;
+
+/** SQL list literal of strings. */
+export const list = (items: readonly string[]) => `[${items.map((s) => `'${s.replaceAll("'", "''")}'`).join(', ')}]`;
+
+/** One of `items`, uniformly, for row `i`. */
+export const choose = (items: readonly string[], i: string, stream: number) => `${list(items)}[1 + ${pick(i, stream, items.length)}]`;

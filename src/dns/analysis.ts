@@ -1,0 +1,38 @@
+import type { Engine } from '../engine/engine.js';
+import { DAY_RELATIONS, type Analysis, type AnalysisOptions } from '../pipeline/analysis.js';
+import { sameNameInputRows } from '../feedback/input-rows.js';
+import { dnsFeedbackLayout } from './feedback.js';
+import { tabulateDistinct } from '../pipeline/distinct-features.js';
+import { loadTopDomains } from '../common/top-domains.js';
+import { dnsResultColumns, dnsSchema } from './schema.js';
+import { dnsCleanPredicate, dnsFills } from './validity.js';
+import { dnsNameFeatures, dnsNameFeatureValues, dnsWord } from './words.js';
+
+export const dnsAnalysis: Analysis = {
+  type: 'dns',
+  schema: dnsSchema,
+  resultColumns: dnsResultColumns,
+  cleanPredicate: dnsCleanPredicate,
+  wordSlots: [{ ip: 'ip_dst', word: 'spot_word' }],
+  async featurize(engine: Engine, options: AnalysisOptions, { input, output } = DAY_RELATIONS): Promise<void> {
+    const names = `spot_dns_names_${output}`;
+    const topDomains = await loadTopDomains(options.topDomainsFile);
+    await tabulateDistinct(engine, {
+      table: names,
+      valuesSql: `SELECT DISTINCT dns_qry_name FROM ${input} WHERE spot_clean`,
+      key: 'spot_qry_name',
+      features: dnsNameFeatures,
+      compute: (name) => dnsNameFeatureValues(name, options.userDomain, topDomains),
+    });
+    await engine.exec(`
+      CREATE OR REPLACE VIEW ${output} AS
+      SELECT i.*, CASE WHEN i.spot_clean THEN ${dnsWord} END AS spot_word
+      FROM (SELECT * REPLACE (${dnsFills}) FROM ${input}) i
+      LEFT JOIN ${names} n ON n.spot_qry_name = i.dns_qry_name`);
+  },
+  feedback: {
+    layout: dnsFeedbackLayout,
+    inputRowsSql: sameNameInputRows(dnsSchema, dnsFeedbackLayout),
+    unmatchedReason: 'no DNS record could be formed from this line',
+  },
+};
