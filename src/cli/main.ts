@@ -5,6 +5,7 @@ import { DEFAULTS, ldaOptions, parseNumber } from './options.js';
 import { analyzeCommand, type AnalysisFlags } from './analyze.js';
 import { demoCommand } from './demo.js';
 import { feedbackCommand } from './feedback-command.js';
+import { ldaCommand } from './lda-command.js';
 
 const program = new Command('spot-ml')
   .description(
@@ -45,6 +46,7 @@ program
 // Options after a subcommand's name are the subcommand's own (`feedback --conf` is not the analysis' --conf).
 program.enablePositionalOptions();
 program.addCommand(feedbackCommand());
+program.addCommand(ldaCommand());
 
 program.helpCommand('help [command]', 'show help for a command');
 program.exitOverride();
