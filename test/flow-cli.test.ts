@@ -2,26 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { flowRowsSql, query, readResults, runCli, tempDir, writeParquet, type FlowRow } from './helpers.js';
+import { checkSpotScores, flowRowsSql, query, readResults, runCli, spotCheckRows, tempDir, writeParquet, type FlowRow } from './helpers.js';
 
 const SCORE = 17; // index of the score column in flow results
-
-/** Spot's end-to-end check (SPEC §8): ten flows between two IPs, one at hour 0 and nine at hour 13. */
-export const spotCheckRows: FlowRow[] = [
-  { trhour: 0, treceived: '2016-05-05 00:11:00' },
-  ...Array.from({ length: 9 }, () => ({ trhour: 13 })),
-];
-
-export function checkSpotScores(resultsFile: string): void {
-  const rows = readResults(resultsFile);
-  assert.equal(rows.length, 10);
-  for (const r of rows) {
-    const score = Number(r[SCORE]);
-    const expected = Number(r[4]) === 0 ? 0.1 : 0.9;
-    assert.ok(Math.abs(score - expected) <= 0.01, `hour ${r[4]} scored ${score}, expected ${expected} ± 0.01`);
-  }
-  assert.equal(rows.filter((r) => Number(r[4]) === 0).length, 1);
-}
 
 test("Spot's end-to-end check through the CLI on a Parquet file (em)", async () => {
   const dir = tempDir();

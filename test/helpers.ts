@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -91,4 +92,23 @@ export function flowRowsSql(rows: readonly FlowRow[]): string {
         ${lit(v.ipkt, 'BIGINT')} AS ipkt, ${lit(v.ibyt, 'BIGINT')} AS ibyt, CAST(0 AS BIGINT) AS opkt, CAST(0 AS BIGINT) AS obyt`;
     })
     .join('\nUNION ALL\n');
+}
+
+
+/** Spot's end-to-end check (SPEC §8): ten flows between two IPs, one at hour 0 and nine at hour 13. */
+export const spotCheckRows: FlowRow[] = [
+  { trhour: 0, treceived: '2016-05-05 00:11:00' },
+  ...Array.from({ length: 9 }, () => ({ trhour: 13 })),
+];
+
+/** Asserts Spot's expected scores: the hour-0 flow 0.1 ± 0.01, each hour-13 flow 0.9 ± 0.01. */
+export function checkSpotScores(resultsFile: string): void {
+  const rows = readResults(resultsFile);
+  assert.equal(rows.length, 10);
+  for (const r of rows) {
+    const score = Number(r[17]);
+    const expected = Number(r[4]) === 0 ? 0.1 : 0.9;
+    assert.ok(Math.abs(score - expected) <= 0.01, `hour ${r[4]} scored ${score}, expected ${expected} ± 0.01`);
+  }
+  assert.equal(rows.filter((r) => Number(r[4]) === 0).length, 1);
 }
