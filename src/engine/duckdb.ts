@@ -58,11 +58,15 @@ export class DuckDbEngine implements Engine {
   }
 
   async exec(sql: string): Promise<void> {
+    const t = profileStart();
     await this.conn.run(sql);
+    profileEnd(t, sql);
   }
 
   async rows(sql: string): Promise<Record<string, unknown>[]> {
+    const t = profileStart();
     const reader = await this.conn.runAndReadAll(sql);
+    profileEnd(t, sql);
     return reader.getRowObjectsJS() as Record<string, unknown>[];
   }
 
@@ -111,6 +115,17 @@ export class DuckDbEngine implements Engine {
     const rows = await this.rows(`COPY (${sql}) TO ${sqlString(path)} ${options}`);
     return Number(rows[0]?.Count ?? 0);
   }
+}
+
+/** SPOT_ML_PROFILE=1: each statement's wall time on stderr (for bench/ and tuning). */
+const PROFILE = process.env.SPOT_ML_PROFILE === '1';
+function profileStart(): number {
+  return PROFILE ? performance.now() : 0;
+}
+function profileEnd(started: number, sql: string): void {
+  if (!PROFILE) return;
+  const ms = performance.now() - started;
+  if (ms >= 50) process.stderr.write(`[sql ${(ms / 1000).toFixed(2)} s] ${sql.replace(/\s+/g, ' ').trim().slice(0, 160)}\n`);
 }
 
 function rowsOf(c: ColumnData): number {

@@ -17,35 +17,54 @@ export function slotWordSql(slots: readonly WordSlot[], slot: WordSlot): string 
 }
 
 /**
+ * SQL over featured_view: one row per (clean event, slot) with `slot`, `ip` and `word` (NULL in every slot
+ * when any word of the event could not be formed). The words are computed once per event, in one scan,
+ * and the slots are unnested from it (instead of one scan per slot).
+ */
+export function eventSlotsSql(slots: readonly WordSlot[]): string {
+  if (slots.length === 1) {
+    return `SELECT 0 AS slot, ${slots[0].ip} AS ip, ${slots[0].word} AS word FROM featured_view WHERE spot_clean`;
+  }
+  const ips = slots.map((s) => s.ip).join(', ');
+  const words = slots.map((_, i) => `spot_w${i}`);
+  const anyMissing = words.map((w) => `${w} IS NULL`).join(' OR ');
+  const nulls = slots.map(() => 'NULL').join(', ');
+  return `SELECT unnest([${slots.map((_, i) => i).join(', ')}]) AS slot, unnest(spot_ips) AS ip,
+      unnest(CASE WHEN ${anyMissing} THEN [${nulls}] ELSE [${words.join(', ')}] END) AS word
+    FROM (SELECT [${ips}] AS spot_ips, ${slots.map((s, i) => `${s.word} AS spot_w${i}`).join(', ')}
+          FROM featured_view WHERE spot_clean)`;
+}
+
+/**
  * Builds the (ip, word, count) corpus in the engine (SPEC §6) and brings it into typed arrays.
  * `extraPairsSql` (ip, word, n) adds training pairs that are not events of the day (analyst feedback).
- * Tables left in the engine: spot_docs(ip, id), spot_vocab(word, id), spot_corpus(doc, word, cnt).
+ * Tables left in the engine: spot_docs(ip, id), spot_vocab(word, id), spot_corpus(doc, word, cnt) and
+ * spot_slot_pairs(slot, doc, word, n): the day's events counted per slot and (document, word) ids.
  */
 export async function buildCorpus(engine: Engine, slots: readonly WordSlot[], extraPairsSql?: string): Promise<CorpusBuild> {
-  const perSlot = slots.map(
-    (s, i) => `SELECT ${i} AS slot, ${s.ip} AS ip, ${slotWordSql(slots, s)} AS word FROM featured_view WHERE spot_clean`,
-  );
   await engine.exec(`
-    CREATE OR REPLACE TABLE spot_slot_pairs AS
-    SELECT slot, ip, word, count(*) AS n FROM (${perSlot.join(' UNION ALL ')}) GROUP BY ALL`);
+    CREATE OR REPLACE TEMP TABLE spot_slot_words AS
+    SELECT slot, ip, word, count(*) AS n FROM (${eventSlotsSql(slots)}) GROUP BY ALL`);
   const [tally] = await engine.rows(`
     SELECT coalesce(sum(n) FILTER (WHERE word IS NULL), 0) AS errors,
            coalesce(sum(n) FILTER (WHERE word IS NOT NULL), 0) AS featurised
-    FROM spot_slot_pairs WHERE slot = 0`);
+    FROM spot_slot_words WHERE slot = 0`);
   const extra = extraPairsSql ? `UNION ALL SELECT ip, word, n FROM (${extraPairsSql})` : '';
   await engine.exec(`
-    CREATE OR REPLACE TABLE spot_pairs AS
+    CREATE OR REPLACE TEMP TABLE spot_pairs AS
     SELECT ip, word, CAST(sum(n) AS DOUBLE) AS cnt FROM (
-      SELECT ip, word, n FROM spot_slot_pairs WHERE word IS NOT NULL AND ip IS NOT NULL ${extra}
+      SELECT ip, word, n FROM spot_slot_words WHERE word IS NOT NULL AND ip IS NOT NULL ${extra}
     ) GROUP BY ip, word;
-    DROP TABLE spot_slot_pairs;
     CREATE OR REPLACE TABLE spot_docs AS
       SELECT ip, CAST(row_number() OVER (ORDER BY ip) - 1 AS INTEGER) AS id FROM (SELECT DISTINCT ip FROM spot_pairs);
     CREATE OR REPLACE TABLE spot_vocab AS
       SELECT word, CAST(row_number() OVER (ORDER BY word) - 1 AS INTEGER) AS id FROM (SELECT DISTINCT word FROM spot_pairs);
     CREATE OR REPLACE TABLE spot_corpus AS
-      SELECT d.id AS doc, v.id AS word, p.cnt FROM spot_pairs p JOIN spot_docs d USING (ip) JOIN spot_vocab v USING (word)
-      ORDER BY doc, word;`);
+      SELECT d.id AS doc, v.id AS word, p.cnt FROM spot_pairs p JOIN spot_docs d USING (ip) JOIN spot_vocab v USING (word);
+    DROP TABLE spot_pairs;
+    CREATE OR REPLACE TABLE spot_slot_pairs AS
+      SELECT p.slot, d.id AS doc, v.id AS word, p.n FROM spot_slot_words p JOIN spot_docs d USING (ip) JOIN spot_vocab v USING (word);
+    DROP TABLE spot_slot_words;`);
   const [size] = await engine.rows(`
     SELECT (SELECT count(*) FROM spot_docs) AS docs, (SELECT count(*) FROM spot_vocab) AS words,
            (SELECT count(*) FROM spot_corpus) AS nnz`);

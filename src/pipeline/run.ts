@@ -14,7 +14,7 @@ import type { Analysis, AnalysisOptions } from './analysis.js';
 import { resolveInputFiles } from './input.js';
 import { checkSchema } from './schema-check.js';
 import { buildCorpus } from './corpus.js';
-import { scorePairs, scoredEventsSql } from './score.js';
+import { prepareCandidates, scorePairs, scoredEventsSql } from './score.js';
 import { feedbackPairsSql, readAnalystFeedback, type FeedbackOptions, type FeedbackSummary } from '../feedback/apply.js';
 
 export interface RunOptions extends AnalysisOptions {
@@ -117,7 +117,9 @@ export async function runAnalysis(
   const modelDir = join(options.scoredDir, 'model');
   const reported = await timed('score', 'scoring and writing results', async () => {
     await scorePairs(engine, corpus, model);
-    const n = await writeResults(engine, scoredEventsSql(analysis.wordSlots, analysis.resultColumns), analysis.resultColumns, resultsFile, options);
+    const candidates = await prepareCandidates(engine, analysis, options, options.threshold, options.maxResults);
+    const scoredSql = scoredEventsSql(analysis.wordSlots, analysis.resultColumns, candidates);
+    const n = await writeResults(engine, scoredSql, analysis.resultColumns, resultsFile, options);
     await writeModel(engine, model, modelDir, 'SELECT ip AS name, id FROM spot_docs', 'SELECT word AS name, id FROM spot_vocab');
     return n;
   }, built.featurised);
