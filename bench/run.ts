@@ -18,6 +18,10 @@ import { DuckDbEngine } from '../src/engine/duckdb.js';
 import { sqlString } from '../src/engine/engine.js';
 import type { Engine } from '../src/engine/engine.js';
 import { generateFlowDay } from '../src/demo/flow-day.js';
+import { generateDnsDay } from '../src/demo/dns-day.js';
+import { generateProxyDay } from '../src/demo/proxy-day.js';
+import { dnsSchema } from '../src/dns/schema.js';
+import { proxySchema } from '../src/proxy/schema.js';
 import { flowSchema } from '../src/flow/schema.js';
 import type { SchemaColumn } from '../src/pipeline/analysis.js';
 
@@ -45,6 +49,18 @@ const SOURCES: Partial<Record<'flow' | 'dns' | 'proxy', Source>> = {
     generate: (engine, root, rows) => generateFlowDay(engine, { root, rows, hosts: Math.max(100, Math.round(rows / 200)), date: DATE }),
     generatorFiles: ['dist/src/demo/flow-day.js', 'dist/src/demo/sql-random.js'],
     schema: flowSchema,
+  },
+  dns: {
+    generate: (engine, root, rows) =>
+      generateDnsDay(engine, { root, rows, hosts: Math.max(100, Math.round(rows / 200)), date: DATE, userDomain: 'spotdemo', tunnelQueries: 6 }),
+    generatorFiles: ['dist/src/demo/dns-day.js', 'dist/src/demo/sql-random.js'],
+    schema: dnsSchema,
+  },
+  proxy: {
+    generate: (engine, root, rows) =>
+      generateProxyDay(engine, { root, rows, hosts: Math.max(100, Math.round(rows / 200)), date: DATE, userDomain: 'spotdemo', beaconRequests: 3 }),
+    generatorFiles: ['dist/src/demo/proxy-day.js', 'dist/src/demo/sql-random.js'],
+    schema: proxySchema,
   },
 };
 
