@@ -29,7 +29,7 @@ import { sqlString } from '../src/engine/engine.js';
 import { defineSqlHelpers } from '../src/common/sql-helpers.js';
 import { generateFlowDay } from '../src/demo/flow-day.js';
 import { flowCleanPredicate } from '../src/flow/validity.js';
-import { flowDestinationWord, flowSourceWord } from '../src/flow/words.js';
+import { withFlowWords } from '../src/flow/words.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values: opt } = parseArgs({
@@ -122,7 +122,7 @@ async function buildCorpus(): Promise<CorpusFiles> {
       // its destination word to dip; an event whose words cannot be formed gives none.
       await engine.exec(`
         CREATE TEMP VIEW w AS
-        SELECT sip, dip, ${flowSourceWord} AS src, ${flowDestinationWord} AS dst FROM flow_day WHERE ${flowCleanPredicate}`);
+        SELECT sip, dip, spot_word_src AS src, spot_word_dst AS dst FROM (${withFlowWords('flow_day')}) WHERE ${flowCleanPredicate}`);
       await engine.exec(`
         COPY (
           SELECT ip AS doc, word, count(*) AS cnt FROM (
