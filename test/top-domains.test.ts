@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWriteStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { DEFAULT_TOP_DOMAINS_FILE, loadTopDomains } from '../src/common/top-domains.js';
+import { DEFAULT_TOP_DOMAINS_FILE, loadTopDomains, topDomainsOf } from '../src/common/top-domains.js';
 import { tempDir } from './analysis-helpers.js';
 
 test('the shipped default list loads', async () => {
@@ -41,4 +42,15 @@ test('a million-line top-1m file loads with the right labels', async () => {
 
 test('a missing file is a clear error', async () => {
   await assert.rejects(loadTopDomains('/nonexistent/top-1m.csv'), /cannot read the top-domains file/);
+});
+
+test('the list is read once per file version and again when the file changes', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'spot-ml-top-'));
+  const file = join(dir, 'top.csv');
+  await writeFile(file, '1,google.com\n');
+  const first = await topDomainsOf(file);
+  assert.equal(await topDomainsOf(file), first, 'same file, same set');
+  await writeFile(file, '1,google.com\n2,bronto.com\n');
+  await utimes(file, new Date(), new Date(Date.now() + 5000));
+  assert.deepEqual([...(await topDomainsOf(file))].sort(), ['bronto', 'google']);
 });

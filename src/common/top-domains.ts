@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { SpotError } from './errors.js';
 
@@ -28,6 +29,23 @@ export async function loadTopDomains(file: string = DEFAULT_TOP_DOMAINS_FILE): P
     throw new SpotError(`cannot read the top-domains file ${file}: ${(err as Error).message}`);
   }
   addLabel(labels, rest, 0, rest.length);
+  return labels;
+}
+
+const loaded = new Map<string, { version: string; labels: Promise<Set<string>> }>();
+
+/**
+ * loadTopDomains, read once per file version: an analysis featurises the day, the feedback rows and the
+ * candidate events, and a million-line list should be read once, not three times.
+ */
+export async function topDomainsOf(file: string = DEFAULT_TOP_DOMAINS_FILE): Promise<Set<string>> {
+  const info = await stat(file).catch(() => undefined);
+  const version = info ? `${info.size}:${info.mtimeMs}` : 'missing';
+  const hit = loaded.get(file);
+  if (hit?.version === version) return hit.labels;
+  const labels = loadTopDomains(file);
+  loaded.set(file, { version, labels });
+  labels.catch(() => loaded.delete(file));
   return labels;
 }
 

@@ -3,7 +3,7 @@ import { DAY_RELATIONS, type Analysis, type AnalysisOptions } from '../pipeline/
 import { sameNameInputRows } from '../feedback/input-rows.js';
 import { dnsFeedbackLayout } from './feedback.js';
 import { tabulateDistinct } from '../pipeline/distinct-features.js';
-import { loadTopDomains } from '../common/top-domains.js';
+import { topDomainsOf } from '../common/top-domains.js';
 import { dnsResultColumns, dnsSchema } from './schema.js';
 import { dnsCleanPredicate, dnsFills } from './validity.js';
 import { dnsNameFeatures, dnsNameFeatureValues, dnsWord } from './words.js';
@@ -16,7 +16,7 @@ export const dnsAnalysis: Analysis = {
   wordSlots: [{ ip: 'ip_dst', word: 'spot_word' }],
   async featurize(engine: Engine, options: AnalysisOptions, { input, output } = DAY_RELATIONS): Promise<void> {
     const names = `spot_dns_names_${output}`;
-    const topDomains = await loadTopDomains(options.topDomainsFile);
+    const topDomains = await topDomainsOf(options.topDomainsFile);
     await tabulateDistinct(engine, {
       table: names,
       valuesSql: `SELECT DISTINCT dns_qry_name FROM ${input} WHERE spot_clean`,

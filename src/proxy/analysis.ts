@@ -3,7 +3,7 @@ import { DAY_RELATIONS, type Analysis, type AnalysisOptions } from '../pipeline/
 import { sameNameInputRows } from '../feedback/input-rows.js';
 import { proxyFeedbackLayout } from './feedback.js';
 import { tabulateDistinct } from '../pipeline/distinct-features.js';
-import { loadTopDomains } from '../common/top-domains.js';
+import { topDomainsOf } from '../common/top-domains.js';
 import { proxyResultColumns, proxySchema } from './schema.js';
 import { proxyCleanPredicate, proxyFills } from './validity.js';
 import { proxyHostFeatureValues, proxyHostFeatures, proxyUriFeatureValues, proxyUriFeatures, proxyWord } from './words.js';
@@ -16,7 +16,7 @@ export const proxyAnalysis: Analysis = {
   wordSlots: [{ ip: 'clientip', word: 'spot_word' }],
   async featurize(engine: Engine, options: AnalysisOptions, { input, output } = DAY_RELATIONS): Promise<void> {
     const [hosts, uris] = [`spot_proxy_hosts_${output}`, `spot_proxy_uris_${output}`];
-    const topDomains = await loadTopDomains(options.topDomainsFile);
+    const topDomains = await topDomainsOf(options.topDomainsFile);
     await tabulateDistinct(engine, {
       table: hosts,
       valuesSql: `SELECT DISTINCT host FROM ${input} WHERE spot_clean`,
