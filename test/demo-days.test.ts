@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateDnsDay, TUNNEL_DOMAIN } from '../src/demo/dns-day.js';
 import { BEACON_AGENT, generateProxyDay } from '../src/demo/proxy-day.js';
-import { readResults, reportAll, runCli, tempDir, withEngine } from './analysis-helpers.js';
+import { readResults, reportAll, runCli, tempDir, withEngine } from './helpers.js';
 
 const DATE = '20160505';
 const day = { rows: 20_000, hosts: 200, date: DATE, userDomain: 'acme' };
@@ -26,7 +26,7 @@ test('DNS day through the wrapper form: the tunnelling queries are among the 1% 
     '',
   ].join('\n'));
   const run = runCli([DATE, 'dns', '1', '--conf', conf, '--quiet']);
-  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.code, 0, run.stderr);
   const results = await readResults(join(root, 'dns', 'scored_results', DATE, 'scores', 'dns_results.csv'));
   assert.ok(results.length >= day.rows, 'every query reported at threshold 1');
   const ranks = ranksOf(results, (f) => f[4].endsWith(`.${TUNNEL_DOMAIN}`));
@@ -40,7 +40,7 @@ test('proxy day: a single request with a never-seen agent and a high-entropy URI
   const folder = await withEngine((engine) => generateProxyDay(engine, { ...day, root, beaconRequests: 1 }));
   const scored = join(root, 'scored');
   const run = runCli(['--analysis', 'proxy', '--input', folder, '--scored', scored, '--userdomain', 'acme', ...reportAll]);
-  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.code, 0, run.stderr);
   const results = await readResults(join(scored, 'proxy_results.csv'));
   const ranks = ranksOf(results, (f) => f[5] === BEACON_AGENT);
   assert.equal(ranks.length, 1);

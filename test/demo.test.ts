@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { query, runCli, tempDir } from './helpers.js';
 
 test('the demo writes a day in Spot\'s layout, analyses it and shows the least probable events', async () => {
-  const out = tempDir('spot-ml-demo-');
+  const out = tempDir('demo');
   const r = runCli(['demo', '--out', out, '--hosts', '200', '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /the 10 least probable:/);

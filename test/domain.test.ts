@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { domainClass, domainParts, entropy, entropyBin, jvmSplit, NONE, spotCountryCodes } from '../src/common/domain.js';
-import { readVectors, vectorsDir } from './analysis-helpers.js';
+import { readVectors, vectorsDir } from './helpers.js';
 
 test('the shipped country codes are Spot\'s list', async () => {
   const reference: string[] = JSON.parse(await readFile(join(vectorsDir, 'country_codes.json'), 'utf8'));

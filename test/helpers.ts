@@ -1,22 +1,24 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDbEngine } from '../src/engine/duckdb.js';
 import { sqlString } from '../src/engine/engine.js';
+import { generateFlowDay } from '../src/demo/flow-day.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const cliPath = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
-export const sharedDir = join(repoRoot, '..', 'shared');
+/** The shared reference vectors, beside the repository (`../shared/vectors`). */
+export const vectorsDir = join(repoRoot, '..', 'shared', 'vectors');
 
 export function readVectors(): any {
-  return JSON.parse(readFileSync(join(sharedDir, 'vectors', 'words.json'), 'utf8'));
+  return JSON.parse(readFileSync(join(vectorsDir, 'words.json'), 'utf8'));
 }
 
-export function tempDir(prefix = 'spot-ml-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+export function tempDir(name = 'test'): string {
+  return mkdtempSync(join(tmpdir(), `spot-ml-${name}-`));
 }
 
 export interface CliResult {
@@ -25,34 +27,56 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+/** Runs `spot-ml ARGS` as a user would: the built CLI in its own process. */
+export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
   const r = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
+    timeout: 300_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Writes the result of a DuckDB query to a Parquet file. */
-export async function writeParquet(path: string, sql: string): Promise<void> {
-  const engine = await DuckDbEngine.open();
+/** The flags that make a small test run report every scored event. */
+export const reportAll = ['--threshold', '1', '--maxresults', '-1', '--quiet', '--ldamaxiterations', '20'];
+
+export async function withEngine<T>(work: (engine: DuckDbEngine) => Promise<T>): Promise<T> {
+  const engine = await DuckDbEngine.open({ threads: 2 });
   try {
-    await engine.exec(`COPY (${sql}) TO ${sqlString(path)} (FORMAT parquet)`);
+    return await work(engine);
   } finally {
     await engine.close();
   }
 }
 
 /** Runs a query on a fresh engine and returns its rows. */
-export async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const engine = await DuckDbEngine.open();
-  try {
-    return await engine.rows(sql);
-  } finally {
-    await engine.close();
-  }
+export function query(sql: string): Promise<Record<string, unknown>[]> {
+  return withEngine((engine) => engine.rows(sql));
+}
+
+/** Writes the result of a DuckDB query to a Parquet file. */
+export function writeParquet(path: string, sql: string): Promise<void> {
+  return withEngine((engine) => engine.exec(`COPY (${sql}) TO ${sqlString(path)} (FORMAT parquet)`));
+}
+
+/** Writes rows to a Parquet file with the given DuckDB column types (column order = Parquet order). */
+export function writeRowsParquet(path: string, columns: Record<string, string>, rows: readonly object[]): Promise<void> {
+  const json = `${path}.json`;
+  writeFileSync(json, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const spec = Object.entries(columns).map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(', ');
+  return writeParquet(path, `SELECT * FROM read_json(${sqlString(json)}, format = 'newline_delimited', columns = {${spec}})`);
+}
+
+export async function parquetRowCount(path: string): Promise<number> {
+  const [{ n }] = await query(`SELECT count(*) AS n FROM read_parquet(${sqlString(path)})`);
+  return Number(n);
+}
+
+/** Writes a synthetic day of netflow as Parquet under <root>/flow/hive/...; returns the day folder. */
+export function writeFlowDay(root: string, date: string, hosts = 40): Promise<string> {
+  return withEngine((engine) => generateFlowDay(engine, { root, rows: hosts * 100, hosts, date }));
 }
 
 /** Rows of a results file: fields split on the delimiter (no quoted fields in these tests). */

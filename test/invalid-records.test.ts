@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { dnsColumns, proxyColumns } from './columns.js';
-import { parquetRowCount, readResults, reportAll, runCli, tempDir, writeParquet } from './analysis-helpers.js';
+import { parquetRowCount, readResults, reportAll, runCli, tempDir, writeRowsParquet } from './helpers.js';
 
 interface Case {
   rows: object[];
@@ -14,10 +14,10 @@ interface Case {
 async function checkAccounting(type: 'dns' | 'proxy', columns: Record<string, string>, c: Case): Promise<string[][]> {
   const dir = await tempDir(`${type}-invalid`);
   const input = join(dir, `${type}.parquet`);
-  await writeParquet(input, columns, c.rows);
+  await writeRowsParquet(input, columns, c.rows);
   const scored = join(dir, 'scored');
   const run = runCli(['--analysis', type, '--input', input, '--scored', scored, '--userdomain', 'corp', ...reportAll]);
-  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, new RegExp(`${c.rows.length} rows read, ${c.invalid} invalid, ${c.wordErrors} could not be featurised`));
   const results = await readResults(join(scored, `${type}_results.csv`));
   assert.equal(results.length + c.invalid + c.wordErrors, c.rows.length, 'every row accounted for');

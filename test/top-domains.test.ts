@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { DEFAULT_TOP_DOMAINS_FILE, loadTopDomains, topDomainsOf } from '../src/common/top-domains.js';
-import { tempDir } from './analysis-helpers.js';
+import { tempDir } from './helpers.js';
 
 test('the shipped default list loads', async () => {
   const top = await loadTopDomains(DEFAULT_TOP_DOMAINS_FILE);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dnsColumns, proxyColumns } from './columns.js';
-import { readResults, readVectors, reportAll, runCli, tempDir, withEngine, writeParquet } from './analysis-helpers.js';
+import { readResults, readVectors, reportAll, runCli, tempDir, withEngine, writeRowsParquet } from './helpers.js';
 import { sqlString } from '../src/engine/engine.js';
 
 const proxyFields = Object.keys(proxyColumns);
@@ -12,12 +12,12 @@ test('the proxy word vectors hold through the whole CLI pipeline', async () => {
   const { proxy } = await readVectors();
   const dir = await tempDir('proxy-vectors');
   const input = join(dir, 'proxy.parquet');
-  await writeParquet(input, proxyColumns, proxy.rows.map((r: Record<string, unknown>) => Object.fromEntries(proxyFields.map((f) => [f, r[f]]))));
+  await writeRowsParquet(input, proxyColumns, proxy.rows.map((r: Record<string, unknown>) => Object.fromEntries(proxyFields.map((f) => [f, r[f]]))));
   const top = join(dir, 'top-1m.csv');
   await writeFile(top, '1,google.com\n2,bronto.com\n3,youtube.com\n');
   const scored = join(dir, 'scored');
   const run = runCli(['--analysis', 'proxy', '--input', input, '--scored', scored, '--userdomain', proxy.userDomain, '--top-domains', top, ...reportAll]);
-  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.code, 0, run.stderr);
   const results = await readResults(join(scored, 'proxy_results.csv'));
   assert.equal(results.length, proxy.rows.length);
   const wordAt = proxyFields.length;
@@ -35,12 +35,12 @@ test('the DNS word vector holds through the whole CLI pipeline (the model vocabu
   const input = join(dir, 'dns.parquet');
   const fields = Object.keys(dnsColumns);
   for (const v of dns) {
-    await writeParquet(input, dnsColumns, [Object.fromEntries(fields.map((f) => [f, v[f]]))]);
+    await writeRowsParquet(input, dnsColumns, [Object.fromEntries(fields.map((f) => [f, v[f]]))]);
     const top = join(dir, 'top.csv');
     await writeFile(top, v.topDomains.map((d: string, i: number) => `${i + 1},${d}.com`).join('\n'));
     const scored = join(dir, 'scored');
     const run = runCli(['--analysis', 'dns', '--input', input, '--scored', scored, '--userdomain', v.userDomain, '--top-domains', top, ...reportAll]);
-    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.code, 0, run.stderr);
     const words = await withEngine((e) => e.rows(`SELECT word_name FROM read_parquet(${sqlString(join(scored, 'model', 'word_topics.parquet'))})`));
     assert.deepEqual(words.map((w) => w.word_name), [v.word]);
     const [result] = await readResults(join(scored, 'dns_results.csv'));

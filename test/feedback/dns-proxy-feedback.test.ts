@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DuckDbEngine } from '../../src/engine/duckdb.js';
 import { generateDnsDay } from '../../src/demo/dns-day.js';
 import { generateProxyDay } from '../../src/demo/proxy-day.js';
-import { spotMl } from '../helpers/cli.js';
+import { runCli } from '../helpers.js';
 
 const DATE = '20160505';
 
@@ -32,7 +32,7 @@ for (const c of cases) {
     const day = await c.generate(engine, dir).finally(() => engine.close());
     const analyse = (name: string, extra: string[] = []) => {
       const scored = join(dir, name);
-      const run = spotMl(['--analysis', c.type, '--input', day, '--scored', scored, '--userdomain', 'spotdemo',
+      const run = runCli(['--analysis', c.type, '--input', day, '--scored', scored, '--userdomain', 'spotdemo',
         '--threshold', '1', '--maxresults', '-1', '-q', ...extra]);
       assert.equal(run.code, 0, run.stderr);
       return join(scored, `${c.type}_results.csv`);
@@ -42,7 +42,7 @@ for (const c of cases) {
 
     const baseline = (await readFile(analyse('baseline'), 'utf8')).split('\n').filter(Boolean);
     const file = join(dir, 'feedback', 'ml_feedback.csv');
-    const rec = spotMl(['feedback', '--type', c.type, '--rating', '3', '--file', file, '--results', join(dir, 'baseline', `${c.type}_results.csv`), '--row', '1']);
+    const rec = runCli(['feedback', '--type', c.type, '--rating', '3', '--file', file, '--results', join(dir, 'baseline', `${c.type}_results.csv`), '--row', '1']);
     assert.equal(rec.code, 0, rec.stderr);
     const lines = (await readFile(analyse('rated', ['--feedback', file, '--dupfactor', '1000']), 'utf8')).split('\n').filter(Boolean);
     const at = lines.findIndex((l) => event(l) === event(baseline[0]));
@@ -52,7 +52,7 @@ for (const c of cases) {
     // ratings 1 and 2 change nothing
     const mild = join(dir, 'mild.csv');
     for (const [row, rating] of [[1, '1'], [2, '2']] as const) {
-      const r = spotMl(['feedback', '--type', c.type, '--rating', rating, '--file', mild, '--results', join(dir, 'baseline', `${c.type}_results.csv`), '--row', String(row)]);
+      const r = runCli(['feedback', '--type', c.type, '--rating', rating, '--file', mild, '--results', join(dir, 'baseline', `${c.type}_results.csv`), '--row', String(row)]);
       assert.equal(r.code, 0, r.stderr);
     }
     assert.equal(await readFile(analyse('mild', ['--feedback', mild, '--dupfactor', '1000']), 'utf8'), baseline.join('\n') + '\n');

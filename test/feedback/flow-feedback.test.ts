@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spotMl, writeFlowDay } from '../helpers/cli.js';
+import { runCli, writeFlowDay } from '../helpers.js';
 
 const DATE = '20160505';
 /** Fields 0..16 of a flow result line: the event; field 17: its score. */
@@ -19,7 +19,7 @@ describe('flow analyst feedback through the CLI', () => {
 
   const analyse = (name: string, extra: string[] = []) => {
     const scored = join(dir, name);
-    const run = spotMl(['--analysis', 'flow', '--input', day, '--scored', scored, '--threshold', '1', '--maxresults', '-1', '-q', ...extra]);
+    const run = runCli(['--analysis', 'flow', '--input', day, '--scored', scored, '--threshold', '1', '--maxresults', '-1', '-q', ...extra]);
     return { ...run, results: join(scored, 'flow_results.csv'), summary: join(scored, 'flow_summary.json') };
   };
   const resultsText = async (file: string) => readFile(file, 'utf8');
@@ -41,7 +41,7 @@ describe('flow analyst feedback through the CLI', () => {
 
   test('rating the least probable event 3 (via `spot-ml feedback`) raises its score tenfold and moves it out of the five lowest', async () => {
     const file = join(dir, 'loop', 'ml_feedback.csv');
-    const rec = spotMl(['feedback', '--type', 'flow', '--rating', '3', '--file', file, '--results', join(dir, 'baseline', 'flow_results.csv'), '--row', '1']);
+    const rec = runCli(['feedback', '--type', 'flow', '--rating', '3', '--file', file, '--results', join(dir, 'baseline', 'flow_results.csv'), '--row', '1']);
     assert.equal(rec.code, 0, rec.stderr);
     const lowest = baselineLines[0];
     const expected = [3, field(lowest, 0), field(lowest, 8), field(lowest, 9), field(lowest, 10), field(lowest, 11), field(lowest, 13), field(lowest, 14), field(lowest, 12)].join(',');
@@ -133,15 +133,15 @@ describe('flow analyst feedback through the CLI', () => {
       '',
     ].join('\n'));
     const scores = join(dir, 'flow', 'scored_results', DATE, 'scores');
-    const first = spotMl([DATE, 'flow', '1', '--conf', conf, '-q']);
+    const first = runCli([DATE, 'flow', '1', '--conf', conf, '-q']);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /feedback: +none/);
-    const rec = spotMl(['feedback', '--type', 'flow', '--date', DATE, '--conf', conf, '--rating', '3',
+    const rec = runCli(['feedback', '--type', 'flow', '--date', DATE, '--conf', conf, '--rating', '3',
       '--results', join(scores, 'flow_results.csv'), '--row', '1']);
     assert.equal(rec.code, 0, rec.stderr);
     const file = join(dir, 'flow', 'scored_results', DATE, 'feedback', 'ml_feedback.csv');
     assert.equal((await readFile(file, 'utf8')).split('\n').length, 3);
-    const second = spotMl([DATE, 'flow', '1', '--conf', conf, '-q']);
+    const second = runCli([DATE, 'flow', '1', '--conf', conf, '-q']);
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, /1 low-risk \(1 used ×500/);
   });
