@@ -1,7 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { sqlString } from '../engine/engine.js';
 import type { Analysis, AnalysisOptions } from '../pipeline/analysis.js';
-import { slotWordSql } from '../pipeline/corpus.js';
+import { eventSlotsSql } from '../pipeline/corpus.js';
 import { readFeedbackFile, type FeedbackRow, type LineProblem } from './read.js';
 import { createFeedbackTable } from './table.js';
 
@@ -103,13 +103,10 @@ export async function feedbackPairsSql(
   summary.lowRiskUsed = summary.ratedLow - issues.length;
   reportLines(loaded.options.file, 'low-risk event not used', issues.map((r) => ({ line: Number(r.line), problem: String(r.problem) })));
 
-  const perSlot = slots.map(
-    (s) => `SELECT ${s.ip} AS ip, ${slotWordSql(slots, s)} AS word FROM spot_feedback_featured WHERE spot_clean`,
-  );
   await engine.exec(`
     CREATE OR REPLACE TABLE spot_feedback_pairs AS
     SELECT ip, word, CAST(count(*) * ${Math.floor(loaded.options.dupFactor)} AS BIGINT) AS n
-    FROM (${perSlot.join(' UNION ALL ')}) WHERE ip IS NOT NULL AND word IS NOT NULL GROUP BY ip, word`);
+    FROM (${eventSlotsSql(slots, 'spot_feedback_featured')}) WHERE ip IS NOT NULL AND word IS NOT NULL GROUP BY ip, word`);
   return 'SELECT ip, word, n FROM spot_feedback_pairs';
 }
 

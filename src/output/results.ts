@@ -26,7 +26,7 @@ export async function writeResults(
   options: ResultsOptions,
 ): Promise<number> {
   const limit = options.maxResults > 0 ? `LIMIT ${Math.floor(options.maxResults)}` : '';
-    const sql = `SELECT ${[...resultColumns.map((c) => `"${c}"`), 'score'].join(', ')} FROM (${scoredSql})
+  const sql = `SELECT ${[...resultColumns.map((c) => `"${c}"`), 'score'].join(', ')} FROM (${scoredSql})
     WHERE score > -1 AND score <= CAST('${String(options.threshold)}' AS DOUBLE)
     ORDER BY score, spot_file, spot_row ${limit}`;
   return writeAtomically(path, (tmp) =>

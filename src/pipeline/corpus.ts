@@ -10,20 +10,14 @@ export interface CorpusBuild {
   featurised: number;
 }
 
-/** SQL: the words of an event, NULL in every slot when any of them could not be formed. */
-export function slotWordSql(slots: readonly WordSlot[], slot: WordSlot): string {
-  const anyMissing = slots.map((s) => `${s.word} IS NULL`).join(' OR ');
-  return `CASE WHEN ${anyMissing} THEN NULL ELSE ${slot.word} END`;
-}
-
 /**
- * SQL over featured_view: one row per (clean event, slot) with `slot`, `ip` and `word` (NULL in every slot
+ * SQL over a featurised relation: one row per (clean event, slot) with `slot`, `ip` and `word` (NULL in every slot
  * when any word of the event could not be formed). The words are computed once per event, in one scan,
  * and the slots are unnested from it (instead of one scan per slot).
  */
-export function eventSlotsSql(slots: readonly WordSlot[]): string {
+export function eventSlotsSql(slots: readonly WordSlot[], relation = 'featured_view'): string {
   if (slots.length === 1) {
-    return `SELECT 0 AS slot, ${slots[0].ip} AS ip, ${slots[0].word} AS word FROM featured_view WHERE spot_clean`;
+    return `SELECT 0 AS slot, ${slots[0].ip} AS ip, ${slots[0].word} AS word FROM ${relation} WHERE spot_clean`;
   }
   const ips = slots.map((s) => s.ip).join(', ');
   const words = slots.map((_, i) => `spot_w${i}`);
@@ -32,7 +26,7 @@ export function eventSlotsSql(slots: readonly WordSlot[]): string {
   return `SELECT unnest([${slots.map((_, i) => i).join(', ')}]) AS slot, unnest(spot_ips) AS ip,
       unnest(CASE WHEN ${anyMissing} THEN [${nulls}] ELSE [${words.join(', ')}] END) AS word
     FROM (SELECT [${ips}] AS spot_ips, ${slots.map((s, i) => `${s.word} AS spot_w${i}`).join(', ')}
-          FROM featured_view WHERE spot_clean)`;
+          FROM ${relation} WHERE spot_clean)`;
 }
 
 /**

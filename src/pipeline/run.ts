@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { sqlIdent } from '../engine/engine.js';
@@ -144,10 +144,9 @@ export async function runAnalysis(
   if (summary.rowsRead !== summary.invalid + summary.notFeaturised + summary.scored) {
     throw new SpotError(`internal accounting error: ${JSON.stringify(summary)}`, 1);
   }
-  await writeAtomically(join(options.scoredDir, `${analysis.type}_summary.json`), async (tmp) => {
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(tmp, JSON.stringify(summary, null, 2) + '\n');
-  });
+  await writeAtomically(join(options.scoredDir, `${analysis.type}_summary.json`), (tmp) =>
+    writeFile(tmp, JSON.stringify(summary, null, 2) + '\n'),
+  );
   return summary;
 }
 
