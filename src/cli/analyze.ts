@@ -29,6 +29,8 @@ export interface AnalysisFlags {
   prgseed: number;
   precision: string;
   threads?: number;
+  memoryLimit?: string;
+  spillDir?: string;
   conf?: string;
   quiet: boolean;
 }
@@ -68,7 +70,7 @@ export async function analyzeCommand(flags: AnalysisFlags, positional: string[],
     },
   };
   const progress = new Progress(resolved.quiet);
-  const engine = await DuckDbEngine.open({ threads: resolved.threads });
+  const engine = await DuckDbEngine.open({ threads: resolved.threads, memoryLimit: resolved.memoryLimit, tempDirectory: resolved.spillDir });
   try {
     const summary = await runAnalysis(engine, analysis, options, progress);
     printSummary(summary);

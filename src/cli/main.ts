@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { SpotError } from '../common/errors.js';
+import { DEFAULT_MEMORY_LIMIT } from '../engine/duckdb.js';
 import { DEFAULTS, ldaOptions, parseNumber } from './options.js';
 import { analyzeCommand, type AnalysisFlags } from './analyze.js';
 import { demoCommand } from './demo.js';
@@ -27,6 +28,8 @@ const program = new Command('spot-ml')
   .addOption(new Option('--maxresults <N>', 'report at most N events (-1: no limit)').default(DEFAULTS.maxResults).argParser(parseNumber('--maxresults', { integer: true })))
   .option('--delimiter <c>', 'results field delimiter (\\t for tab)', DEFAULTS.delimiter)
   .option('--header', 'write a header line in the results file', false)
+  .option('--memory-limit <size>', `the engine's working memory before it spills to disk (default: ${DEFAULT_MEMORY_LIMIT})`)
+  .option('--spill-dir <dir>', 'where the engine spills (default: a fresh folder under the OS temp dir, removed afterwards)')
   .option('--conf <file>', 'spot.conf for the YYYYMMDD TYPE form (default: $SPOT_CONF, ./spot.conf, /etc/spot.conf)')
   .option('-q, --quiet', 'no progress on stderr', false);
 for (const opt of ldaOptions()) program.addOption(opt);

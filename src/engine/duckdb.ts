@@ -10,6 +10,9 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ColumnData, ColumnInfo, CsvOptions, Engine } from './engine.js';
 import { sqlIdent, sqlString } from './engine.js';
 
@@ -17,26 +20,41 @@ const CHUNK_ROWS = 2048;
 
 export interface DuckDbOptions {
   threads?: number;
-  /** Folder DuckDB may spill to when a step does not fit in memory. */
+  /** Folder DuckDB spills to when a step does not fit in its memory (default: a fresh folder under the OS temp dir, removed on close). */
   tempDirectory?: string;
+  /** DuckDB's working memory before it spills, e.g. `2GB` (default DEFAULT_MEMORY_LIMIT). */
   memoryLimit?: string;
 }
+
+/**
+ * DuckDB would otherwise take 80% of the machine; a bounded default keeps a large day's run within a few
+ * GB (the corpus and the model live in JavaScript beside it) by spilling big aggregations to disk.
+ */
+export const DEFAULT_MEMORY_LIMIT = '2GB';
 
 /** The embedded engine: DuckDB in this process, no server. */
 export class DuckDbEngine implements Engine {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    /** The spill folder this engine made and removes on close. */
+    private readonly ownSpillDir: string | undefined,
   ) {}
 
   static async open(options: DuckDbOptions = {}): Promise<DuckDbEngine> {
-    const config: Record<string, string> = {};
+    const ownSpillDir = options.tempDirectory ? undefined : await mkdtemp(join(tmpdir(), 'spot-ml-spill-'));
+    const config: Record<string, string> = {
+      memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+      temp_directory: options.tempDirectory ?? ownSpillDir!,
+    };
     if (options.threads) config.threads = String(options.threads);
-    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
-    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
-    const instance = await DuckDBInstance.create(':memory:', config);
-    const conn = await instance.connect();
-    return new DuckDbEngine(instance, conn);
+    try {
+      const instance = await DuckDBInstance.create(':memory:', config);
+      return new DuckDbEngine(instance, await instance.connect(), ownSpillDir);
+    } catch (err) {
+      if (ownSpillDir) await rm(ownSpillDir, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   async glob(pattern: string): Promise<string[]> {
@@ -109,6 +127,7 @@ export class DuckDbEngine implements Engine {
   async close(): Promise<void> {
     this.conn.closeSync();
     this.instance.closeSync();
+    if (this.ownSpillDir) await rm(this.ownSpillDir, { recursive: true, force: true });
   }
 
   private async copy(sql: string, path: string, options: string): Promise<number> {
@@ -155,5 +174,5 @@ function sliceValues(c: ColumnData, start: number, n: number): DuckDBValue[] {
     return out;
   }
   if (c.type === 'VARCHAR') return c.values.slice(start, start + n) as DuckDBValue[];
-  return Array.from(c.values.subarray(start, start + n));
+  return c.values.subarray(start, start + n) as unknown as DuckDBValue[];
 }

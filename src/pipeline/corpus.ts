@@ -43,21 +43,29 @@ export async function buildCorpus(engine: Engine, slots: readonly WordSlot[], ex
     SELECT coalesce(sum(n) FILTER (WHERE word IS NULL), 0) AS errors,
            coalesce(sum(n) FILTER (WHERE word IS NOT NULL), 0) AS featurised
     FROM spot_slot_words WHERE slot = 0`);
-  const extra = extraPairsSql ? `UNION ALL SELECT ip, word, n FROM (${extraPairsSql})` : '';
+  // Documents and words are numbered first; the big per-slot table is then joined to the (small) id tables
+  // once and the corpus is summed over integer ids, not over (ip, word) strings.
   await engine.exec(`
-    CREATE OR REPLACE TEMP TABLE spot_pairs AS
-    SELECT ip, word, CAST(sum(n) AS DOUBLE) AS cnt FROM (
-      SELECT ip, word, n FROM spot_slot_words WHERE word IS NOT NULL AND ip IS NOT NULL ${extra}
-    ) GROUP BY ip, word;
+    CREATE OR REPLACE TEMP TABLE spot_extra_pairs AS
+    SELECT ip, word, n FROM (${extraPairsSql ?? 'SELECT NULL AS ip, NULL AS word, 0 AS n WHERE false'})
+    WHERE ip IS NOT NULL AND word IS NOT NULL;
+    CREATE OR REPLACE TEMP VIEW spot_known_words AS
+      SELECT slot, ip, word, n FROM spot_slot_words WHERE word IS NOT NULL AND ip IS NOT NULL;
     CREATE OR REPLACE TABLE spot_docs AS
-      SELECT ip, CAST(row_number() OVER (ORDER BY ip) - 1 AS INTEGER) AS id FROM (SELECT DISTINCT ip FROM spot_pairs);
+      SELECT ip, CAST(row_number() OVER (ORDER BY ip) - 1 AS INTEGER) AS id
+      FROM (SELECT ip FROM spot_known_words UNION SELECT ip FROM spot_extra_pairs);
     CREATE OR REPLACE TABLE spot_vocab AS
-      SELECT word, CAST(row_number() OVER (ORDER BY word) - 1 AS INTEGER) AS id FROM (SELECT DISTINCT word FROM spot_pairs);
-    CREATE OR REPLACE TABLE spot_corpus AS
-      SELECT d.id AS doc, v.id AS word, p.cnt FROM spot_pairs p JOIN spot_docs d USING (ip) JOIN spot_vocab v USING (word);
-    DROP TABLE spot_pairs;
+      SELECT word, CAST(row_number() OVER (ORDER BY word) - 1 AS INTEGER) AS id
+      FROM (SELECT word FROM spot_known_words UNION SELECT word FROM spot_extra_pairs);
     CREATE OR REPLACE TABLE spot_slot_pairs AS
-      SELECT p.slot, d.id AS doc, v.id AS word, p.n FROM spot_slot_words p JOIN spot_docs d USING (ip) JOIN spot_vocab v USING (word);
+      SELECT p.slot, d.id AS doc, v.id AS word, p.n FROM spot_known_words p JOIN spot_docs d USING (ip) JOIN spot_vocab v USING (word);
+    CREATE OR REPLACE TABLE spot_corpus AS
+      SELECT doc, word, CAST(sum(n) AS DOUBLE) AS cnt FROM (
+        SELECT doc, word, n FROM spot_slot_pairs
+        UNION ALL SELECT d.id, v.id, e.n FROM spot_extra_pairs e JOIN spot_docs d USING (ip) JOIN spot_vocab v USING (word)
+      ) GROUP BY doc, word;
+    DROP VIEW spot_known_words;
+    DROP TABLE spot_extra_pairs;
     DROP TABLE spot_slot_words;`);
   const [size] = await engine.rows(`
     SELECT (SELECT count(*) FROM spot_docs) AS docs, (SELECT count(*) FROM spot_vocab) AS words,
