@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDbEngine } from '../../src/engine/duckdb.js';
@@ -26,7 +27,7 @@ const cases = [
 ] as const;
 
 for (const c of cases) {
-  test(`${c.type}: rating the least probable event 3 with dupfactor 1000 raises its score tenfold and moves it out of the five lowest`, async () => {
+  test(`${c.type}: rating the least probable event 3 with dupfactor 1000 raises its score tenfold and moves it out of the five lowest; tab or comma, ratings 1 and 2`, async () => {
     const dir = await mkdtemp(join(tmpdir(), `spot-feedback-${c.type}-`));
     const engine = await DuckDbEngine.open({ threads: 2 });
     const day = await c.generate(engine, dir).finally(() => engine.close());
@@ -44,10 +45,18 @@ for (const c of cases) {
     const file = join(dir, 'feedback', 'ml_feedback.csv');
     const rec = runCli(['feedback', '--type', c.type, '--rating', '3', '--file', file, '--results', join(dir, 'baseline', `${c.type}_results.csv`), '--row', '1']);
     assert.equal(rec.code, 0, rec.stderr);
-    const lines = (await readFile(analyse('rated', ['--feedback', file, '--dupfactor', '1000']), 'utf8')).split('\n').filter(Boolean);
+    const rated = await readFile(analyse('rated', ['--feedback', file, '--dupfactor', '1000']), 'utf8');
+    const lines = rated.split('\n').filter(Boolean);
     const at = lines.findIndex((l) => event(l) === event(baseline[0]));
     assert.ok(at >= 5, `the rated event is still among the five lowest (position ${at})`);
     assert.ok(score(lines[at]) >= 10 * score(baseline[0]), `score ${score(baseline[0])} -> ${score(lines[at])}`);
+
+    // the same file tab-separated gives the same results
+    const tabbed = join(dir, 'feedback.tsv');
+    const records: string[][] = parse(await readFile(file, 'utf8'));
+    assert.ok(records.every((r) => r.every((f) => !f.includes('\t'))));
+    await writeFile(tabbed, records.map((r) => r.join('\t')).join('\n') + '\n');
+    assert.equal(await readFile(analyse('tabbed', ['--feedback', tabbed, '--dupfactor', '1000']), 'utf8'), rated);
 
     // ratings 1 and 2 change nothing
     const mild = join(dir, 'mild.csv');
