@@ -30,7 +30,7 @@ export interface DuckDbOptions {
  * DuckDB would otherwise take 80% of the machine; a bounded default keeps a large day's run within a few
  * GB (the corpus and the model live in JavaScript beside it) by spilling big aggregations to disk.
  */
-export const DEFAULT_MEMORY_LIMIT = '2GB';
+export const DEFAULT_MEMORY_LIMIT = '1.5GiB';
 
 /** The embedded engine: DuckDB in this process, no server. */
 export class DuckDbEngine implements Engine {

@@ -32,7 +32,7 @@ export function eventSlotsSql(slots: readonly WordSlot[], relation = 'featured_v
 /**
  * Builds the (ip, word, count) corpus in the engine (SPEC §6) and brings it into typed arrays.
  * `extraPairsSql` (ip, word, n) adds training pairs that are not events of the day (analyst feedback).
- * Tables left in the engine: spot_docs(ip, id), spot_vocab(word, id), spot_corpus(doc, word, cnt) and
+ * Tables left in the engine: spot_docs(ip, id), spot_vocab(word, id) and
  * spot_slot_pairs(slot, doc, word, n): the day's events counted per slot and (document, word) ids.
  */
 export async function buildCorpus(engine: Engine, slots: readonly WordSlot[], extraPairsSql?: string): Promise<CorpusBuild> {
@@ -84,6 +84,7 @@ export async function buildCorpus(engine: Engine, slots: readonly WordSlot[], ex
       counts[at] = cnts[i];
     }
   });
+  await engine.exec('DROP TABLE spot_corpus');
   for (let d = 0; d < numDocs; d++) docStart[d + 1] += docStart[d];
   return {
     corpus: { numDocs, numWords: Number(size.words), docStart, wordIds, counts },
