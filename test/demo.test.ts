@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { query, runCli, tempDir } from './helpers.js';
+import { cliPath, query, repoRoot, runCli, tempDir } from './helpers.js';
 
 test('the demo writes a day in Spot\'s layout, analyses it and shows the least probable events', async () => {
   const out = tempDir('demo');
@@ -21,4 +22,12 @@ test('the demo writes a day in Spot\'s layout, analyses it and shows the least p
   assert.match(w.stdout, /20,027 rows read/);
   assert.equal(readFileSync(results, 'utf8').trim().split('\n').length, 5);
   assert.ok(existsSync(join(out, 'flow', 'scored_results', '20160505', 'scores', 'model', 'document_topics.parquet')));
+});
+
+test('the built CLI is an executable with a node shebang, as `npx spot-ml` runs it', () => {
+  assert.ok(statSync(cliPath).mode & 0o111, `${cliPath} is not executable`);
+  assert.match(readFileSync(cliPath, 'utf8'), /^#!\/usr\/bin\/env node\n/);
+  const r = spawnSync('npx', ['--no', '--', 'spot-ml', '--help'], { cwd: repoRoot, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Usage: spot-ml /);
 });
