@@ -4,6 +4,8 @@ import type { WordSlot } from './analysis.js';
 
 export interface CorpusBuild {
   corpus: Corpus;
+  /** Per corpus entry, how many of the day's event slots it counts (the corpus count minus feedback). */
+  dayCounts: Float64Array;
   /** Events whose words could not be formed (SPEC §5 `word_error`). */
   wordErrors: number;
   /** Clean events whose words were formed. */
@@ -32,41 +34,39 @@ export function eventSlotsSql(slots: readonly WordSlot[], relation = 'featured_v
 /**
  * Builds the (ip, word, count) corpus in the engine (SPEC §6) and brings it into typed arrays.
  * `extraPairsSql` (ip, word, n) adds training pairs that are not events of the day (analyst feedback).
- * Tables left in the engine: spot_docs(ip, id), spot_vocab(word, id) and
- * spot_slot_pairs(slot, doc, word, n): the day's events counted per slot and (document, word) ids.
+ * Tables left in the engine: spot_docs(ip, id) and spot_vocab(word, id).
  */
 export async function buildCorpus(engine: Engine, slots: readonly WordSlot[], extraPairsSql?: string): Promise<CorpusBuild> {
+  // The slot is not kept: a pair scores the same whichever side of the event it comes from.
   await engine.exec(`
-    CREATE OR REPLACE TEMP TABLE spot_slot_words AS
-    SELECT slot, ip, word, count(*) AS n FROM (${eventSlotsSql(slots)}) GROUP BY ALL`);
+    CREATE OR REPLACE TEMP TABLE spot_pair_counts AS
+    SELECT ip, word, count(*) AS n FROM (${eventSlotsSql(slots)}) GROUP BY ALL`);
+  // Every event gives one row per slot, all with a NULL word when any of its words could not be formed.
   const [tally] = await engine.rows(`
-    SELECT coalesce(sum(n) FILTER (WHERE word IS NULL), 0) AS errors,
-           coalesce(sum(n) FILTER (WHERE word IS NOT NULL), 0) AS featurised
-    FROM spot_slot_words WHERE slot = 0`);
-  // Documents and words are numbered first; the big per-slot table is then joined to the (small) id tables
-  // once and the corpus is summed over integer ids, not over (ip, word) strings.
+    SELECT coalesce(sum(n) FILTER (WHERE word IS NULL), 0) // ${slots.length} AS errors,
+           coalesce(sum(n) FILTER (WHERE word IS NOT NULL), 0) // ${slots.length} AS featurised
+    FROM spot_pair_counts`);
+  // Documents and words are numbered first, then the pairs are summed over integer ids.
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE spot_extra_pairs AS
     SELECT ip, word, n FROM (${extraPairsSql ?? 'SELECT NULL AS ip, NULL AS word, 0 AS n WHERE false'})
     WHERE ip IS NOT NULL AND word IS NOT NULL;
     CREATE OR REPLACE TEMP VIEW spot_known_words AS
-      SELECT slot, ip, word, n FROM spot_slot_words WHERE word IS NOT NULL AND ip IS NOT NULL;
+      SELECT ip, word, n FROM spot_pair_counts WHERE word IS NOT NULL AND ip IS NOT NULL;
     CREATE OR REPLACE TABLE spot_docs AS
       SELECT ip, CAST(row_number() OVER (ORDER BY ip) - 1 AS INTEGER) AS id
       FROM (SELECT ip FROM spot_known_words UNION SELECT ip FROM spot_extra_pairs);
     CREATE OR REPLACE TABLE spot_vocab AS
       SELECT word, CAST(row_number() OVER (ORDER BY word) - 1 AS INTEGER) AS id
       FROM (SELECT word FROM spot_known_words UNION SELECT word FROM spot_extra_pairs);
-    CREATE OR REPLACE TABLE spot_slot_pairs AS
-      SELECT p.slot, d.id AS doc, v.id AS word, p.n FROM spot_known_words p JOIN spot_docs d USING (ip) JOIN spot_vocab v USING (word);
     CREATE OR REPLACE TABLE spot_corpus AS
-      SELECT doc, word, CAST(sum(n) AS DOUBLE) AS cnt FROM (
-        SELECT doc, word, n FROM spot_slot_pairs
-        UNION ALL SELECT d.id, v.id, e.n FROM spot_extra_pairs e JOIN spot_docs d USING (ip) JOIN spot_vocab v USING (word)
-      ) GROUP BY doc, word;
+      SELECT d.id AS doc, v.id AS word, CAST(sum(n) AS DOUBLE) AS cnt, CAST(sum(day_n) AS DOUBLE) AS day_n FROM (
+        SELECT ip, word, n, n AS day_n FROM spot_known_words
+        UNION ALL SELECT ip, word, n, 0 FROM spot_extra_pairs
+      ) p JOIN spot_docs d USING (ip) JOIN spot_vocab v USING (word) GROUP BY d.id, v.id;
     DROP VIEW spot_known_words;
     DROP TABLE spot_extra_pairs;
-    DROP TABLE spot_slot_words;`);
+    DROP TABLE spot_pair_counts;`);
   const [size] = await engine.rows(`
     SELECT (SELECT count(*) FROM spot_docs) AS docs, (SELECT count(*) FROM spot_vocab) AS words,
            (SELECT count(*) FROM spot_corpus) AS nnz`);
@@ -75,19 +75,22 @@ export async function buildCorpus(engine: Engine, slots: readonly WordSlot[], ex
   const docStart = new Int32Array(numDocs + 1);
   const wordIds = new Int32Array(nnz);
   const counts = new Float64Array(nnz);
+  const dayCounts = new Float64Array(nnz);
   let at = 0;
-  await engine.streamColumns('SELECT doc, word, cnt FROM spot_corpus ORDER BY doc, word', (cols, n) => {
-    const [docs, words, cnts] = cols as [number[], number[], number[]];
+  await engine.streamColumns('SELECT doc, word, cnt, day_n FROM spot_corpus ORDER BY doc, word', (cols, n) => {
+    const [docs, words, cnts, days] = cols as [number[], number[], number[], number[]];
     for (let i = 0; i < n; i++, at++) {
       docStart[docs[i] + 1]++;
       wordIds[at] = words[i];
       counts[at] = cnts[i];
+      dayCounts[at] = days[i];
     }
   });
   await engine.exec('DROP TABLE spot_corpus');
   for (let d = 0; d < numDocs; d++) docStart[d + 1] += docStart[d];
   return {
     corpus: { numDocs, numWords: Number(size.words), docStart, wordIds, counts },
+    dayCounts,
     wordErrors: Number(tally.errors),
     featurised: Number(tally.featurised),
   };

@@ -14,7 +14,7 @@ import type { Analysis, AnalysisOptions } from './analysis.js';
 import { resolveInputFiles } from './input.js';
 import { checkSchema } from './schema-check.js';
 import { buildCorpus } from './corpus.js';
-import { prepareCandidates, scorePairs, scoredEventsSql } from './score.js';
+import { corpusScores, scoredEventsRelation } from './score.js';
 import { feedbackPairsSql, readAnalystFeedback, type FeedbackOptions, type FeedbackSummary } from '../feedback/apply.js';
 
 export interface RunOptions extends AnalysisOptions {
@@ -37,6 +37,8 @@ export interface RunSummary {
   invalid: number;
   notFeaturised: number;
   scored: number;
+  /** Events scored to select the results: all scored events, or only those that could be reported (score.ts). */
+  scoredForResults: number;
   reported: number;
   documents: number;
   vocabulary: number;
@@ -115,10 +117,13 @@ export async function runAnalysis(
 
   const resultsFile = resultsPath(options.scoredDir, analysis.type);
   const modelDir = join(options.scoredDir, 'model');
+  let candidates: number | undefined;
   const reported = await timed('score', 'scoring and writing results', async () => {
-    await scorePairs(engine, corpus, model);
-    const candidates = await prepareCandidates(engine, analysis, options, options.threshold, options.maxResults);
-    const scoredSql = scoredEventsSql(analysis.wordSlots, analysis.resultColumns, candidates);
+    const scores = corpusScores(corpus, model);
+    const input = { corpus, model, scores, dayCounts: built.dayCounts };
+    const scored = await scoredEventsRelation(engine, analysis, options, input, options.threshold, options.maxResults);
+    candidates = scored.candidates;
+    const scoredSql = scored.sql;
     const n = await writeResults(engine, scoredSql, analysis.resultColumns, resultsFile, options);
     await writeModel(engine, model, modelDir, 'SELECT ip AS name, id FROM spot_docs', 'SELECT word AS name, id FROM spot_vocab');
     return n;
@@ -130,6 +135,7 @@ export async function runAnalysis(
     invalid,
     notFeaturised: built.wordErrors,
     scored: built.featurised,
+    scoredForResults: candidates ?? built.featurised,
     reported,
     documents: corpus.numDocs,
     vocabulary: corpus.numWords,
