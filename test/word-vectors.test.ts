@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dnsColumns, proxyColumns } from './columns.js';
 import { readResults, readVectors, reportAll, runCli, tempDir, withEngine, writeRowsParquet } from './helpers.js';
@@ -46,4 +46,30 @@ test('the DNS word vector holds through the whole CLI pipeline (the model vocabu
     const [result] = await readResults(join(scored, 'dns_results.csv'));
     assert.deepEqual(result.slice(0, 8), fields.map((f) => String(v[f])));
   }
+});
+
+test('DNS hour: the 4th whitespace-separated token of frame_time up to its first colon, 0..23, else a word error', async () => {
+  const { dns } = await readVectors();
+  const dir = await tempDir('dns-hour');
+  const input = join(dir, 'dns.parquet');
+  const fields = Object.keys(dnsColumns);
+  const times = {
+    'May  5 2016 07:01:02.5 UTC': '7',
+    '   May 5 2016 23:59:59 UTC': '23',
+    'May\t5  2016  0:00': '0',
+    'May 5 2016 12': '12',
+    'May 5 2016 24:00:00 UTC': undefined,
+    'May 5 2016': undefined,
+    'May 5 2016 1a:00:00 UTC': undefined,
+  };
+  const rows = Object.keys(times).map((t) => ({ ...Object.fromEntries(fields.map((f) => [f, dns[0][f]])), frame_time: t }));
+  await writeRowsParquet(input, dnsColumns, rows);
+  const scored = join(dir, 'scored');
+  const run = runCli(['--analysis', 'dns', '--input', input, '--scored', scored, '--userdomain', 'apache', ...reportAll]);
+  assert.equal(run.code, 0, run.stderr);
+  const words = await withEngine((e) => e.rows(`SELECT word_name FROM read_parquet(${sqlString(join(scored, 'model', 'word_topics.parquet'))})`));
+  const hours = words.map((w) => String(w.word_name).split('_')[2]).sort();
+  assert.deepEqual(hours, Object.values(times).filter((h) => h !== undefined).sort());
+  const summary = JSON.parse(await readFile(join(scored, 'dns_summary.json'), 'utf8'));
+  assert.equal(summary.notFeaturised, 3);
 });

@@ -6,7 +6,7 @@ import { tabulateDistinct } from '../pipeline/distinct-features.js';
 import { topDomainsOf } from '../common/top-domains.js';
 import { dnsResultColumns, dnsSchema } from './schema.js';
 import { dnsCleanPredicate, dnsFills } from './validity.js';
-import { dnsNameFeatures, dnsNameFeatureValues, dnsWord } from './words.js';
+import { dnsHourToken, dnsNameFeatures, dnsNameFeatureValues, dnsWord } from './words.js';
 
 export const dnsAnalysis: Analysis = {
   type: 'dns',
@@ -26,8 +26,8 @@ export const dnsAnalysis: Analysis = {
     });
     await engine.exec(`
       CREATE OR REPLACE VIEW ${output} AS
-      SELECT i.*, CASE WHEN i.spot_clean THEN ${dnsWord} END AS spot_word
-      FROM (SELECT * REPLACE (${dnsFills}) FROM ${input}) i
+      SELECT i.* EXCLUDE (spot_hour_token), CASE WHEN i.spot_clean THEN ${dnsWord} END AS spot_word
+      FROM (SELECT * REPLACE (${dnsFills}), ${dnsHourToken} AS spot_hour_token FROM ${input}) i
       LEFT JOIN ${names} n ON n.spot_qry_name = i.dns_qry_name`);
   },
   feedback: {

@@ -4,9 +4,7 @@ import {
   DuckDBDataChunk,
   DuckDBInstance,
   INTEGER,
-  LIST,
   VARCHAR,
-  listValue,
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
@@ -89,18 +87,21 @@ export class DuckDbEngine implements Engine {
   }
 
   async streamColumns(sql: string, onChunk: (columns: unknown[][], rowCount: number) => void): Promise<void> {
+    const t = profileStart();
     const result = await this.conn.stream(sql);
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       onChunk(chunk.getColumns() as unknown[][], chunk.rowCount);
     }
+    profileEnd(t, sql);
   }
 
   async createTable(name: string, columns: readonly ColumnData[]): Promise<void> {
+    const t = profileStart();
     const ddl = columns.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(', ');
     await this.exec(`CREATE OR REPLACE TABLE ${sqlIdent(name)} (${ddl})`);
-    const rowCount = columns.length ? rowsOf(columns[0]) : 0;
+    const rowCount = columns.length ? columns[0].values.length : 0;
     const types = columns.map(duckType);
     const appender = await this.conn.createAppender(name);
     for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
@@ -110,6 +111,7 @@ export class DuckDbEngine implements Engine {
       appender.appendDataChunk(chunk);
     }
     appender.closeSync();
+    profileEnd(t, `append ${rowCount} rows to ${name}`);
   }
 
   async writeParquet(sql: string, path: string): Promise<number> {
@@ -147,10 +149,6 @@ function profileEnd(started: number, sql: string): void {
   if (ms >= 50) process.stderr.write(`[sql ${(ms / 1000).toFixed(2)} s] ${sql.replace(/\s+/g, ' ').trim().slice(0, 160)}\n`);
 }
 
-function rowsOf(c: ColumnData): number {
-  return c.type === 'DOUBLE[]' ? c.values.length / c.width : c.values.length;
-}
-
 function duckType(c: ColumnData): DuckDBType {
   switch (c.type) {
     case 'INTEGER':
@@ -159,20 +157,10 @@ function duckType(c: ColumnData): DuckDBType {
       return DOUBLE;
     case 'VARCHAR':
       return VARCHAR;
-    case 'DOUBLE[]':
-      return LIST(DOUBLE);
   }
 }
 
 function sliceValues(c: ColumnData, start: number, n: number): DuckDBValue[] {
-  if (c.type === 'DOUBLE[]') {
-    const out: DuckDBValue[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const from = (start + i) * c.width;
-      out[i] = listValue(Array.from(c.values.subarray(from, from + c.width)));
-    }
-    return out;
-  }
   if (c.type === 'VARCHAR') return c.values.slice(start, start + n) as DuckDBValue[];
   return c.values.subarray(start, start + n) as unknown as DuckDBValue[];
 }

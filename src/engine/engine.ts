@@ -13,9 +13,7 @@ export interface ColumnInfo {
 export type ColumnData =
   | { name: string; type: 'INTEGER'; values: Int32Array }
   | { name: string; type: 'DOUBLE'; values: Float64Array | Float32Array }
-  | { name: string; type: 'VARCHAR'; values: readonly string[] }
-  /** A list of `width` doubles per row, flattened row-major. */
-  | { name: string; type: 'DOUBLE[]'; width: number; values: Float64Array | Float32Array };
+  | { name: string; type: 'VARCHAR'; values: readonly string[] };
 
 export interface CsvOptions {
   delimiter: string;

@@ -4,21 +4,29 @@
  * Each event gives one word to its source IP and one to its destination IP.
  */
 
-/** [condition, port, which side gets the `-1_` prefix (0 neither, 1 source, 2 destination)], first match wins. */
-const rules: readonly [string, string, 0 | 1 | 2][] = [
-  ['sport = 0 AND dport = 0', "'0'", 0],
-  ['dport = 0 AND sport > 0', 'spot_num_text(sport)', 1],
-  ['sport = 0 AND dport > 0', 'spot_num_text(dport)', 2],
-  ['sport <= 1024 AND dport <= 1024', "'111111'", 0],
-  ['sport <= 1024 AND dport > 1024', 'spot_num_text(sport)', 1],
-  ['dport <= 1024 AND sport > 1024', 'spot_num_text(dport)', 2],
-  ['true', "'333333'", 0],
+import { sqlString } from '../engine/engine.js';
+
+/**
+ * [condition, port text, which side gets the `-1_` prefix (0 neither, 1 source, 2 destination), port
+ * number (NULL for the fixed texts)], first match wins.
+ */
+const rules: readonly [string, string, 0 | 1 | 2, string][] = [
+  ['sport = 0 AND dport = 0', "'0'", 0, 'NULL'],
+  ['dport = 0 AND sport > 0', 'spot_num_text(sport)', 1, 'sport'],
+  ['sport = 0 AND dport > 0', 'spot_num_text(dport)', 2, 'dport'],
+  ['sport <= 1024 AND dport <= 1024', "'111111'", 0, 'NULL'],
+  ['sport <= 1024 AND dport > 1024', 'spot_num_text(sport)', 1, 'sport'],
+  ['dport <= 1024 AND sport > 1024', 'spot_num_text(dport)', 2, 'dport'],
+  ['true', "'333333'", 0, 'NULL'],
 ];
+
+const sqlList = (items: readonly string[]) => `[${items.map(sqlString).join(', ')}]`;
 
 /** The rule, the port text and the common `_proto_hour_b_p` tail, computed once per event and shared by both words. */
 const partsSql = `
   CASE ${rules.map((r, i) => `WHEN ${r[0]} THEN ${i}`).join(' ')} END AS spot_flow_rule,
   CASE ${rules.map((r) => `WHEN ${r[0]} THEN ${r[1]}`).join(' ')} END AS spot_flow_port,
+  CASE ${rules.map((r) => `WHEN ${r[0]} THEN ${r[3]}`).join(' ')} END AS spot_flow_port_num,
   '_' || proto || '_' || spot_num_text(trhour) || '_' || CAST(spot_ceil_log2(ibyt + 1) AS VARCHAR) || '_' ||
     CAST(spot_ceil_log2(ipkt + 1) AS VARCHAR) AS spot_flow_tail`;
 
@@ -29,12 +37,46 @@ const wordFromParts = (side: 1 | 2) => {
 };
 
 /**
+ * Integer word keys (what the day's corpus is counted by, see WordKeys): the word's parts packed in a
+ * BIGINT, with `protos` the day's protocols. Port code: 0 for '0', 1 for '111111', 2 for '333333', port + 2
+ * otherwise (ports are at least 1 under those rules and at most 32 bits); then the protocol's position,
+ * the hour (0..23), b and p (at most 64 for 64-bit counters) and the `-1_` prefix bit: 32+6+5+7+7+1 bits.
+ */
+const PROTO_SLOTS = 64;
+const keyPartsSql = (protos: readonly string[]) => `
+  (((((CASE spot_flow_rule WHEN 0 THEN 0 WHEN 3 THEN 1 WHEN 6 THEN 2 ELSE CAST(spot_flow_port_num AS BIGINT) + 2 END)
+    * ${PROTO_SLOTS} + CASE proto ${protos.map((p, i) => `WHEN ${sqlString(p)} THEN ${i}`).join(' ')} END)
+    * 24 + trhour) * 128 + spot_ceil_log2(ibyt + 1)) * 128 + spot_ceil_log2(ipkt + 1)) * 2`;
+
+const keyFromParts = (side: 1 | 2) => {
+  const prefixed = rules.flatMap((r, i) => (r[2] === side ? [i] : []));
+  return `spot_flow_key + CASE WHEN spot_flow_rule IN (${prefixed.join(', ')}) THEN 1 ELSE 0 END`;
+};
+
+/** The most protocols a day may have for its words to be counted by integer keys. */
+export const MAX_KEYED_PROTOS = PROTO_SLOTS;
+
+/** SQL: the word of a flow word key made with `protos` (the inverse of the packing above). */
+export function flowWordOfKey(key: string, protos: readonly string[]): string {
+  const part = (divisor: number, modulus: number) => `CAST((${key} // ${divisor}) % ${modulus} AS VARCHAR)`;
+  const port = `(${key} // ${2 * 128 * 128 * 24 * PROTO_SLOTS})`;
+  return `CASE WHEN ${key} % 2 = 1 THEN '-1_' ELSE '' END ||
+    CASE ${port} WHEN 0 THEN '0' WHEN 1 THEN '111111' WHEN 2 THEN '333333' ELSE CAST(${port} - 2 AS VARCHAR) END || '_' ||
+    ${sqlList(protos)}[1 + (${key} // ${2 * 128 * 128 * 24}) % ${PROTO_SLOTS}] || '_' ||
+    ${part(2 * 128 * 128, 24)} || '_' || ${part(2 * 128, 128)} || '_' || ${part(2, 128)}`;
+}
+
+/**
  * SQL selecting every column of `relation` plus `spot_word_src` (the source IP's word) and `spot_word_dst`
  * (the destination IP's word), NULL where `when` is false or the word cannot be formed (no protocol).
  */
-export function withFlowWords(relation: string, when = 'true'): string {
-  return `SELECT * EXCLUDE (spot_flow_rule, spot_flow_port, spot_flow_tail),
+export function withFlowWords(relation: string, when = 'true', protos?: readonly string[]): string {
+  const keys = protos
+    ? `, CASE WHEN ${when} THEN ${keyFromParts(1)} END AS spot_key_src, CASE WHEN ${when} THEN ${keyFromParts(2)} END AS spot_key_dst`
+    : '';
+  const keyParts = protos ? `, ${keyPartsSql(protos)} AS spot_flow_key` : '';
+  return `SELECT * EXCLUDE (spot_flow_rule, spot_flow_port, spot_flow_port_num, spot_flow_tail${protos ? ', spot_flow_key' : ''}),
       CASE WHEN ${when} THEN ${wordFromParts(1)} END AS spot_word_src,
-      CASE WHEN ${when} THEN ${wordFromParts(2)} END AS spot_word_dst
-    FROM (SELECT *, ${partsSql} FROM ${relation})`;
+      CASE WHEN ${when} THEN ${wordFromParts(2)} END AS spot_word_dst ${keys}
+    FROM (SELECT *${keyParts} FROM (SELECT *, ${partsSql} FROM ${relation}))`;
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Engine } from '../engine/engine.js';
+import type { ColumnData, Engine } from '../engine/engine.js';
 import type { LdaModel } from '../lda/types.js';
 import { writeAtomically } from './atomic.js';
 
@@ -15,27 +15,33 @@ export async function writeModel(
   docsSql: string,
   vocabSql: string,
 ): Promise<void> {
-  await engine.createTable('spot_theta', [
-    { name: 'id', type: 'INTEGER', values: sequence(model.numDocs) },
-    { name: 'mix', type: 'DOUBLE[]', width: model.k, values: model.theta },
-  ]);
-  await engine.createTable('spot_phi', [
-    { name: 'id', type: 'INTEGER', values: sequence(model.numWords) },
-    { name: 'probs', type: 'DOUBLE[]', width: model.k, values: model.phi },
-  ]);
+  await engine.createTable('spot_theta', topicColumns(model.theta, model.numDocs, model.k));
+  await engine.createTable('spot_phi', topicColumns(model.phi, model.numWords, model.k));
+  const list = `[${Array.from({ length: model.k }, (_, t) => `t${t}`).join(', ')}]`;
   await writeAtomically(join(modelDir, 'document_topics.parquet'), (tmp) =>
     engine.writeParquet(
-      `SELECT d.name AS document_name, t.mix AS topic_prob_mix FROM spot_theta t JOIN (${docsSql}) d USING (id) ORDER BY t.id`,
+      `SELECT d.name AS document_name, ${list} AS topic_prob_mix FROM spot_theta t JOIN (${docsSql}) d USING (id) ORDER BY t.id`,
       tmp,
     ),
   );
   await writeAtomically(join(modelDir, 'word_topics.parquet'), (tmp) =>
     engine.writeParquet(
-      `SELECT w.name AS word_name, p.probs AS topic_probs FROM spot_phi p JOIN (${vocabSql}) w USING (id) ORDER BY p.id`,
+      `SELECT w.name AS word_name, ${list} AS topic_probs FROM spot_phi p JOIN (${vocabSql}) w USING (id) ORDER BY p.id`,
       tmp,
     ),
   );
   await engine.exec('DROP TABLE spot_theta; DROP TABLE spot_phi;');
+}
+
+/** id plus one DOUBLE column t<j> per topic, from a row-major rows × k matrix (columns are cheap to hand over; lists are not). */
+function topicColumns(matrix: Float64Array | Float32Array, rows: number, k: number): ColumnData[] {
+  const columns: ColumnData[] = [{ name: 'id', type: 'INTEGER', values: sequence(rows) }];
+  for (let t = 0; t < k; t++) {
+    const values = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) values[r] = matrix[r * k + t];
+    columns.push({ name: `t${t}`, type: 'DOUBLE', values });
+  }
+  return columns;
 }
 
 function sequence(n: number): Int32Array {

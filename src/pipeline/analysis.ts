@@ -30,6 +30,18 @@ export interface FeaturizeRelations {
   output: string;
 }
 
+/**
+ * Integer keys standing for the words of the day's events, which the corpus is counted by when an
+ * analysis offers them (grouping ~20M rows by a BIGINT is much cheaper than by a string). Each key
+ * expression is NULL exactly when its slot's word is NULL, and equal keys are equal words.
+ */
+export interface WordKeys {
+  /** Per slot (same order as wordSlots), a BIGINT SQL expression over the featurised relation. */
+  keys: readonly string[];
+  /** SQL: the word of the key expression `key` (run once per distinct key, not per event). */
+  wordOfKey(key: string): string;
+}
+
 /** The day's events: what the pipeline featurises. */
 export const DAY_RELATIONS: FeaturizeRelations = { input: 'input_view', output: 'featured_view' };
 
@@ -67,9 +79,10 @@ export interface Analysis {
    * `input_view`; clean rows only are featurised): all input columns plus the word columns named by
    * `wordSlots` (NULL = the word cannot be formed). It is also run over analyst feedback rows, so any
    * helper table it builds must be named after `relations.output`, and day-wide statistics (counts over
-   * the day's rows) must still come from `input_view`.
+   * the day's rows) must still come from `input_view`. Over the day's relations (DAY_RELATIONS) it may
+   * also define word keys and return them.
    */
-  featurize(engine: Engine, options: AnalysisOptions, relations?: FeaturizeRelations): Promise<void>;
+  featurize(engine: Engine, options: AnalysisOptions, relations?: FeaturizeRelations): Promise<WordKeys | void>;
   /** The words of an event and the documents they go to; flow has two, dns and proxy one. */
   wordSlots: readonly WordSlot[];
   /** How analyst feedback joins the corpus; absent = feedback not supported (a warning). */

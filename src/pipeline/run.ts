@@ -78,19 +78,26 @@ export async function runAnalysis(
   await rm(invalidDir, { recursive: true, force: true });
   await mkdir(invalidDir, { recursive: true });
   const inputColumns = analysis.schema.map((c) => c.name);
-  const invalid = await timed('read', 'saving invalid records', () =>
-    saveRows(engine, `SELECT * EXCLUDE (spot_file, spot_row, spot_clean) FROM input_view WHERE NOT spot_clean`, join(invalidDir, 'invalid.parquet')),
-    rowsRead,
-  );
 
-  await analysis.featurize(engine, options);
+  const wordKeys = (await analysis.featurize(engine, options)) ?? undefined;
   const feedbackPairs = feedback
     ? await timed('words', 'analyst feedback', () => feedbackPairsSql(engine, analysis, feedback, options))
     : undefined;
   const otherPairs = options.extraPairs ? await options.extraPairs(engine) : undefined;
   const extraPairs = [feedbackPairs, otherPairs].filter(Boolean).join(' UNION ALL ') || undefined;
-  const built = await timed('words', 'words and corpus', () => buildCorpus(engine, analysis.wordSlots, extraPairs), rowsRead);
+  const built = await timed('words', 'words and corpus', () => buildCorpus(engine, analysis.wordSlots, wordKeys, extraPairs), rowsRead);
   const { corpus } = built;
+  // The corpus pass counted every clean row, so the invalid rows are known without a scan of their own;
+  // they are saved by one (an empty file when there are none).
+  const invalid = rowsRead - built.featurised - built.wordErrors;
+  const saved = await timed('read', 'saving invalid records', () =>
+    saveRows(
+      engine,
+      `SELECT * EXCLUDE (spot_file, spot_row, spot_clean) FROM input_view WHERE ${invalid > 0 ? 'NOT spot_clean' : 'false'}`,
+      join(invalidDir, 'invalid.parquet'),
+    ),
+  );
+  if (saved !== invalid) throw new SpotError(`internal accounting error: ${invalid} invalid rows counted, ${saved} saved`, 1);
   if (built.wordErrors > 0) {
     const anyMissing = analysis.wordSlots.map((s) => `${s.word} IS NULL`).join(' OR ');
     await saveRows(

@@ -1,0 +1,65 @@
+import type { Engine } from '../engine/engine.js';
+import type { Corpus } from '../lda/types.js';
+
+/**
+ * Reads spot_corpus(doc, word, cnt) — the day's pairs, one row per (doc, word) — and
+ * spot_extra_corpus(doc, word, cnt) — pairs that are not events of the day, such as analyst feedback —
+ * into compressed sparse rows sorted by (doc, word), merging a pair present in both. Only the (small)
+ * extra table is held in JavaScript while the day's pairs stream in.
+ */
+export async function readCorpus(
+  engine: Engine,
+  numDocs: number,
+  numWords: number,
+): Promise<{ corpus: Corpus; dayCounts: Float64Array }> {
+  const extra = await readExtra(engine);
+  const [{ n }] = await engine.rows('SELECT count(*) AS n FROM spot_corpus');
+  const capacity = Number(n) + extra.docs.length;
+  const docStart = new Int32Array(numDocs + 1);
+  let wordIds = new Int32Array(capacity);
+  let counts = new Float64Array(capacity);
+  let dayCounts = new Float64Array(capacity);
+  let at = 0;
+  let x = 0;
+  const append = (doc: number, word: number, count: number, day: number) => {
+    docStart[doc + 1]++;
+    wordIds[at] = word;
+    counts[at] = count;
+    dayCounts[at++] = day;
+  };
+  /** Appends the extra pairs before (doc, word); returns the extra count of (doc, word) itself. */
+  const extrasBefore = (doc: number, word: number): number => {
+    for (; x < extra.docs.length; x++) {
+      const d = extra.docs[x];
+      const w = extra.words[x];
+      if (d > doc || (d === doc && w > word)) return 0;
+      if (d === doc && w === word) return extra.counts[x++];
+      append(d, w, extra.counts[x], 0);
+    }
+    return 0;
+  };
+  await engine.streamColumns('SELECT doc, word, cnt FROM spot_corpus ORDER BY doc, word', (cols, rows) => {
+    const [docs, words, cnts] = cols as [number[], number[], number[]];
+    for (let i = 0; i < rows; i++) {
+      const plus = extrasBefore(docs[i], words[i]);
+      append(docs[i], words[i], cnts[i] + plus, cnts[i]);
+    }
+  });
+  extrasBefore(numDocs, 0);
+  if (at < capacity) {
+    wordIds = wordIds.slice(0, at);
+    counts = counts.slice(0, at);
+    dayCounts = dayCounts.slice(0, at);
+  }
+  for (let d = 0; d < numDocs; d++) docStart[d + 1] += docStart[d];
+  return { corpus: { numDocs, numWords, docStart, wordIds, counts }, dayCounts };
+}
+
+async function readExtra(engine: Engine) {
+  const rows = await engine.rows('SELECT doc, word, cnt FROM spot_extra_corpus ORDER BY doc, word');
+  return {
+    docs: Int32Array.from(rows, (r) => Number(r.doc)),
+    words: Int32Array.from(rows, (r) => Number(r.word)),
+    counts: Float64Array.from(rows, (r) => Number(r.cnt)),
+  };
+}
