@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine.js';
-import { DAY_RELATIONS, type Analysis, type AnalysisOptions } from '../pipeline/analysis.js';
+import { DAY_RELATIONS, featureTable, type Analysis, type AnalysisOptions } from '../pipeline/analysis.js';
 import { sameNameInputRows } from '../feedback/input-rows.js';
 import { dnsFeedbackLayout } from './feedback.js';
 import { tabulateDistinct } from '../pipeline/distinct-features.js';
@@ -14,21 +14,24 @@ export const dnsAnalysis: Analysis = {
   resultColumns: dnsResultColumns,
   cleanPredicate: dnsCleanPredicate,
   wordSlots: [{ ip: 'ip_dst', word: 'spot_word' }],
-  async featurize(engine: Engine, options: AnalysisOptions, { input, output } = DAY_RELATIONS): Promise<void> {
-    const names = `spot_dns_names_${output}`;
-    const topDomains = await topDomainsOf(options.topDomainsFile);
-    await tabulateDistinct(engine, {
-      table: names,
-      valuesSql: `SELECT DISTINCT dns_qry_name FROM ${input} WHERE spot_clean`,
-      key: 'spot_qry_name',
-      features: dnsNameFeatures,
-      compute: (name) => dnsNameFeatureValues(name, options.userDomain, topDomains),
-    });
+  async featurize(engine: Engine, options: AnalysisOptions, relations = DAY_RELATIONS): Promise<void> {
+    const { input, output } = relations;
+    const names = featureTable('dns_names', relations);
+    if (names.build) {
+      const topDomains = await topDomainsOf(options.topDomainsFile);
+      await tabulateDistinct(engine, {
+        table: names.table,
+        valuesSql: `SELECT DISTINCT dns_qry_name FROM ${input} WHERE spot_clean`,
+        key: 'spot_qry_name',
+        features: dnsNameFeatures,
+        compute: (name) => dnsNameFeatureValues(name, options.userDomain, topDomains),
+      });
+    }
     await engine.exec(`
       CREATE OR REPLACE VIEW ${output} AS
       SELECT i.* EXCLUDE (spot_hour_token), CASE WHEN i.spot_clean THEN ${dnsWord} END AS spot_word
       FROM (SELECT * REPLACE (${dnsFills}), ${dnsHourToken} AS spot_hour_token FROM ${input}) i
-      LEFT JOIN ${names} n ON n.spot_qry_name = i.dns_qry_name`);
+      LEFT JOIN ${names.table} n ON n.spot_qry_name = i.dns_qry_name`);
   },
   feedback: {
     layout: dnsFeedbackLayout,

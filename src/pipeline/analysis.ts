@@ -28,6 +28,18 @@ export interface FeaturizeRelations {
   input: string;
   /** The view to define: all input columns plus the word columns named by `wordSlots`. */
   output: string;
+  /** The input rows are some of the day's rows: tables of per-value features built for the day are reused. */
+  dayRows?: boolean;
+}
+
+/**
+ * The name of a table of per-value features (`kind`: names, hosts, ...) for `relations`, and whether it
+ * must be built (false when the day's table serves, see FeaturizeRelations.dayRows).
+ */
+export function featureTable(kind: string, relations: FeaturizeRelations): { table: string; build: boolean } {
+  return relations.dayRows
+    ? { table: `spot_${kind}_${DAY_RELATIONS.output}`, build: false }
+    : { table: `spot_${kind}_${relations.output}`, build: true };
 }
 
 /**

@@ -140,7 +140,7 @@ async function candidateRelation(engine: Engine, analysis: Analysis, options: An
   if (includeNullIp) byIp.push(...slots.map((s) => `${s.ip} IS NULL`));
   await engine.exec(`
     CREATE OR REPLACE VIEW spot_candidate_input AS SELECT * FROM input_view WHERE spot_clean AND (${byIp.join(' OR ')})`);
-  await analysis.featurize(engine, options, { input: 'spot_candidate_input', output: 'spot_candidate_featured' });
+  await analysis.featurize(engine, options, { input: 'spot_candidate_input', output: 'spot_candidate_featured', dayRows: true });
   return 'spot_candidate_featured';
 }
 

@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine.js';
-import { DAY_RELATIONS, type Analysis, type AnalysisOptions } from '../pipeline/analysis.js';
+import { DAY_RELATIONS, featureTable, type Analysis, type AnalysisOptions } from '../pipeline/analysis.js';
 import { sameNameInputRows } from '../feedback/input-rows.js';
 import { proxyFeedbackLayout } from './feedback.js';
 import { tabulateDistinct } from '../pipeline/distinct-features.js';
@@ -14,38 +14,45 @@ export const proxyAnalysis: Analysis = {
   resultColumns: proxyResultColumns,
   cleanPredicate: proxyCleanPredicate,
   wordSlots: [{ ip: 'clientip', word: 'spot_word' }],
-  async featurize(engine: Engine, options: AnalysisOptions, { input, output } = DAY_RELATIONS): Promise<void> {
-    const [hosts, uris] = [`spot_proxy_hosts_${output}`, `spot_proxy_uris_${output}`];
+  async featurize(engine: Engine, options: AnalysisOptions, relations = DAY_RELATIONS): Promise<void> {
+    const { input, output } = relations;
+    const [hosts, uris] = ['proxy_hosts', 'proxy_uris'].map((kind) => featureTable(kind, relations));
     const topDomains = await topDomainsOf(options.topDomainsFile);
-    await tabulateDistinct(engine, {
-      table: hosts,
-      valuesSql: `SELECT DISTINCT host FROM ${input} WHERE spot_clean`,
-      key: 'spot_host',
-      features: proxyHostFeatures,
-      compute: (host) => proxyHostFeatureValues(host, options.userDomain, topDomains),
-    });
-    await tabulateDistinct(engine, {
-      table: uris,
-      valuesSql: `SELECT DISTINCT fulluri FROM ${input} WHERE spot_clean`,
-      key: 'spot_uri',
-      features: proxyUriFeatures,
-      compute: proxyUriFeatureValues,
-    });
+    if (hosts.build) {
+      await tabulateDistinct(engine, {
+        table: hosts.table,
+        valuesSql: `SELECT DISTINCT host FROM ${input} WHERE spot_clean`,
+        key: 'spot_host',
+        features: proxyHostFeatures,
+        compute: (host) => proxyHostFeatureValues(host, options.userDomain, topDomains),
+      });
+    }
+    if (uris.build) {
+      await tabulateDistinct(engine, {
+        table: uris.table,
+        valuesSql: `SELECT DISTINCT fulluri FROM ${input} WHERE spot_clean`,
+        key: 'spot_uri',
+        features: proxyUriFeatures,
+        compute: proxyUriFeatureValues,
+      });
+    }
+    // User-agent counts are over the day's requests whatever rows are featurised (SPEC §5): one table per run.
+    const agentsTable = 'spot_proxy_agents';
+    await engine.exec(`
+      CREATE ${output === DAY_RELATIONS.output ? 'OR REPLACE TEMP TABLE' : 'TEMP TABLE IF NOT EXISTS'} ${agentsTable} AS
+      SELECT useragent AS spot_agent, count(*) AS spot_agent_count
+      FROM (SELECT * REPLACE (${proxyFills}) FROM input_view) WHERE spot_clean GROUP BY useragent`);
     // The input may carry a `word` column of its own (e.g. Spot's scored output): ours replaces it.
     const hasWord = (await engine.describe(input)).some((c) => c.name === 'word');
     await engine.exec(`
       CREATE OR REPLACE VIEW ${output} AS
       WITH filled AS (SELECT * REPLACE (${proxyFills}) FROM ${input}),
-      agents AS (
-        SELECT useragent AS spot_agent, count(*) AS spot_agent_count
-        FROM (SELECT * REPLACE (${proxyFills}) FROM input_view) WHERE spot_clean GROUP BY useragent
-      ),
       worded AS (
         SELECT i.*, CASE WHEN i.spot_clean THEN ${proxyWord} END AS spot_word
         FROM filled i
-        LEFT JOIN ${hosts} h ON h.spot_host = i.host
-        LEFT JOIN ${uris} u ON u.spot_uri = i.fulluri
-        LEFT JOIN agents a ON a.spot_agent = i.useragent
+        LEFT JOIN ${hosts.table} h ON h.spot_host = i.host
+        LEFT JOIN ${uris.table} u ON u.spot_uri = i.fulluri
+        LEFT JOIN ${agentsTable} a ON a.spot_agent = i.useragent
       )
       SELECT * ${hasWord ? 'EXCLUDE (word)' : ''}, spot_word AS word FROM worded`);
   },
