@@ -4,9 +4,10 @@
  * stage, peak RSS, rows per second, distinct IPs, vocabulary and nonzeros, next to a bare DuckDB scan of the
  * same Parquet columns (the floor).
  *
- *   npx tsc -p . && node dist/bench/run.js [flow:1m] [flow:10m] [flow:50m] [--threads N] [--no-lda-iters]
+ *   npx tsc -p . && node dist/bench/run.js [flow:1m] [flow:10m] [flow:50m:2000] [--threads N]
  *
- * Not run by CI. A case is `TYPE:ROWS` (ROWS like 1m, 10m, 500k, 2500000); default: flow:1m flow:10m.
+ * Not run by CI. A case is `TYPE:ROWS[:PER_HOST]` (ROWS like 1m, 10m, 500k, 2500000; PER_HOST events per
+ * internal host, default 200); default: flow:1m flow:10m.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -32,7 +33,7 @@ const DATE = '20160505';
 
 /** A data source the benchmark can generate: its generator, the files it depends on (for the cache key). */
 interface Source {
-  generate(engine: Engine, root: string, rows: number): Promise<string>;
+  generate(engine: Engine, root: string, rows: number, hosts: number): Promise<string>;
   /** Compiled files whose content decides the generated day (a change regenerates it). */
   generatorFiles: string[];
   /** Columns the analysis reads (the bare scan reads exactly these). */
@@ -40,29 +41,33 @@ interface Source {
 }
 
 /**
- * Flow: hosts scale with the day (one host per 200 flows: 50,000 hosts at 10M flows).
- * DNS and proxy: their generators are being written on another branch; add them here as
- * `dns: { generate: (e, root, rows) => generateDnsDay(e, {...}), generatorFiles: [...], schema: dnsSchema }`.
+ * Hosts scale with the day: `rows / perHost` internal hosts (clients for DNS and proxy). With the default
+ * 200 events per host (50,000 hosts at 10M), most (ip, word) pairs occur once or twice: the costliest
+ * shape for the corpus. Busier hosts (e.g. 2,000 events each) repeat their words more.
  */
-const SOURCES: Partial<Record<'flow' | 'dns' | 'proxy', Source>> = {
+const SOURCES: Record<'flow' | 'dns' | 'proxy', Source> = {
   flow: {
-    generate: (engine, root, rows) => generateFlowDay(engine, { root, rows, hosts: Math.max(100, Math.round(rows / 200)), date: DATE }),
+    generate: (engine, root, rows, hosts) => generateFlowDay(engine, { root, rows, hosts, date: DATE }),
     generatorFiles: ['dist/src/demo/flow-day.js', 'dist/src/demo/sql-random.js'],
     schema: flowSchema,
   },
   dns: {
-    generate: (engine, root, rows) =>
-      generateDnsDay(engine, { root, rows, hosts: Math.max(100, Math.round(rows / 200)), date: DATE, userDomain: 'spotdemo', tunnelQueries: 6 }),
+    generate: (engine, root, rows, hosts) =>
+      generateDnsDay(engine, { root, rows, hosts, date: DATE, userDomain: 'spotdemo', tunnelQueries: 6 }),
     generatorFiles: ['dist/src/demo/dns-day.js', 'dist/src/demo/sql-random.js'],
     schema: dnsSchema,
   },
   proxy: {
-    generate: (engine, root, rows) =>
-      generateProxyDay(engine, { root, rows, hosts: Math.max(100, Math.round(rows / 200)), date: DATE, userDomain: 'spotdemo', beaconRequests: 3 }),
+    generate: (engine, root, rows, hosts) =>
+      generateProxyDay(engine, { root, rows, hosts, date: DATE, userDomain: 'spotdemo', beaconRequests: 3 }),
     generatorFiles: ['dist/src/demo/proxy-day.js', 'dist/src/demo/sql-random.js'],
     schema: proxySchema,
   },
 };
+
+const DEFAULT_PER_HOST = 200;
+const hostsFor = (rows: number, perHost: number) => Math.max(100, Math.round(rows / perHost));
+const defaultHosts = (rows: number) => hostsFor(rows, DEFAULT_PER_HOST);
 
 interface CaseResult {
   case: string;
@@ -86,17 +91,24 @@ function parseRows(s: string): number {
   return Math.round(Number(m[1]) * mult);
 }
 
-function cacheKey(source: Source, rows: number): string {
+function cacheKey(source: Source, rows: number, hosts: number): string {
   const h = createHash('sha256');
   for (const f of source.generatorFiles) h.update(readFileSync(join(repoRoot, f)));
-  h.update(String(rows));
+  // Days at the default density keep the key they had before the host count became a parameter.
+  h.update(hosts === defaultHosts(rows) ? String(rows) : `${rows}/${hosts}`);
   return h.digest('hex').slice(0, 16);
 }
 
-async function ensureDay(type: string, source: Source, rows: number, label: string): Promise<{ day: string; seconds?: number }> {
+async function ensureDay(
+  type: string,
+  source: Source,
+  rows: number,
+  hosts: number,
+  label: string,
+): Promise<{ day: string; seconds?: number }> {
   const root = join(outRoot, 'data', `${type}-${label}`);
   const marker = join(root, 'GENERATED');
-  const key = cacheKey(source, rows);
+  const key = cacheKey(source, rows, hosts);
   const dayPath = join(root, type, 'hive', `y=${DATE.slice(0, 4)}`, `m=${DATE.slice(4, 6)}`, `d=${DATE.slice(6, 8)}`);
   if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === key) return { day: dayPath };
   rmSync(root, { recursive: true, force: true });
@@ -104,8 +116,8 @@ async function ensureDay(type: string, source: Source, rows: number, label: stri
   const engine = await DuckDbEngine.open({ memoryLimit: '8GB', tempDirectory: join(root, 'tmp') });
   const t = Date.now();
   try {
-    process.stderr.write(`generating ${type} ${label} (${rows.toLocaleString('en-US')} rows)...\n`);
-    await source.generate(engine, root, rows);
+    process.stderr.write(`generating ${type} ${label} (${rows.toLocaleString('en-US')} rows, ${hosts.toLocaleString('en-US')} hosts)...\n`);
+    await source.generate(engine, root, rows, hosts);
   } finally {
     await engine.close();
   }
@@ -134,17 +146,17 @@ function duSizeMb(dir: string): number {
   return Number(r.stdout.split('\t')[0]);
 }
 
-async function runCase(spec: string, threads?: number): Promise<CaseResult | undefined> {
-  const [type, sizeText] = spec.split(':');
+async function runCase(spec: string, threads?: number): Promise<CaseResult> {
+  const [type, sizeText, perHostText] = spec.split(':');
   const source = SOURCES[type as keyof typeof SOURCES];
-  if (!source) {
-    process.stderr.write(`skipping ${spec}: no ${type} generator on this branch (see SOURCES in bench/run.ts)\n`);
-    return undefined;
-  }
+  if (!source) throw new Error(`unknown analysis in ${spec}: flow, dns or proxy`);
   const rows = parseRows(sizeText);
-  const { day, seconds: generateSeconds } = await ensureDay(type, source, rows, sizeText.toLowerCase());
+  const perHost = perHostText ? Number(perHostText) : DEFAULT_PER_HOST;
+  const hosts = hostsFor(rows, perHost);
+  const label = sizeText.toLowerCase() + (perHostText ? `-per${perHost}` : '');
+  const { day, seconds: generateSeconds } = await ensureDay(type, source, rows, hosts, label);
   const scanSeconds = await bareScan(day, source.schema, threads);
-  const scored = join(outRoot, 'runs', `${type}-${sizeText.toLowerCase()}`);
+  const scored = join(outRoot, 'runs', `${type}-${label}`);
   rmSync(scored, { recursive: true, force: true });
   const args = [
     '-v', process.execPath, cli, '--analysis', type, '--input', day, '--scored', scored,
@@ -183,6 +195,7 @@ function table(results: CaseResult[]): string {
   const head = [
     'case', 'rows', 'parquet MB', 'bare scan s', 'read/validate s', 'words+corpus s', 'LDA s', 'score+output s',
     'non-LDA s', 'non-LDA / scan', 'wall s', 'peak RSS MB', 'rows/s (wall)', 'rows/s (non-LDA)', 'distinct IPs', 'vocabulary', 'nonzeros',
+    'nonzeros / row',
   ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`];
   for (const r of results) {
@@ -192,7 +205,7 @@ function table(results: CaseResult[]): string {
       `| ${[
         r.case, c(r.rows), c(r.parquetMb), f(r.scanSeconds, 2), f(s.read), f(s.words), f(s.lda), f(s.score),
         f(nonLda), f(nonLda / r.scanSeconds), f(r.wallSeconds), c(r.peakRssMb), c(Math.round(r.rows / r.wallSeconds)),
-        c(Math.round(r.rows / nonLda)), c(r.documents), c(r.vocabulary), c(r.nonzeros),
+        c(Math.round(r.rows / nonLda)), c(r.documents), c(r.vocabulary), c(r.nonzeros), f(r.nonzeros / r.rows, 2),
       ].join(' | ')} |`,
     );
   }
@@ -212,7 +225,6 @@ async function main(): Promise<void> {
   const results: CaseResult[] = [];
   for (const spec of cases) {
     const r = await runCase(spec, threads);
-    if (!r) continue;
     results.push(r);
     process.stderr.write(`${spec}: ${JSON.stringify(r)}\n`);
   }

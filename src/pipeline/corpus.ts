@@ -38,7 +38,8 @@ export function eventSlotsSql(slots: readonly WordSlot[], relation = 'featured_v
  * events are counted by (ip, word key) when the analysis gave `keys`, else by (ip, word); words are
  * numbered in word order either way, so both give the same corpus.
  * `extraPairsSql` (ip, word, n) adds training pairs that are not events of the day (analyst feedback).
- * Tables left in the engine: spot_docs(ip, id) and spot_vocab(word, id).
+ * Tables left in the engine: spot_docs(ip, id), spot_vocab(word, id) and spot_word_keys(wkey, id): the
+ * day's word keys (the words themselves without keys).
  */
 export async function buildCorpus(
   engine: Engine,
@@ -71,18 +72,17 @@ export async function buildCorpus(
     CREATE OR REPLACE TABLE spot_vocab AS
       SELECT word, CAST(row_number() OVER (ORDER BY word) - 1 AS INTEGER) AS id
       FROM (SELECT word FROM spot_key_words UNION SELECT word FROM spot_extra_pairs);
-    CREATE OR REPLACE TEMP TABLE spot_key_ids AS SELECT k.wkey, v.id FROM spot_key_words k JOIN spot_vocab v USING (word);
+    CREATE OR REPLACE TEMP TABLE spot_word_keys AS SELECT k.wkey, v.id FROM spot_key_words k JOIN spot_vocab v USING (word);
     CREATE OR REPLACE TABLE spot_corpus AS
       SELECT d.id AS doc, k.id AS word, CAST(p.n AS DOUBLE) AS cnt, CAST(p.n AS DOUBLE) AS day_n
-      FROM spot_known_pairs p JOIN spot_docs d USING (ip) JOIN spot_key_ids k USING (wkey);
+      FROM spot_known_pairs p JOIN spot_docs d USING (ip) JOIN spot_word_keys k USING (wkey);
     CREATE OR REPLACE TABLE spot_extra_corpus AS
       SELECT d.id AS doc, v.id AS word, CAST(sum(e.n) AS DOUBLE) AS cnt
       FROM spot_extra_pairs e JOIN spot_docs d USING (ip) JOIN spot_vocab v USING (word) GROUP BY ALL;
     DROP VIEW spot_known_pairs;
     DROP TABLE spot_extra_pairs;
     DROP TABLE spot_pair_counts;
-    DROP TABLE spot_key_words;
-    DROP TABLE spot_key_ids;`);
+    DROP TABLE spot_key_words;`);
   const [size] = await engine.rows(`
     SELECT (SELECT count(*) FROM spot_docs) AS docs, (SELECT count(*) FROM spot_vocab) AS words`);
   const corpus = await readCorpus(engine, Number(size.docs), Number(size.words));

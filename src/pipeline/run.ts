@@ -127,7 +127,7 @@ export async function runAnalysis(
   let candidates: number | undefined;
   const reported = await timed('score', 'scoring and writing results', async () => {
     const scores = corpusScores(corpus, model);
-    const input = { corpus, model, scores, dayCounts: built.dayCounts };
+    const input = { corpus, model, scores, dayCounts: built.dayCounts, keys: wordKeys };
     const scored = await scoredEventsRelation(engine, analysis, options, input, options.threshold, options.maxResults);
     candidates = scored.candidates;
     const scoredSql = scored.sql;

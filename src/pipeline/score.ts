@@ -1,6 +1,6 @@
 import type { Engine } from '../engine/engine.js';
 import type { Corpus, LdaModel } from '../lda/types.js';
-import type { Analysis, AnalysisOptions, WordSlot } from './analysis.js';
+import type { Analysis, AnalysisOptions, WordKeys, WordSlot } from './analysis.js';
 import { lowestCutoff } from './cutoff.js';
 
 /** Score of document d and word w (SPEC §8): Σ_k θ[d][k]·φ[k][w]. */
@@ -29,6 +29,8 @@ export interface ScoringInput {
   scores: Float64Array;
   /** Per corpus entry, the day's event slots it counts (CorpusBuild.dayCounts). */
   dayCounts: Float64Array;
+  /** The word keys the corpus was counted by, if any (spot_word_keys maps them to word ids). */
+  keys?: WordKeys;
 }
 
 export interface ScoredEvents {
@@ -71,10 +73,11 @@ export async function scoredEventsRelation(
   ]);
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE spot_low AS
-    SELECT d.ip, v.word FROM spot_low_ids l JOIN spot_docs d ON d.id = l.doc JOIN spot_vocab v ON v.id = l.word;
+    SELECT d.ip, v.word, k.wkey FROM spot_low_ids l JOIN spot_docs d ON d.id = l.doc JOIN spot_vocab v ON v.id = l.word
+    JOIN spot_word_keys k ON k.id = l.word;
     DROP TABLE spot_low_ids;`);
   const includeNullIp = 0 <= cut;
-  const relation = await candidateRelation(engine, analysis, options, includeNullIp);
+  const relation = await candidateRelation(engine, analysis, options, input.keys, includeNullIp);
   // A semi-join on a hash of (ip, word) keeps the scan a plain probe; the exact check then runs on the few rows kept.
   const allWords = slots.map((_, i) => `spot_w${i} IS NOT NULL`).join(' AND ');
   const byHash = slots.map((_, i) => `hash(spot_ip${i}, spot_w${i}) IN (SELECT hash(ip, word) FROM spot_low)`);
@@ -129,17 +132,35 @@ function lowEntries(corpus: Corpus, scores: Float64Array, dayCounts: Float64Arra
 }
 
 /**
- * The featurised events of the addresses in spot_low: only those are featurised again (words are the
- * costly part of a scan). Falls back to the whole day when a slot's IP is not a plain input column.
+ * The featurised events that may have a pair in spot_low, a superset of the candidates; only those are
+ * featurised again (words are the costly part of a scan). With word keys, the events are found by their
+ * (ip, key) pairs, which need no words; otherwise by their addresses. Falls back to the whole day when a
+ * slot's IP is not a plain input column.
  */
-async function candidateRelation(engine: Engine, analysis: Analysis, options: AnalysisOptions, includeNullIp: boolean) {
+async function candidateRelation(
+  engine: Engine,
+  analysis: Analysis,
+  options: AnalysisOptions,
+  keys: WordKeys | undefined,
+  includeNullIp: boolean,
+): Promise<string> {
   const slots = analysis.wordSlots;
-  const inputColumns = new Set((await engine.describe('input_view')).map((c) => c.name));
-  if (!slots.every((s) => inputColumns.has(s.ip))) return 'featured_view';
-  const byIp = slots.map((s) => `${s.ip} IN (SELECT ip FROM spot_low)`);
-  if (includeNullIp) byIp.push(...slots.map((s) => `${s.ip} IS NULL`));
-  await engine.exec(`
-    CREATE OR REPLACE VIEW spot_candidate_input AS SELECT * FROM input_view WHERE spot_clean AND (${byIp.join(' OR ')})`);
+  const nullIp = includeNullIp ? slots.map((s) => `${s.ip} IS NULL`) : [];
+  if (keys) {
+    const byKey = keys.keys.map((k, i) => `hash(${slots[i].ip}, ${k}) IN (SELECT hash(ip, wkey) FROM spot_low)`);
+    await engine.exec(`
+      CREATE OR REPLACE TEMP TABLE spot_candidate_rows AS
+      SELECT spot_file, spot_row FROM featured_view WHERE spot_clean AND (${[...byKey, ...nullIp].join(' OR ')});
+      CREATE OR REPLACE VIEW spot_candidate_input AS
+      SELECT i.* FROM input_view i SEMI JOIN spot_candidate_rows c ON i.spot_file = c.spot_file AND i.spot_row = c.spot_row;`);
+  } else {
+    const inputColumns = new Set((await engine.describe('input_view')).map((c) => c.name));
+    if (!slots.every((s) => inputColumns.has(s.ip))) return 'featured_view';
+    const byIp = slots.map((s) => `${s.ip} IN (SELECT ip FROM spot_low)`);
+    await engine.exec(`
+      CREATE OR REPLACE VIEW spot_candidate_input AS
+      SELECT * FROM input_view WHERE spot_clean AND (${[...byIp, ...nullIp].join(' OR ')})`);
+  }
   await analysis.featurize(engine, options, { input: 'spot_candidate_input', output: 'spot_candidate_featured', dayRows: true });
   return 'spot_candidate_featured';
 }
