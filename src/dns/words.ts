@@ -33,3 +33,36 @@ export const dnsWord = sqlWord([
   'spot_num_text(dns_qry_type)',
   'spot_num_text(dns_qry_rcode)',
 ]);
+
+const pow2 = (n: number) => `CAST('${(2n ** BigInt(n)).toString()}' AS HUGEINT)`;
+
+/**
+ * The DNS word as an integer key (what the day's corpus is counted by, see WordKeys): the name's parts
+ * (class, floorLog2 of subdomain length, entropy bin, floorLog2 of part count; 2+5+5+5 bits), then
+ * floorLog2(frame_len) (6 bits, any integer width), the hour, and type and rcode offset by 2^31 (33 bits
+ * each, so 32-bit columns): a HUGEINT, NULL exactly when the word is.
+ */
+export const dnsWordKey = `(((((((CAST(spot_domain_class AS HUGEINT) * 32 + spot_floor_log2(spot_subdomain_length)) * 32
+    + spot_subdomain_entropy_bin) * 32 + spot_floor_log2(spot_num_parts)) * 64 + spot_floor_log2(frame_len)) * 24
+    + TRY_CAST(${hour} AS INTEGER)) * ${pow2(33)} + (dns_qry_type + ${pow2(31)})) * ${pow2(33)} + (dns_qry_rcode + ${pow2(31)}))`;
+
+/** SQL: the word of a DNS word key (the inverse of dnsWordKey). */
+export function dnsWordOfKey(key: string): string {
+  const field = (below: string, modulus: number | string) => `CAST((${key} // ${below}) % ${modulus} AS VARCHAR)`;
+  const hours = `${pow2(66)}`;
+  const lens = `(${hours} * 24)`;
+  const parts = `(${lens} * 64)`;
+  const entropy = `(${parts} * 32)`;
+  const sub = `(${entropy} * 32)`;
+  const cls = `(${sub} * 32)`;
+  return [
+    `CAST(${key} // ${cls} AS VARCHAR)`,
+    field(lens, 64),
+    field(hours, 24),
+    field(sub, 32),
+    field(entropy, 32),
+    field(parts, 32),
+    `CAST((${key} // ${pow2(33)}) % ${pow2(33)} - ${pow2(31)} AS VARCHAR)`,
+    `CAST(${key} % ${pow2(33)} - ${pow2(31)} AS VARCHAR)`,
+  ].join(` || '_' || `);
+}

@@ -1,5 +1,6 @@
 import type { Engine } from '../engine/engine.js';
 import { DAY_RELATIONS, type Analysis, type WordKeys } from '../pipeline/analysis.js';
+import { integerColumns } from '../common/column-types.js';
 import { flowFeedback } from './feedback.js';
 import { flowResultColumns, flowSchema } from './schema.js';
 import { flowCleanPredicate } from './validity.js';
@@ -22,17 +23,12 @@ export const flowAnalysis: Analysis = {
   },
 };
 
-const SMALL_INTEGERS = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
-const INTEGERS = new Set([...SMALL_INTEGERS, 'BIGINT', 'UBIGINT']);
-
 /**
  * The day's protocols when its words can be packed in integer keys (flowWordOfKey): ports and hours of at
  * most 32 bits, integer counters and few protocols; undefined otherwise (words are then counted as text).
  */
 async function keyedProtos(engine: Engine, input: string): Promise<string[] | undefined> {
-  const types = new Map((await engine.describe(input)).map((c) => [c.name, c.type]));
-  const small = ['sport', 'dport', 'trhour'].every((c) => SMALL_INTEGERS.has(types.get(c) ?? ''));
-  if (!small || !['ibyt', 'ipkt'].every((c) => INTEGERS.has(types.get(c) ?? ''))) return undefined;
+  if (!(await integerColumns(engine, input, { small: ['sport', 'dport', 'trhour'], any: ['ibyt', 'ipkt'] }))) return undefined;
   const rows = await engine.rows(`SELECT DISTINCT proto FROM ${input} WHERE proto IS NOT NULL LIMIT ${MAX_KEYED_PROTOS + 1}`);
   return rows.length <= MAX_KEYED_PROTOS ? rows.map((r) => String(r.proto)).sort() : undefined;
 }

@@ -62,7 +62,7 @@ export async function scoredEventsRelation(
   const slots = analysis.wordSlots;
   const { corpus, scores, dayCounts } = input;
   const cut = lowestCutoff(scores, dayCounts, slots.length, threshold, maxResults);
-  const low = lowEntries(corpus, scores, dayCounts, cut);
+  const low = lowEntries(corpus, scores, dayCounts, cut, slots.length);
   if (low === undefined) {
     await createPairScoreTable(engine, corpus, scores);
     return { sql: scoredEventsSql(slots, analysis.resultColumns, `SELECT *, ${slotColumns(slots)} FROM featured_view WHERE spot_clean`) };
@@ -77,7 +77,9 @@ export async function scoredEventsRelation(
     JOIN spot_word_keys k ON k.id = l.word;
     DROP TABLE spot_low_ids;`);
   const includeNullIp = 0 <= cut;
-  const relation = await candidateRelation(engine, analysis, options, input.keys, includeNullIp);
+  // Finding them by key scans the whole day; by address, only the events of the addresses involved.
+  const byKey = input.keys && low.addressShare > 0.5 ? input.keys : undefined;
+  const relation = await candidateRelation(engine, analysis, options, byKey, includeNullIp);
   // A semi-join on a hash of (ip, word) keeps the scan a plain probe; the exact check then runs on the few rows kept.
   const allWords = slots.map((_, i) => `spot_w${i} IS NOT NULL`).join(' AND ');
   const byHash = slots.map((_, i) => `hash(spot_ip${i}, spot_w${i}) IN (SELECT hash(ip, word) FROM spot_low)`);
@@ -103,8 +105,11 @@ function slotColumns(slots: readonly WordSlot[]): string {
   return slots.map((s, i) => `${s.ip} AS spot_ip${i}, ${s.word} AS spot_w${i}`).join(', ');
 }
 
-/** Corpus entries of the day scoring at most `cut`; undefined when they would cover most of the day's events. */
-function lowEntries(corpus: Corpus, scores: Float64Array, dayCounts: Float64Array, cut: number) {
+/**
+ * Corpus entries of the day scoring at most `cut`, and `addressShare`: at most what share of the day's
+ * events have an address among theirs; undefined when they would cover most of the day's events.
+ */
+function lowEntries(corpus: Corpus, scores: Float64Array, dayCounts: Float64Array, cut: number, slotCount: number) {
   if (Number.isNaN(cut)) return undefined;
   let total = 0;
   let lowEvents = 0;
@@ -120,20 +125,25 @@ function lowEntries(corpus: Corpus, scores: Float64Array, dayCounts: Float64Arra
   const docs = new Int32Array(n);
   const words = new Int32Array(n);
   let at = 0;
+  let addressEvents = 0;
   for (let d = 0; d < corpus.numDocs; d++) {
+    const first = at;
+    let docEvents = 0;
     for (let e = corpus.docStart[d]; e < corpus.docStart[d + 1]; e++) {
+      docEvents += dayCounts[e];
       if (dayCounts[e] > 0 && scores[e] <= cut) {
         docs[at] = d;
         words[at++] = corpus.wordIds[e];
       }
     }
+    if (at > first) addressEvents += docEvents;
   }
-  return { docs, words };
+  return { docs, words, addressShare: total > 0 ? (slotCount * addressEvents) / total : 0 };
 }
 
 /**
  * The featurised events that may have a pair in spot_low, a superset of the candidates; only those are
- * featurised again (words are the costly part of a scan). With word keys, the events are found by their
+ * featurised again (words are the costly part of a scan). With `keys`, the events are found by their
  * (ip, key) pairs, which need no words; otherwise by their addresses. Falls back to the whole day when a
  * slot's IP is not a plain input column.
  */

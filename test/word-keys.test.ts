@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineSqlHelpers } from '../src/common/sql-helpers.js';
 import { flowWordOfKey, withFlowWords } from '../src/flow/words.js';
-import { flowRowsSql, query, runCli, tempDir, withEngine, writeParquet, type FlowRow } from './helpers.js';
+import { dnsAnalysis } from '../src/dns/analysis.js';
+import { dnsColumns } from './columns.js';
+import { flowRowsSql, query, runCli, tempDir, withEngine, writeParquet, writeRowsParquet, type FlowRow } from './helpers.js';
 
 /** Every port rule, both prefix sides, several protocols, extreme counters and hours. */
 const ruleRows: FlowRow[] = [
@@ -62,4 +64,57 @@ test('a day counted by word keys and the same day counted by word text give iden
   );
   assert.deepEqual(words[1], words[0]);
   assert.ok(words[0].some((w) => w.word_name === '-1_1_GRE_23_53_32'), 'the largest bins and a rare protocol are words');
+});
+
+const dnsRow = (over: object, n: number) => ({
+  frame_time: `May  5 2016 ${String(n % 24).padStart(2, '0')}:32:45.5 UTC`,
+  unix_tstamp: 1462437165 + n,
+  frame_len: [0, 1, 80, 2147483647][n % 4],
+  ip_dst: `10.0.0.${1 + (n % 5)}`,
+  dns_qry_name: ['www.google.com', 'mail.acme.com', 'x.example.net', 'a9f03be1c2d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8.tunnel.biz', 'localhost'][n % 5],
+  dns_qry_class: '0x00000001',
+  dns_qry_type: [1, 28, 65535, 2147483647, -2147483648, null][n % 6],
+  dns_qry_rcode: [0, 3, null, 23][n % 4],
+  ...over,
+});
+
+test('DNS word keys decode to exactly the word text (classes, bins, extreme types and rcodes, filled nulls)', async () => {
+  const dir = tempDir('dns-keys');
+  const input = join(dir, 'dns.parquet');
+  await writeRowsParquet(input, dnsColumns, Array.from({ length: 48 }, (_, n) => dnsRow({}, n)));
+  const top = join(dir, 'top.csv');
+  writeFileSync(top, '1,google.com\n');
+  const rows = await withEngine(async (engine) => {
+    await defineSqlHelpers(engine);
+    await engine.exec(`CREATE VIEW input_view AS SELECT *, ${dnsAnalysis.cleanPredicate} AS spot_clean FROM '${input}'`);
+    const keys = await dnsAnalysis.featurize(engine, { userDomain: 'acme', topDomainsFile: top });
+    assert.ok(keys, 'INTEGER type and rcode: the words are keyed');
+    return engine.rows(`SELECT spot_word AS word, ${keys.wordOfKey(keys.keys[0])} AS from_key FROM featured_view`);
+  });
+  assert.equal(rows.length, 48);
+  for (const r of rows) assert.equal(r.from_key, r.word);
+  const classes = new Set(rows.map((r) => String(r.word).split('_')[0]));
+  assert.deepEqual([...classes].sort(), ['0', '1', '2']);
+  assert.ok(rows.some((r) => String(r.word).endsWith('_-2147483648_0')) && rows.some((r) => String(r.word).includes('_-1_')));
+});
+
+test('a DNS day counted by word keys and by word text gives identical results and model', async () => {
+  const dir = tempDir('dns-keys-day');
+  const rows = Array.from({ length: 400 }, (_, n) => dnsRow({ frame_len: 60 + ((n * 37) % 500) }, n));
+  const keyed = join(dir, 'keyed.parquet');
+  const text = join(dir, 'text.parquet');
+  await writeRowsParquet(keyed, dnsColumns, rows);
+  // A 64-bit type column cannot be packed: that day is counted by the word text.
+  await writeRowsParquet(text, { ...dnsColumns, dns_qry_type: 'BIGINT' }, rows);
+  const outputs = [keyed, text].map((input, i) => {
+    const scored = join(dir, `scored${i}`);
+    const r = runCli(['--analysis', 'dns', '--input', input, '--scored', scored, '--userdomain', 'acme', '--threshold', '1', '--maxresults', '-1', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    return scored;
+  });
+  const results = outputs.map((s) => readFileSync(join(s, 'dns_results.csv'), 'utf8'));
+  assert.equal(results[0].split('\n').filter(Boolean).length, 400);
+  assert.equal(results[1], results[0]);
+  const words = await Promise.all(outputs.map((s) => query(`SELECT word_name, topic_probs FROM '${join(s, 'model', 'word_topics.parquet')}'`)));
+  assert.deepEqual(words[1], words[0]);
 });
