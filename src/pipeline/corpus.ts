@@ -74,7 +74,7 @@ export async function buildCorpus(
       FROM (SELECT word FROM spot_key_words UNION SELECT word FROM spot_extra_pairs);
     CREATE OR REPLACE TEMP TABLE spot_word_keys AS SELECT k.wkey, v.id FROM spot_key_words k JOIN spot_vocab v USING (word);
     CREATE OR REPLACE TABLE spot_corpus AS
-      SELECT d.id AS doc, k.id AS word, CAST(p.n AS DOUBLE) AS cnt, CAST(p.n AS DOUBLE) AS day_n
+      SELECT d.id AS doc, k.id AS word, CAST(p.n AS DOUBLE) AS cnt
       FROM spot_known_pairs p JOIN spot_docs d USING (ip) JOIN spot_word_keys k USING (wkey);
     CREATE OR REPLACE TABLE spot_extra_corpus AS
       SELECT d.id AS doc, v.id AS word, CAST(sum(e.n) AS DOUBLE) AS cnt
