@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateDnsDay } from '../src/demo/dns-day.js';
+import { generateProxyDay } from '../src/demo/proxy-day.js';
+import { generateFlowDay } from '../src/demo/flow-day.js';
 import { runCli, tempDir, withEngine, writeFlowDay } from './helpers.js';
 
 /**
@@ -56,4 +58,18 @@ test('dns (one word per event): the top N are the first N of the full results', 
     generateDnsDay(engine, { root: dir, rows: 6000, hosts: 60, date: '20160505', userDomain: 'acme', tunnelQueries: 3 }),
   );
   assertTopIsPrefix(dir, ['--analysis', 'dns', '--input', folder, '--userdomain', 'acme']);
+});
+
+test('proxy (words counted as text, candidates found by address): the top N are the first N of the full results', async () => {
+  const dir = tempDir('top-proxy');
+  const folder = await withEngine((engine) =>
+    generateProxyDay(engine, { root: dir, rows: 6000, hosts: 120, date: '20160505', userDomain: 'acme', beaconRequests: 1 }),
+  );
+  assertTopIsPrefix(dir, ['--analysis', 'proxy', '--input', folder, '--userdomain', 'acme']);
+});
+
+test('flow with a few busy hosts (candidates found by word key for the larger N): the top N are the first N', async () => {
+  const dir = tempDir('top-flow-busy');
+  const day = await withEngine((engine) => generateFlowDay(engine, { root: dir, rows: 6000, hosts: 10, date: '20160505' }));
+  assertTopIsPrefix(dir, ['--analysis', 'flow', '--input', day]);
 });
