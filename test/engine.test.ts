@@ -22,3 +22,26 @@ test('the engine has a bounded memory and a spill folder of its own that it remo
   await other.close();
   assert.ok(existsSync(mine), 'a given spill folder is left alone');
 });
+
+test('query progress: none while idle; while a statement runs, a share in [0, 1] and a row count', async () => {
+  const engine = await DuckDbEngine.open({ threads: 2 });
+  try {
+    assert.equal(engine.queryProgress(), undefined);
+    const samples: { fraction: number; rows: number }[] = [];
+    const running = engine.rows('SELECT count(*) AS n FROM (SELECT i % 1000003 AS g, count(*) FROM range(20000000) t(i) GROUP BY g)');
+    const timer = setInterval(() => {
+      const p = engine.queryProgress();
+      if (p) samples.push(p);
+    }, 1);
+    const [{ n }] = await running;
+    clearInterval(timer);
+    assert.equal(Number(n), 1000003);
+    for (const p of samples) {
+      assert.ok(p.fraction >= 0 && p.fraction <= 1, `fraction ${p.fraction}`);
+      assert.ok(Number.isInteger(p.rows) && p.rows >= 0);
+    }
+    assert.equal(engine.queryProgress(), undefined, 'none once the statement is done');
+  } finally {
+    await engine.close();
+  }
+});

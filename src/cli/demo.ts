@@ -62,6 +62,7 @@ export async function demoCommand(opts: { out: string; hosts: number; quiet: boo
   await mkdir(root, { recursive: true });
   await writeFile(join(root, 'spot.conf'), demoSpotConf(root));
   const engine = await DuckDbEngine.open();
+  progress.follow(() => engine.queryProgress());
   try {
     for (const day of DAYS) await demoDay(engine, day, root, opts.hosts, progress);
     process.stdout.write(

@@ -1,10 +1,12 @@
 import cliProgress from 'cli-progress';
+import type { QueryProgress } from '../engine/engine.js';
 
 /**
  * Progress on stderr: a live bar on a terminal, one line per step otherwise (logs, CI), nothing when quiet.
  */
 export class Progress {
   private readonly tty = Boolean(process.stderr.isTTY);
+  private source?: () => QueryProgress | undefined;
 
   constructor(private readonly quiet = false) {}
 
@@ -12,29 +14,51 @@ export class Progress {
     if (!this.quiet) process.stderr.write(`${message}\n`);
   }
 
-  /** Runs one engine step, showing elapsed time while it runs and the rate when `rows` is known. */
+  /** Where step() reads the running statement's progress from (the engine's queryProgress). */
+  follow(source: () => QueryProgress | undefined): void {
+    this.source = source;
+  }
+
+  /**
+   * Runs one engine step. On a terminal, a bar shows the running statement's share done and its rate
+   * (rows per second), or the elapsed time when the engine does not say; the closing line gives the
+   * step's time and its rate over `rows` when known.
+   */
   async step<T>(label: string, work: () => Promise<T>, rows?: number): Promise<T> {
     const started = Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    if (!this.quiet && this.tty) {
-      const spin = ['|', '/', '-', '\\'];
-      let i = 0;
-      timer = setInterval(() => {
-        const s = ((Date.now() - started) / 1000).toFixed(0);
-        process.stderr.write(`\r${spin[i++ % 4]} ${label} ${s}s`);
-      }, 250);
-    }
+    const live = !this.quiet && this.tty ? this.liveBar(label) : undefined;
     try {
       return await work();
     } finally {
-      if (timer) {
-        clearInterval(timer);
-        process.stderr.write('\r\x1b[K');
-      }
+      live?.stop();
       const seconds = (Date.now() - started) / 1000;
       const rate = rows && seconds > 0 ? `, ${formatCount(Math.round(rows / seconds))} rows/s` : '';
       this.note(`${label}: ${seconds.toFixed(1)} s${rate}`);
     }
+  }
+
+  private liveBar(label: string): { stop(): void } {
+    const bar = new cliProgress.SingleBar(
+      { format: `${label} [{bar}] {percentage}% {rate} ({duration}s)`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(100, 0, { rate: '' });
+    let last = { rows: 0, at: Date.now() };
+    const timer = setInterval(() => {
+      const p = this.source?.();
+      if (!p) return;
+      const now = Date.now();
+      const perSecond = p.rows >= last.rows && now > last.at ? ((p.rows - last.rows) * 1000) / (now - last.at) : 0;
+      last = { rows: p.rows, at: now };
+      bar.update(Math.round(p.fraction * 100), { rate: perSecond > 0 ? `${formatCount(Math.round(perSecond))} rows/s` : '' });
+    }, 250);
+    return {
+      stop: () => {
+        clearInterval(timer);
+        bar.stop();
+        process.stderr.write('\r\x1b[K');
+      },
+    };
   }
 
   /** A bar over a known number of units (LDA iterations). */

@@ -11,7 +11,7 @@ import {
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ColumnData, ColumnInfo, CsvOptions, Engine } from './engine.js';
+import type { ColumnData, ColumnInfo, CsvOptions, Engine, QueryProgress } from './engine.js';
 import { sqlIdent, sqlString } from './engine.js';
 
 const CHUNK_ROWS = 2048;
@@ -48,7 +48,10 @@ export class DuckDbEngine implements Engine {
     if (options.threads) config.threads = String(options.threads);
     try {
       const instance = await DuckDBInstance.create(':memory:', config);
-      return new DuckDbEngine(instance, await instance.connect(), ownSpillDir);
+      const conn = await instance.connect();
+      // Track statements' progress for queryProgress (without DuckDB printing a bar of its own).
+      await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0');
+      return new DuckDbEngine(instance, conn, ownSpillDir);
     } catch (err) {
       if (ownSpillDir) await rm(ownSpillDir, { recursive: true, force: true });
       throw err;
@@ -124,6 +127,12 @@ export class DuckDbEngine implements Engine {
       path,
       `(FORMAT csv, DELIMITER ${sqlString(options.delimiter)}, HEADER ${options.header}, QUOTE '"', ESCAPE '"')`,
     );
+  }
+
+  queryProgress(): QueryProgress | undefined {
+    const p = this.conn.progress;
+    if (!(p.percentage >= 0)) return undefined;
+    return { fraction: Math.min(1, p.percentage / 100), rows: Number(p.rows_processed) };
   }
 
   async close(): Promise<void> {

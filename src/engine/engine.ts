@@ -20,6 +20,14 @@ export interface CsvOptions {
   header: boolean;
 }
 
+/** How far the statement the engine is running has got. */
+export interface QueryProgress {
+  /** 0..1 of the statement's estimated work. */
+  fraction: number;
+  /** Rows the statement has processed so far. */
+  rows: number;
+}
+
 export interface Engine {
   /** Files matched by a glob pattern, sorted. */
   glob(pattern: string): Promise<string[]>;
@@ -37,6 +45,8 @@ export interface Engine {
   writeParquet(sql: string, path: string): Promise<number>;
   /** Writes a query's result to a delimited text file, quoting CSV-style where needed; returns rows written. */
   writeCsv(sql: string, path: string, options: CsvOptions): Promise<number>;
+  /** The running statement's progress, when the engine tracks it and one is running. */
+  queryProgress(): QueryProgress | undefined;
   close(): Promise<void>;
 }
 

@@ -67,6 +67,7 @@ export async function runAnalysis(
     return out;
   };
 
+  progress.follow(() => engine.queryProgress());
   await defineSqlHelpers(engine);
   const feedback = options.feedback ? await readAnalystFeedback(analysis, options.feedback) : undefined;
   const files = await resolveInputFiles(engine, options.input);
