@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { dateParts, writeHiveDay, type DayOptions } from './hive.js';
-import { choose, ipFromInt, list, pick, uniform } from './sql-random.js';
+import { sqlList } from '../engine/engine.js';
+import { choose, ipFromInt, pick, uniform } from './sql-random.js';
 
 export interface ProxyDayOptions extends DayOptions {
   /** The organisation's own domain label: its intranet is intranet.<userDomain>.com. */
@@ -65,7 +66,7 @@ export async function generateProxyDay(engine: Engine, o: ProxyDayOptions): Prom
         CASE WHEN background THEN '${UPDATE_PATH}' ELSE ${pageCase(0)} END AS path,
         CASE WHEN background THEN 'application/vnd.ms-cab-compressed' ELSE ${pageCase(1)} END AS resconttype,
         CASE WHEN background THEN 'GET' ELSE ${pageCase(2)} END AS reqmethod,
-        CASE WHEN background THEN ${choose(SERVICES, 'i', 40)} ELSE ${list(BROWSERS)}[1 + client % ${BROWSERS.length}] END AS useragent,
+        CASE WHEN background THEN ${choose(SERVICES, 'i', 40)} ELSE ${sqlList(BROWSERS)}[1 + client % ${BROWSERS.length}] END AS useragent,
         CASE WHEN background THEN 'http' ELSE 'https' END AS scheme
       FROM (${requests}))`;
   const beacon = `

@@ -4,6 +4,8 @@
  * engine itself (no per-row JavaScript).
  */
 
+import { sqlList } from '../engine/engine.js';
+
 /** Uniform in [0, 1) for row `i`, independent per `stream`. */
 export const uniform = (i: string, stream: number) => `((hash(${i}, ${stream}) % 1000000007) / 1000000007.0)`;
 
@@ -22,8 +24,6 @@ export const ipFromInt = (prefix: string, n: string) =>
 export const rhythmicHour = (i: string, stream: number, dayShare: number) =>
   `CASE WHEN ${uniform(i, stream)} < ${dayShare} THEN 8 + ${pick(i, stream + 1, 11)} ELSE ${pick(i, stream + 2, 24)} END`;
 
-/** SQL list literal of strings. */
-export const list = (items: readonly string[]) => `[${items.map((s) => `'${s.replaceAll("'", "''")}'`).join(', ')}]`;
 
 /** One of `items`, uniformly, for row `i`. */
-export const choose = (items: readonly string[], i: string, stream: number) => `${list(items)}[1 + ${pick(i, stream, items.length)}]`;
+export const choose = (items: readonly string[], i: string, stream: number) => `${sqlList(items)}[1 + ${pick(i, stream, items.length)}]`;

@@ -55,6 +55,11 @@ export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/** SQL list literal of strings. */
+export function sqlList(values: readonly string[]): string {
+  return `[${values.map(sqlString).join(', ')}]`;
+}
+
 /** SQL identifier. */
 export function sqlIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

@@ -4,7 +4,7 @@
  * Each event gives one word to its source IP and one to its destination IP.
  */
 
-import { sqlString } from '../engine/engine.js';
+import { sqlList, sqlString } from '../engine/engine.js';
 
 /**
  * [condition, port text, which side gets the `-1_` prefix (0 neither, 1 source, 2 destination), port
@@ -19,8 +19,6 @@ const rules: readonly [string, string, 0 | 1 | 2, string][] = [
   ['dport <= 1024 AND sport > 1024', 'spot_num_text(dport)', 2, 'dport'],
   ['true', "'333333'", 0, 'NULL'],
 ];
-
-const sqlList = (items: readonly string[]) => `[${items.map(sqlString).join(', ')}]`;
 
 /** The rule, the port text and the common `_proto_hour_b_p` tail, computed once per event and shared by both words. */
 const partsSql = `
