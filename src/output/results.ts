@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Engine } from '../engine/engine.js';
+import { sqlIdent, type Engine } from '../engine/engine.js';
 import type { AnalysisType } from '../pipeline/analysis.js';
 import { writeAtomically } from './atomic.js';
 
@@ -26,7 +26,7 @@ export async function writeResults(
   options: ResultsOptions,
 ): Promise<number> {
   const limit = options.maxResults > 0 ? `LIMIT ${Math.floor(options.maxResults)}` : '';
-  const sql = `SELECT ${[...resultColumns.map((c) => `"${c}"`), 'score'].join(', ')} FROM (${scoredSql})
+  const sql = `SELECT ${[...resultColumns.map(sqlIdent), 'score'].join(', ')} FROM (${scoredSql})
     WHERE score > -1 AND score <= CAST('${String(options.threshold)}' AS DOUBLE)
     ORDER BY score, spot_file, spot_row ${limit}`;
   return writeAtomically(path, (tmp) =>

@@ -1,4 +1,4 @@
-import type { Engine } from '../engine/engine.js';
+import { sqlIdent, type Engine } from '../engine/engine.js';
 import type { Corpus } from '../lda/types.js';
 import type { Analysis, AnalysisOptions, WordKeys, WordSlot } from './analysis.js';
 import type { ScoringInput } from './score.js';
@@ -41,7 +41,7 @@ export async function collectCandidates(
     byHash.push(...nullIp);
     exact.push(...nullIp);
   }
-  const keep = [...analysis.resultColumns, 'spot_file', 'spot_row'].map((c) => `"${c}"`).join(', ');
+  const keep = [...analysis.resultColumns, 'spot_file', 'spot_row'].map(sqlIdent).join(', ');
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE spot_candidates AS
     SELECT * FROM (SELECT ${keep}, ${slotColumns(slots)} FROM ${relation} WHERE spot_clean)

@@ -1,4 +1,4 @@
-import type { Engine } from '../engine/engine.js';
+import { sqlIdent, type Engine } from '../engine/engine.js';
 import type { Corpus, LdaModel } from '../lda/types.js';
 import type { Analysis, AnalysisOptions, WordKeys, WordSlot } from './analysis.js';
 import { lowestCutoff } from './cutoff.js';
@@ -121,7 +121,7 @@ function scoredEventsSql(slots: readonly WordSlot[], resultColumns: readonly str
   const anyMissing = slots.map((_, i) => `e.spot_w${i} IS NULL`).join(' OR ');
   const least = slots.map((_, i) => `coalesce(s${i}.score, 0)`).join(', ');
   const score = slots.length > 1 ? `least(${least})` : least;
-  const cols = resultColumns.map((c) => `e."${c}"`).join(', ');
+  const cols = resultColumns.map((c) => `e.${sqlIdent(c)}`).join(', ');
   return `SELECT ${cols}, CASE WHEN ${anyMissing} THEN -1 ELSE ${score} END AS score, e.spot_file, e.spot_row
     FROM (${eventsSql}) e ${joins}`;
 }
