@@ -1,8 +1,8 @@
 import type { Engine } from '../engine/engine.js';
-import { DAY_RELATIONS, featureTable, type Analysis, type AnalysisOptions, type WordKeys } from '../pipeline/analysis.js';
+import { DAY_RELATIONS, type Analysis, type AnalysisOptions, type WordKeys } from '../pipeline/analysis.js';
 import { sameNameInputRows } from '../feedback/input-rows.js';
 import { dnsFeedbackLayout } from './feedback.js';
-import { tabulateDistinct } from '../pipeline/distinct-features.js';
+import { featureTable } from '../pipeline/distinct-features.js';
 import { topDomainsOf } from '../common/top-domains.js';
 import { dnsResultColumns, dnsSchema } from './schema.js';
 import { dnsCleanPredicate, dnsFills } from './validity.js';
@@ -17,17 +17,13 @@ export const dnsAnalysis: Analysis = {
   wordSlots: [{ ip: 'ip_dst', word: 'spot_word' }],
   async featurize(engine: Engine, options: AnalysisOptions, relations = DAY_RELATIONS): Promise<WordKeys | void> {
     const { input, output } = relations;
-    const names = featureTable('dns_names', relations);
-    if (names.build) {
-      const topDomains = await topDomainsOf(options.topDomainsFile);
-      await tabulateDistinct(engine, {
-        table: names.table,
-        valuesSql: `SELECT DISTINCT dns_qry_name FROM ${input} WHERE spot_clean`,
-        key: 'spot_qry_name',
-        features: dnsNameFeatures,
-        compute: (name) => dnsNameFeatureValues(name, options.userDomain, topDomains),
-      });
-    }
+    const topDomains = await topDomainsOf(options.topDomainsFile);
+    const names = await featureTable(engine, 'dns_names', relations, {
+      column: 'dns_qry_name',
+      key: 'spot_qry_name',
+      features: dnsNameFeatures,
+      compute: (name) => dnsNameFeatureValues(name, options.userDomain, topDomains),
+    });
     // Words can be counted by integer keys when type and rcode have at most 32 bits and the length is an integer.
     const keyed =
       output === DAY_RELATIONS.output &&
@@ -37,7 +33,7 @@ export const dnsAnalysis: Analysis = {
       SELECT i.* EXCLUDE (spot_hour_token), CASE WHEN i.spot_clean THEN ${dnsWord} END AS spot_word
         ${keyed ? `, CASE WHEN i.spot_clean THEN ${dnsWordKey} END AS spot_word_key` : ''}
       FROM (SELECT * REPLACE (${dnsFills}), ${dnsHourToken} AS spot_hour_token FROM ${input}) i
-      LEFT JOIN ${names.table} n ON n.spot_qry_name = i.dns_qry_name`);
+      LEFT JOIN ${names} n ON n.spot_qry_name = i.dns_qry_name`);
     if (keyed) return { keys: ['spot_word_key'], wordOfKey: dnsWordOfKey };
   },
   feedback: {

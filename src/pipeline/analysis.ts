@@ -33,16 +33,6 @@ export interface FeaturizeRelations {
 }
 
 /**
- * The name of a table of per-value features (`kind`: names, hosts, ...) for `relations`, and whether it
- * must be built (false when the day's table serves, see FeaturizeRelations.dayRows).
- */
-export function featureTable(kind: string, relations: FeaturizeRelations): { table: string; build: boolean } {
-  return relations.dayRows
-    ? { table: `spot_${kind}_${DAY_RELATIONS.output}`, build: false }
-    : { table: `spot_${kind}_${relations.output}`, build: true };
-}
-
-/**
  * Integer keys standing for the words of the day's events, which the corpus is counted by when an
  * analysis offers them (grouping ~20M rows by a BIGINT is much cheaper than by a string). Each key
  * expression is NULL exactly when its slot's word is NULL, and equal keys are equal words.

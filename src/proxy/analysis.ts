@@ -1,8 +1,8 @@
 import type { Engine } from '../engine/engine.js';
-import { DAY_RELATIONS, featureTable, type Analysis, type AnalysisOptions } from '../pipeline/analysis.js';
+import { DAY_RELATIONS, type Analysis, type AnalysisOptions } from '../pipeline/analysis.js';
 import { sameNameInputRows } from '../feedback/input-rows.js';
 import { proxyFeedbackLayout } from './feedback.js';
-import { tabulateDistinct } from '../pipeline/distinct-features.js';
+import { featureTable } from '../pipeline/distinct-features.js';
 import { topDomainsOf } from '../common/top-domains.js';
 import { proxyResultColumns, proxySchema } from './schema.js';
 import { proxyCleanPredicate, proxyFills } from './validity.js';
@@ -16,26 +16,19 @@ export const proxyAnalysis: Analysis = {
   wordSlots: [{ ip: 'clientip', word: 'spot_word' }],
   async featurize(engine: Engine, options: AnalysisOptions, relations = DAY_RELATIONS): Promise<void> {
     const { input, output } = relations;
-    const [hosts, uris] = ['proxy_hosts', 'proxy_uris'].map((kind) => featureTable(kind, relations));
     const topDomains = await topDomainsOf(options.topDomainsFile);
-    if (hosts.build) {
-      await tabulateDistinct(engine, {
-        table: hosts.table,
-        valuesSql: `SELECT DISTINCT host FROM ${input} WHERE spot_clean`,
-        key: 'spot_host',
-        features: proxyHostFeatures,
-        compute: (host) => proxyHostFeatureValues(host, options.userDomain, topDomains),
-      });
-    }
-    if (uris.build) {
-      await tabulateDistinct(engine, {
-        table: uris.table,
-        valuesSql: `SELECT DISTINCT fulluri FROM ${input} WHERE spot_clean`,
-        key: 'spot_uri',
-        features: proxyUriFeatures,
-        compute: proxyUriFeatureValues,
-      });
-    }
+    const hosts = await featureTable(engine, 'proxy_hosts', relations, {
+      column: 'host',
+      key: 'spot_host',
+      features: proxyHostFeatures,
+      compute: (host) => proxyHostFeatureValues(host, options.userDomain, topDomains),
+    });
+    const uris = await featureTable(engine, 'proxy_uris', relations, {
+      column: 'fulluri',
+      key: 'spot_uri',
+      features: proxyUriFeatures,
+      compute: proxyUriFeatureValues,
+    });
     // User-agent counts are over the day's requests whatever rows are featurised (SPEC §5): one table per run.
     const agentsTable = 'spot_proxy_agents';
     await engine.exec(`
@@ -50,8 +43,8 @@ export const proxyAnalysis: Analysis = {
       worded AS (
         SELECT i.*, CASE WHEN i.spot_clean THEN ${proxyWord} END AS spot_word
         FROM filled i
-        LEFT JOIN ${hosts.table} h ON h.spot_host = i.host
-        LEFT JOIN ${uris.table} u ON u.spot_uri = i.fulluri
+        LEFT JOIN ${hosts} h ON h.spot_host = i.host
+        LEFT JOIN ${uris} u ON u.spot_uri = i.fulluri
         LEFT JOIN ${agentsTable} a ON a.spot_agent = i.useragent
       )
       SELECT * ${hasWord ? 'EXCLUDE (word)' : ''}, spot_word AS word FROM worded`);
