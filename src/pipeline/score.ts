@@ -75,8 +75,8 @@ export async function scoredEventsRelation(
 async function scoreCandidatePairs(engine: Engine, model: LdaModel, slotCount: number): Promise<number> {
   const [{ events }] = await engine.rows('SELECT count(*) AS events FROM spot_candidates');
   const pairs = Array.from({ length: slotCount }, (_, i) => `SELECT spot_ip${i} AS ip, spot_w${i} AS word FROM spot_candidates`);
-  const [{ n }] = await engine.rows(`SELECT count(*) AS n FROM (${pairs.join(' UNION ')})`);
-  const docs = new Int32Array(Number(n));
+  // At most one distinct pair per candidate and slot.
+  const docs = new Int32Array(Number(events) * slotCount);
   const words = new Int32Array(docs.length);
   const scores = new Float64Array(docs.length);
   let at = 0;
