@@ -28,11 +28,11 @@ const partsSql = `
   '_' || proto || '_' || spot_num_text(trhour) || '_' || CAST(spot_ceil_log2(ibyt + 1) AS VARCHAR) || '_' ||
     CAST(spot_ceil_log2(ipkt + 1) AS VARCHAR) AS spot_flow_tail`;
 
-const wordFromParts = (side: 1 | 2) => {
-  const prefixed = rules.flatMap((r, i) => (r[2] === side ? [i] : []));
-  return `CASE WHEN spot_flow_rule IN (${prefixed.join(', ')}) THEN '-1_' || spot_flow_port || spot_flow_tail ` +
-    `ELSE spot_flow_port || spot_flow_tail END`;
-};
+/** SQL: the event's rule gives `side` the `-1_` prefix. */
+const prefixedOn = (side: 1 | 2) => `spot_flow_rule IN (${rules.flatMap((r, i) => (r[2] === side ? [i] : [])).join(', ')})`;
+
+const wordFromParts = (side: 1 | 2) =>
+  `CASE WHEN ${prefixedOn(side)} THEN '-1_' || spot_flow_port || spot_flow_tail ELSE spot_flow_port || spot_flow_tail END`;
 
 /**
  * Integer word keys (what the day's corpus is counted by, see WordKeys): the word's parts packed in a
@@ -46,10 +46,7 @@ const keyPartsSql = (protos: readonly string[]) => `
     * ${PROTO_SLOTS} + CASE proto ${protos.map((p, i) => `WHEN ${sqlString(p)} THEN ${i}`).join(' ')} END)
     * 24 + trhour) * 128 + spot_ceil_log2(ibyt + 1)) * 128 + spot_ceil_log2(ipkt + 1)) * 2`;
 
-const keyFromParts = (side: 1 | 2) => {
-  const prefixed = rules.flatMap((r, i) => (r[2] === side ? [i] : []));
-  return `spot_flow_key + CASE WHEN spot_flow_rule IN (${prefixed.join(', ')}) THEN 1 ELSE 0 END`;
-};
+const keyFromParts = (side: 1 | 2) => `spot_flow_key + CASE WHEN ${prefixedOn(side)} THEN 1 ELSE 0 END`;
 
 /** The most protocols a day may have for its words to be counted by integer keys. */
 export const MAX_KEYED_PROTOS = PROTO_SLOTS;
