@@ -39,6 +39,27 @@ test('flow word keys decode to exactly the word text (every rule, side, protocol
   assert.ok(rows.some((r) => String(r.src).startsWith('-1_')) && rows.some((r) => String(r.dst).startsWith('-1_')));
 });
 
+/**
+ * Analyses a day stored with key-friendly column types and the same day with a column that cannot be
+ * packed (counted by the word text); asserts identical results (all `rows` reported) and model, and
+ * returns the model's words.
+ */
+async function assertKeyedMatchesText(dir: string, args: readonly string[], keyed: string, text: string, rows: number) {
+  const type = args[args.indexOf('--analysis') + 1];
+  const outputs = [keyed, text].map((input, i) => {
+    const scored = join(dir, `scored${i}`);
+    const r = runCli([...args, '--input', input, '--scored', scored, '--threshold', '1', '--maxresults', '-1', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    return scored;
+  });
+  const results = outputs.map((s) => readFileSync(join(s, `${type}_results.csv`), 'utf8'));
+  assert.equal(results[0].split('\n').filter(Boolean).length, rows);
+  assert.equal(results[1], results[0]);
+  const words = await Promise.all(outputs.map((s) => query(`SELECT word_name, topic_probs FROM '${join(s, 'model', 'word_topics.parquet')}'`)));
+  assert.deepEqual(words[1], words[0]);
+  return words[0];
+}
+
 test('a day counted by word keys and the same day counted by word text give identical results and model', async () => {
   const dir = tempDir('flow-keys');
   const base = `SELECT * FROM (${flowRowsSql(ruleRows.flatMap((r, i) => [r, { ...r, sip: `10.0.9.${i}` }]))})`;
@@ -50,20 +71,8 @@ test('a day counted by word keys and the same day counted by word text give iden
   await writeParquet(keyed, day);
   // 64-bit ports cannot be packed: that day is counted by the word text.
   await writeParquet(text, `SELECT * REPLACE (CAST(sport AS BIGINT) AS sport) FROM (${day})`);
-  const outputs = [keyed, text].map((input, i) => {
-    const scored = join(dir, `scored${i}`);
-    const r = runCli(['--analysis', 'flow', '--input', input, '--scored', scored, '--threshold', '1', '--maxresults', '-1', '--quiet']);
-    assert.equal(r.code, 0, r.stderr);
-    return scored;
-  });
-  const results = outputs.map((s) => readFileSync(join(s, 'flow_results.csv'), 'utf8'));
-  assert.equal(results[0].split('\n').filter(Boolean).length, 320);
-  assert.equal(results[1], results[0]);
-  const words = await Promise.all(
-    outputs.map((s) => query(`SELECT word_name, topic_probs FROM '${join(s, 'model', 'word_topics.parquet')}'`)),
-  );
-  assert.deepEqual(words[1], words[0]);
-  assert.ok(words[0].some((w) => w.word_name === '-1_1_GRE_23_53_32'), 'the largest bins and a rare protocol are words');
+  const words = await assertKeyedMatchesText(dir, ['--analysis', 'flow'], keyed, text, 320);
+  assert.ok(words.some((w) => w.word_name === '-1_1_GRE_23_53_32'), 'the largest bins and a rare protocol are words');
 });
 
 const dnsRow = (over: object, n: number) => ({
@@ -106,15 +115,5 @@ test('a DNS day counted by word keys and by word text gives identical results an
   await writeRowsParquet(keyed, dnsColumns, rows);
   // A 64-bit type column cannot be packed: that day is counted by the word text.
   await writeRowsParquet(text, { ...dnsColumns, dns_qry_type: 'BIGINT' }, rows);
-  const outputs = [keyed, text].map((input, i) => {
-    const scored = join(dir, `scored${i}`);
-    const r = runCli(['--analysis', 'dns', '--input', input, '--scored', scored, '--userdomain', 'acme', '--threshold', '1', '--maxresults', '-1', '--quiet']);
-    assert.equal(r.code, 0, r.stderr);
-    return scored;
-  });
-  const results = outputs.map((s) => readFileSync(join(s, 'dns_results.csv'), 'utf8'));
-  assert.equal(results[0].split('\n').filter(Boolean).length, 400);
-  assert.equal(results[1], results[0]);
-  const words = await Promise.all(outputs.map((s) => query(`SELECT word_name, topic_probs FROM '${join(s, 'model', 'word_topics.parquet')}'`)));
-  assert.deepEqual(words[1], words[0]);
+  await assertKeyedMatchesText(dir, ['--analysis', 'dns', '--userdomain', 'acme'], keyed, text, 400);
 });
