@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import { DuckDbEngine } from '../engine/duckdb.js';
-import { SpotError } from '../common/errors.js';
 import { Progress, formatCount } from '../common/progress.js';
 import { analysisFor } from '../pipeline/analyses.js';
 import { runAnalysis, type RunOptions, type RunSummary } from '../pipeline/run.js';
 import type { FeedbackSummary } from '../feedback/apply.js';
-import { parseNumber } from './options.js';
-import { feedbackFileOf, loadWrapperConf } from './spot-conf.js';
+import { formatSettings, resolveSettings } from './settings.js';
+import { nothingReportedLine } from './nothing-reported.js';
 
 /** The analysis flags as commander parsed them (Spot's names). */
 export interface AnalysisFlags {
@@ -39,25 +37,20 @@ export interface AnalysisFlags {
 export type GivenFlag = (name: keyof AnalysisFlags) => boolean;
 
 export async function analyzeCommand(flags: AnalysisFlags, positional: string[], given: GivenFlag): Promise<RunSummary> {
-  const resolved = positional.length > 0 ? await fromWrapperForm(flags, positional, given) : flags;
-  if (!resolved.analysis) throw new SpotError('--analysis is required (flow, dns or proxy), or use the form: spot-ml YYYYMMDD TYPE [THRESHOLD] [MAXRESULTS]');
-  if (!resolved.input) throw new SpotError('--input is required: a Parquet file, a folder or a glob');
-  if (!resolved.scored) throw new SpotError('--scored is required: the folder for results');
+  const run = await resolveSettings(flags, positional, given);
+  const resolved = run.flags;
   const analysis = analysisFor(resolved.analysis);
-  if (resolved.ldaoptimizer !== 'em' && resolved.ldaoptimizer !== 'online')
-    throw new SpotError(`the LDA optimizer must be em or online, got "${resolved.ldaoptimizer}"`);
-  if (resolved.precision !== '32' && resolved.precision !== '64')
-    throw new SpotError(`the precision must be 32 or 64, got "${resolved.precision}"`);
   const options: RunOptions = {
     input: resolved.input,
     scoredDir: resolved.scored,
     threshold: resolved.threshold,
     maxResults: resolved.maxresults,
-    delimiter: unescapeDelimiter(resolved.delimiter),
+    delimiter: run.delimiter,
     header: resolved.header,
     userDomain: resolved.userdomain ?? '',
     topDomainsFile: resolved.topDomains,
     feedback: resolved.feedback ? { file: resolved.feedback, dupFactor: resolved.dupfactor } : undefined,
+    settings: run.settings,
     lda: {
       k: resolved.ldatopiccount,
       optimizer: resolved.ldaoptimizer,
@@ -70,17 +63,18 @@ export async function analyzeCommand(flags: AnalysisFlags, positional: string[],
     },
   };
   const progress = new Progress(resolved.quiet);
-  const engine = await DuckDbEngine.open({ threads: resolved.threads, memoryLimit: resolved.memoryLimit, tempDirectory: resolved.spillDir });
+  progress.note(formatSettings(run.settings, run.confPath));
+  const engine = await DuckDbEngine.open({ threads: resolved.threads, memoryLimit: run.memoryLimit, tempDirectory: resolved.spillDir });
   try {
     const summary = await runAnalysis(engine, analysis, options, progress);
-    printSummary(summary);
+    printSummary(summary, formatSettings(run.settings, run.confPath));
     return summary;
   } finally {
     await engine.close();
   }
 }
 
-function printSummary(s: RunSummary): void {
+function printSummary(s: RunSummary, settings: string): void {
   const lines = [
     `spot-ml ${s.analysis}: ${formatCount(s.rowsRead)} rows read, ${formatCount(s.invalid)} invalid, ` +
       `${formatCount(s.notFeaturised)} could not be featurised, ${formatCount(s.scored)} scored, ` +
@@ -90,6 +84,8 @@ function printSummary(s: RunSummary): void {
     `model:           ${s.modelDir}`,
   ];
   if (s.feedback) lines.push(feedbackLine(s.feedback));
+  if (s.reported === 0) lines.push(nothingReportedLine(s));
+  lines.push(settings);
   process.stdout.write(lines.join('\n') + '\n');
 }
 
@@ -100,45 +96,4 @@ function feedbackLine(f: FeedbackSummary): string {
     `${formatCount(f.lowRiskUnusable)} unmatched or unusable), ${formatCount(f.ratedMedium)} medium, ` +
     `${formatCount(f.ratedHigh)} high, ${formatCount(f.malformed)} malformed lines skipped`
   );
-}
-
-function unescapeDelimiter(d: string): string {
-  const value = d === '\\t' ? '\t' : d;
-  if (value.length !== 1) throw new SpotError(`--delimiter must be one character, got "${d}"`);
-  return value;
-}
-
-/** `spot-ml YYYYMMDD TYPE [THRESHOLD] [MAXRESULTS]`, with paths and defaults from spot.conf (SPEC §9). */
-async function fromWrapperForm(flags: AnalysisFlags, positional: string[], given: GivenFlag): Promise<AnalysisFlags> {
-  const [date, type, threshold, maxResults, ...rest] = positional;
-  if (rest.length > 0 || !type) throw new SpotError('usage: spot-ml YYYYMMDD TYPE [THRESHOLD] [MAXRESULTS]');
-  const analysis = analysisFor(type);
-  const conf = await loadWrapperConf(flags.conf, type, date);
-  const v = conf.value;
-  const num = (key: string, parser: (s: string) => number) => {
-    const s = v(key);
-    return s === undefined ? undefined : parser(s);
-  };
-  const pathKey = `${analysis.type.toUpperCase()}_PATH`;
-  const input = v(pathKey);
-  if (!input) throw new SpotError(`${conf.path} does not set ${pathKey}, where the day's ${type} data is`);
-  const hpath = conf.hpath;
-  const pick = <K extends keyof AnalysisFlags>(name: K, fromConf: AnalysisFlags[K] | undefined): AnalysisFlags[K] =>
-    given(name) || fromConf === undefined ? flags[name] : fromConf;
-  return {
-    ...flags,
-    analysis: type,
-    input: given('input') ? flags.input : input,
-    scored: given('scored') ? flags.scored : join(hpath, 'scores'),
-    feedback: given('feedback') ? flags.feedback : feedbackFileOf(hpath),
-    threshold: threshold !== undefined ? parseNumber('THRESHOLD')(threshold) : pick('threshold', num('TOL', parseNumber('TOL'))),
-    maxresults: maxResults !== undefined ? parseNumber('MAXRESULTS', { integer: true })(maxResults) : flags.maxresults,
-    userdomain: pick('userdomain', v('USER_DOMAIN')),
-    ldatopiccount: pick('ldatopiccount', num('TOPIC_COUNT', parseNumber('TOPIC_COUNT', { integer: true, min: 1 }))),
-    dupfactor: pick('dupfactor', num('DUPFACTOR', parseNumber('DUPFACTOR', { integer: true, min: 0 }))),
-    ldaoptimizer: pick('ldaoptimizer', v('LDA_OPTIMIZER') as 'em' | 'online' | undefined),
-    ldaalpha: pick('ldaalpha', num('LDA_ALPHA', parseNumber('LDA_ALPHA'))),
-    ldabeta: pick('ldabeta', num('LDA_BETA', parseNumber('LDA_BETA'))),
-    precision: pick('precision', v('PRECISION')),
-  };
 }

@@ -1,5 +1,5 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { sqlIdent } from '../engine/engine.js';
 import { SpotError } from '../common/errors.js';
@@ -15,6 +15,7 @@ import { resolveInputFiles } from './input.js';
 import { checkSchema } from './schema-check.js';
 import { buildCorpus } from './corpus.js';
 import { corpusScores, scoredEventsRelation } from './score.js';
+import { reportHint, type ReportHint } from './report-hint.js';
 import { feedbackPairsSql, readAnalystFeedback, type FeedbackOptions, type FeedbackSummary } from '../feedback/apply.js';
 
 export interface RunOptions extends AnalysisOptions {
@@ -29,6 +30,8 @@ export interface RunOptions extends AnalysisOptions {
   feedback?: FeedbackOptions;
   /** SQL yielding (ip, word, n): extra training pairs beyond the day's events and the feedback. */
   extraPairs?: (engine: Engine) => Promise<string | undefined>;
+  /** The settings the run used and where each came from (recorded in the summary). */
+  settings?: Record<string, { value: string | number | boolean | null; source: string }>;
 }
 
 export interface RunSummary {
@@ -49,6 +52,12 @@ export interface RunSummary {
   invalidRecordsDir: string;
   modelDir: string;
   feedback?: FeedbackSummary;
+  settings?: RunOptions['settings'];
+  /** Absolute paths of the input and of the feedback file (null when none). */
+  inputPath: string;
+  feedbackPath: string | null;
+  /** When no event is reported: the day's lowest score and a threshold that reports some. */
+  whenNothingReported?: ReportHint;
 }
 
 /** The whole analysis (SPEC §1): schema check → clean/invalid → words → corpus → LDA → scores → files. */
@@ -126,6 +135,7 @@ export async function runAnalysis(
   const resultsFile = resultsPath(options.scoredDir, analysis.type);
   const modelDir = join(options.scoredDir, 'model');
   let candidates: number | undefined;
+  let hint: ReportHint | undefined;
   const reported = await timed('score', 'scoring and writing results', async () => {
     const scores = corpusScores(corpus, model);
     const input = { corpus, model, scores, dayCounts: built.dayCounts, keys: wordKeys };
@@ -134,6 +144,7 @@ export async function runAnalysis(
     const scoredSql = scored.sql;
     const n = await writeResults(engine, scoredSql, analysis.resultColumns, resultsFile, options);
     await writeModel(engine, model, modelDir, 'SELECT ip AS name, id FROM spot_docs', 'SELECT word AS name, id FROM spot_vocab');
+    if (n === 0) hint = reportHint(scores, built.dayCounts, analysis.wordSlots.length, options.maxResults, built.featurised);
     return n;
   }, built.featurised);
 
@@ -154,6 +165,10 @@ export async function runAnalysis(
     invalidRecordsDir: invalidDir,
     modelDir,
     feedback: feedback?.summary,
+    settings: options.settings,
+    inputPath: resolve(options.input),
+    feedbackPath: options.feedback ? resolve(options.feedback.file) : null,
+    whenNothingReported: hint,
   };
   if (summary.rowsRead !== summary.invalid + summary.notFeaturised + summary.scored) {
     throw new SpotError(`internal accounting error: ${JSON.stringify(summary)}`, 1);
