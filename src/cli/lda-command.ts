@@ -4,6 +4,7 @@ import { Progress, formatCount } from '../common/progress.js';
 import { fitLda, readCorpusTsv } from '../lda/index.js';
 import { writeModel } from '../output/model.js';
 import { DEFAULTS, parseNumber } from './options.js';
+import { checkFolderPath, checkLdaSettings, checkReadableFile, checkThreads } from './validate-flags.js';
 
 interface LdaFlags {
   corpus: string;
@@ -35,6 +36,9 @@ export function ldaCommand(): Command {
     .addOption(new Option('--threads <N>', 'worker threads (default: decided from the corpus size, at most 2)').argParser(parseNumber('--threads', { integer: true, min: 1 })))
     .option('-q, --quiet', 'no progress on stderr', false)
     .action(async (flags: LdaFlags) => {
+      checkLdaFlags(flags);
+      await checkReadableFile('--corpus', flags.corpus);
+      await checkFolderPath('--out', flags.out);
       const progress = new Progress(flags.quiet);
       const { corpus, docNames, wordNames } = await progress.step(`reading ${flags.corpus}`, () => readCorpusTsv(flags.corpus));
       progress.note(`corpus: ${formatCount(corpus.numDocs)} documents, ${formatCount(corpus.numWords)} words, ${formatCount(corpus.wordIds.length)} nonzeros`);
@@ -65,4 +69,10 @@ export function ldaCommand(): Command {
         `lda ${flags.optimizer}: ${flags.iterations} iterations in ${seconds.toFixed(2)} s (${(seconds / flags.iterations).toFixed(3)} s per iteration); model in ${flags.out}\n`,
       );
     });
+}
+
+function checkLdaFlags(f: LdaFlags): void {
+  const names = { k: '--topics', optimizer: '--optimizer', maxIterations: '--iterations', alpha: '--alpha', beta: '--beta', seed: '--seed' };
+  checkLdaSettings({ k: f.topics, optimizer: f.optimizer, maxIterations: f.iterations, alpha: f.alpha, beta: f.beta, seed: f.seed }, (key) => names[key]);
+  checkThreads('--threads', f.threads);
 }

@@ -7,6 +7,7 @@ import { analyzeCommand, type AnalysisFlags } from './analyze.js';
 import { demoCommand } from './demo.js';
 import { feedbackCommand } from './feedback-command.js';
 import { ldaCommand } from './lda-command.js';
+import { finishCommandTree, packageVersion } from './help-examples.js';
 
 const program = new Command('spot-ml')
   .description(
@@ -52,8 +53,8 @@ program.addCommand(feedbackCommand());
 program.addCommand(ldaCommand());
 
 program.helpCommand('help [command]', 'show help for a command');
-program.exitOverride();
-program.configureOutput({ outputError: () => {} });
+program.version(packageVersion(), '-V, --version', 'print the version');
+finishCommandTree(program);
 
 try {
   await program.parseAsync(wrapperFormArgv(process.argv));
@@ -76,7 +77,7 @@ function wrapperFormArgv(argv: string[]): string[] {
 function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
     if (err.exitCode === 0) return 0;
-    process.stderr.write(`spot-ml: ${err.message.replace(/^error: /, '')}\n(see spot-ml --help)\n`);
+    process.stderr.write(`spot-ml: ${err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (${(err as { helpHint?: string }).helpHint ?? 'see spot-ml --help'})\n`);
     return 2;
   }
   if (err instanceof SpotError) {

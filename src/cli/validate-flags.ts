@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import { SpotError } from '../common/errors.js';
 
 /**
@@ -112,4 +112,15 @@ export async function checkFolderPath(label: string, path: string): Promise<void
     throw new SpotError(`${label} ${path}: ${err.message}`);
   });
   if (found && !found.isDirectory()) throw new SpotError(`${label} ${path} exists and is not a folder`);
+}
+
+/** A file that is to be read: it exists and is a regular file (or a link to one). */
+export async function checkReadableFile(label: string, path: string): Promise<void> {
+  const found = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    throw new SpotError(err.code === 'ENOENT' ? `${label} ${path}: no such file` : `${label} ${path}: ${err.message}`);
+  });
+  if (!found.isFile()) throw new SpotError(`${label} ${path} is not a file`);
+  await access(path, constants.R_OK).catch(() => {
+    throw new SpotError(`${label} ${path}: not readable (permission denied)`);
+  });
 }

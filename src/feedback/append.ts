@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { SpotError } from '../common/errors.js';
 import type { FeedbackLayout } from './layout.js';
 import { detectDelimiter, formatLine, parseLine } from './delimited.js';
-import { checkRow, mapColumns, missingColumns } from './rows.js';
+import { mapColumns, missingColumns, rowProblems } from './rows.js';
 
 /**
  * Appends one rated event to an ml_feedback.csv. A new file gets Spot's header (comma-separated, as Spot's
@@ -13,8 +13,8 @@ import { checkRow, mapColumns, missingColumns } from './rows.js';
  * Returns the line written.
  */
 export async function appendFeedback(path: string, layout: FeedbackLayout, values: Readonly<Record<string, string>>): Promise<string> {
-  const problem = checkRow(values, layout);
-  if (problem) throw new SpotError(`not recorded: ${problem}`);
+  const problems = rowProblems(values, layout);
+  if (problems.length > 0) throw new SpotError(`not recorded: ${problems.join('; ')}`);
   await mkdir(dirname(path), { recursive: true });
   const existing = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;

@@ -46,15 +46,22 @@ export function rowValues(
 
 /** The first problem of a row's values (by column name), or undefined when every used value is usable. */
 export function checkRow(values: Readonly<Record<string, string | undefined>>, layout: FeedbackLayout): string | undefined {
+  return rowProblems(values, layout)[0];
+}
+
+/** Every problem of a row's values, in column order: `X is empty` for each missing value, then bad values. */
+export function rowProblems(values: Readonly<Record<string, string | undefined>>, layout: FeedbackLayout): string[] {
+  const problems: string[] = [];
   for (const c of usedColumns(layout)) {
     const raw = values[c.name];
     const empty = raw === undefined || raw.trim() === '';
     if (empty) {
       if (c.nullable || (raw === undefined && c.position === undefined)) continue;
-      return `${c.name} is empty`;
+      problems.push(`${c.name} is empty`);
+      continue;
     }
     const checked = checkValue(c.kind, raw);
-    if (!checked.ok) return `${c.name}: ${checked.problem}`;
+    if (!checked.ok) problems.push(`${c.name}: ${checked.problem}`);
   }
-  return undefined;
+  return problems;
 }

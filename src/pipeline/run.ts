@@ -180,7 +180,7 @@ export async function runAnalysis(
 }
 
 /** Attaches the input, checks its schema, defines input_view (typed, with spot_clean); returns its row count. */
-async function attachInput(engine: Engine, analysis: Analysis, files: string[], source: string): Promise<number> {
+export async function attachInput(engine: Engine, analysis: Analysis, files: string[], source: string): Promise<number> {
   try {
     await engine.attachParquet('raw_input', files);
     const found = await engine.describe('raw_input');
