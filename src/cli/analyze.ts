@@ -49,7 +49,7 @@ export async function analyzeCommand(flags: AnalysisFlags, positional: string[],
     header: resolved.header,
     userDomain: resolved.userdomain ?? '',
     topDomainsFile: resolved.topDomains,
-    feedback: resolved.feedback ? { file: resolved.feedback, dupFactor: resolved.dupfactor } : undefined,
+    feedback: resolved.feedback ? { file: resolved.feedback, dupFactor: resolved.dupfactor, quiet: resolved.quiet } : undefined,
     settings: run.settings,
     lda: {
       k: resolved.ldatopiccount,

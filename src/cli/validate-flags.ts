@@ -59,10 +59,10 @@ export function checkLdaSettings(s: LdaSettings, label: (setting: keyof LdaSetti
   checkNumber(label('seed'), s.seed, { integer: true });
   // Spark's EM optimizer is a MAP estimate: it needs α > 1 and β > 1; online accepts any positive value.
   const needed = s.optimizer === 'em' ? 1 : 0;
-  const why = s.optimizer === 'em' ? ' with the em optimizer (use --ldaoptimizer online for smaller values)' : '';
+  const why = s.optimizer === 'em' ? ' (the em optimizer needs alpha > 1 and beta > 1; online takes any positive value)' : '';
   for (const [key, value] of [['alpha', s.alpha], ['beta', s.beta]] as const) {
     checkNumber(label(key), value, {});
-    if (!(value > needed)) throw new SpotError(`${label(key)} must be greater than ${needed}${why}, got ${value}`);
+    if (!(value > needed)) throw new SpotError(`${label(key)} must be greater than ${needed}, got ${value}${why}`);
     checkNumber(label(key), value, { max: LIMITS.maxConcentration });
   }
 }

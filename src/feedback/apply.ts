@@ -10,6 +10,8 @@ export interface FeedbackOptions {
   file: string;
   /** Times each low-risk (3) event joins the training corpus. */
   dupFactor: number;
+  /** No warnings on stderr (-q): they are still counted in the summary. */
+  quiet?: boolean;
 }
 
 export interface FeedbackSummary {
@@ -47,18 +49,18 @@ export async function readAnalystFeedback(analysis: Analysis, options: FeedbackO
     lowRiskUsed: 0, lowRiskUnusable: 0, dupFactor: options.dupFactor,
   };
   if (!analysis.feedback) {
-    warn(`${analysis.type} feedback is not supported yet; ${options.file} is not read`);
+    warn(options, `${analysis.type} feedback is not supported yet; ${options.file} is not read`);
     return { options, lowRisk: [], summary };
   }
   const layout = analysis.feedback.layout;
   const parsed = await readFeedbackFile(options.file, layout);
   if (!parsed) {
-    warn(`no feedback file at ${options.file}; the model is trained on the day's events alone`);
+    warn(options, `no feedback file at ${options.file}; the model is trained on the day's events alone`);
     return { options, lowRisk: [], summary };
   }
   summary.found = true;
   summary.malformed = parsed.problems.length;
-  reportLines(options.file, 'malformed line skipped', parsed.problems);
+  reportLines(options, 'malformed line skipped', parsed.problems);
   const rating = (r: FeedbackRow) => Number(r.values[layout.rating].trim());
   summary.ratedHigh = parsed.rows.filter((r) => rating(r) === 1).length;
   summary.ratedMedium = parsed.rows.filter((r) => rating(r) === 2).length;
@@ -101,7 +103,7 @@ export async function feedbackPairsSql(
     ORDER BY r.spot_line`);
   summary.lowRiskUnusable = issues.length;
   summary.lowRiskUsed = summary.ratedLow - issues.length;
-  reportLines(loaded.options.file, 'low-risk event not used', issues.map((r) => ({ line: Number(r.line), problem: String(r.problem) })));
+  reportLines(loaded.options, 'low-risk event not used', issues.map((r) => ({ line: Number(r.line), problem: String(r.problem) })));
 
   await engine.exec(`
     CREATE OR REPLACE TABLE spot_feedback_pairs AS
@@ -110,12 +112,13 @@ export async function feedbackPairsSql(
   return 'SELECT ip, word, n FROM spot_feedback_pairs';
 }
 
-function reportLines(file: string, what: string, problems: readonly LineProblem[]): void {
-  for (const p of problems.slice(0, MAX_REPORTED)) warn(`${file}:${p.line}: ${what}: ${p.problem}`);
-  if (problems.length > MAX_REPORTED) warn(`${file}: ${problems.length - MAX_REPORTED} more lines like these`);
+function reportLines(options: FeedbackOptions, what: string, problems: readonly LineProblem[]): void {
+  const file = options.file;
+  for (const p of problems.slice(0, MAX_REPORTED)) warn(options, `${file}:${p.line}: ${what}: ${p.problem}`);
+  if (problems.length > MAX_REPORTED) warn(options, `${file}: ${problems.length - MAX_REPORTED} more lines like these`);
 }
 
-/** Feedback warnings go to stderr even with --quiet: they say what the analyst's ratings did not do. */
-function warn(message: string): void {
-  process.stderr.write(`spot-ml: feedback: ${message}\n`);
+/** Feedback warnings say what the analyst's ratings did not do; -q silences them (the summary still counts them). */
+function warn(options: FeedbackOptions, message: string): void {
+  if (!options.quiet) process.stderr.write(`spot-ml: feedback: ${message}\n`);
 }

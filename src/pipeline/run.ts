@@ -78,8 +78,8 @@ export async function runAnalysis(
 
   progress.follow(() => engine.queryProgress());
   await defineSqlHelpers(engine);
-  const feedback = options.feedback ? await readAnalystFeedback(analysis, options.feedback) : undefined;
   const files = await resolveInputFiles(engine, options.input);
+  const feedback = options.feedback ? await readAnalystFeedback(analysis, options.feedback) : undefined;
   const rowsRead = await timed('read', `checking ${files.length} input file(s)`, () => attachInput(engine, analysis, files, options.input));
   progress.note(`${formatCount(rowsRead)} rows in ${options.input}`);
 

@@ -19,7 +19,7 @@ describe('flow analyst feedback through the CLI', () => {
 
   const analyse = (name: string, extra: string[] = []) => {
     const scored = join(dir, name);
-    const run = runCli(['--analysis', 'flow', '--input', day, '--scored', scored, '--threshold', '1', '--maxresults', '-1', '-q', ...extra]);
+    const run = runCli(['--analysis', 'flow', '--input', day, '--scored', scored, '--threshold', '1', '--maxresults', '-1', ...extra]);
     return { ...run, results: join(scored, 'flow_results.csv'), summary: join(scored, 'flow_summary.json') };
   };
   const resultsText = async (file: string) => readFile(file, 'utf8');
