@@ -13,6 +13,8 @@ import { DEFAULTS } from './options.js';
 
 const DATE = '20160505';
 const USER_DOMAIN = 'spotdemo';
+/** spot.conf's threshold for the demo days: it reports events of each type (1e-6 reported none). */
+export const DEMO_TOL = '1e-4';
 
 interface DemoDay {
   type: AnalysisType;
@@ -66,7 +68,8 @@ export async function demoCommand(opts: { out: string; hosts: number; quiet: boo
   try {
     for (const day of DAYS) await demoDay(engine, day, root, opts.hosts, progress);
     process.stdout.write(
-      `\nthe same days through Spot's wrapper form: npx spot-ml ${DATE} flow|dns|proxy 1e-3 100 --conf ${join(root, 'spot.conf')}\n`,
+      `\nthe same days through Spot's wrapper form: npx spot-ml ${DATE} flow|dns|proxy --conf ${join(root, 'spot.conf')}\n` +
+        `(threshold ${DEMO_TOL} from its TOL; give one, and at most how many events, as in: npx spot-ml ${DATE} dns 1e-3 100 --conf ...)\n`,
     );
   } finally {
     await engine.close();
@@ -112,7 +115,8 @@ function demoSpotConf(root: string): string {
     'PROXY_PATH=${HUSER}/${DSOURCE}/hive/y=${YR}/m=${MH}/d=${DY}/',
     'HPATH=${HUSER}/${DSOURCE}/scored_results/${FDATE}',
     `USER_DOMAIN='${USER_DOMAIN}'`,
-    'TOL=1e-6',
+    '# the demo days\' lowest scores are about 3e-6 to 1e-5: this threshold reports a few hundred to a few thousand events',
+    `TOL=${DEMO_TOL}`,
     'TOPIC_COUNT=20',
     'DUPFACTOR=1000',
     '',

@@ -5,13 +5,19 @@ import type { QueryProgress } from '../engine/engine.js';
  * Progress on stderr: a live bar on a terminal, one line per step otherwise (logs, CI), nothing when quiet.
  */
 export class Progress {
-  private readonly tty = Boolean(process.stderr.isTTY);
+  private readonly tty: boolean;
   private source?: () => QueryProgress | undefined;
 
-  constructor(private readonly quiet = false) {}
+  constructor(
+    private readonly quiet = false,
+    /** Where progress goes (stderr; a test may pass a stream of its own). */
+    private readonly stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+  ) {
+    this.tty = Boolean(stream.isTTY);
+  }
 
   note(message: string): void {
-    if (!this.quiet) process.stderr.write(`${message}\n`);
+    if (!this.quiet) this.stream.write(`${message}\n`);
   }
 
   /** Where step() reads the running statement's progress from (the engine's queryProgress). */
@@ -39,10 +45,11 @@ export class Progress {
 
   private liveBar(label: string): { stop(): void } {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} [{bar}] {percentage}% {rate} ({duration}s)`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+      { format: `${label} [{bar}] {percentage}% {rate} ({duration}s)`, stream: this.stream, hideCursor: true, clearOnComplete: true },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(100, 0, { rate: '' });
+    bar.start(1000, 0, { rate: '' });
+    const forward = new ForwardFraction();
     let last = { rows: 0, at: Date.now() };
     const timer = setInterval(() => {
       const p = this.source?.();
@@ -50,13 +57,13 @@ export class Progress {
       const now = Date.now();
       const perSecond = p.rows >= last.rows && now > last.at ? ((p.rows - last.rows) * 1000) / (now - last.at) : 0;
       last = { rows: p.rows, at: now };
-      bar.update(Math.round(p.fraction * 100), { rate: perSecond > 0 ? `${formatCount(Math.round(perSecond))} rows/s` : '' });
+      bar.update(Math.floor(forward.next(p.fraction) * 1000), { rate: perSecond > 0 ? `${formatCount(Math.round(perSecond))} rows/s` : '' });
     }, 250);
     return {
       stop: () => {
         clearInterval(timer);
         bar.stop();
-        process.stderr.write('\r\x1b[K');
+        this.stream.write('\r\x1b[K');
       },
     };
   }
@@ -71,11 +78,38 @@ export class Progress {
       };
     }
     const bar = new cliProgress.SingleBar(
-      { format: `${label} [{bar}] {value}/{total} {detail} ({duration}s)`, stream: process.stderr, hideCursor: true },
+      { format: `${label} [{bar}] {value}/{total} {detail} ({duration}s)`, stream: this.stream, hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0, { detail: '' });
-    return { update: (done, detail) => bar.update(done, { detail }), stop: () => bar.stop() };
+    let shown = 0;
+    return {
+      update: (done, detail) => {
+        shown = Math.max(shown, done);
+        bar.update(shown, { detail });
+      },
+      stop: () => bar.stop(),
+    };
+  }
+}
+
+/**
+ * A step's share done as shown: it only moves forward. A step may run several engine statements, each
+ * reporting its own share from 0; when a new one starts (its share is below the previous reading), the
+ * rest of the bar is shared out again from where it stood, so the shown share keeps growing and reaches
+ * 1 only when a statement does.
+ */
+export class ForwardFraction {
+  private shown = 0;
+  private base = 0;
+  private lastRaw = 0;
+
+  next(raw: number): number {
+    const f = Math.min(1, Math.max(0, Number.isFinite(raw) ? raw : 0));
+    if (f < this.lastRaw) this.base = this.shown;
+    this.lastRaw = f;
+    this.shown = Math.max(this.shown, this.base + (1 - this.base) * f);
+    return this.shown;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine.js';
-import { dateParts, writeHiveDay, type DayOptions } from './hive.js';
+import { dateParts, rowNumbers, writeHiveDay, type DayOptions } from './hive.js';
 import { choose, ipFromInt, pick, rhythmicHour, uniform } from './sql-random.js';
 
 export interface DnsDayOptions extends DayOptions {
@@ -55,7 +55,7 @@ export async function generateDnsDay(engine: Engine, o: DnsDayOptions): Promise<
       ${pick('i', 8, 1_000_000_000)} AS nanos,
       CASE WHEN u < 0.55 THEN 'popular' WHEN u < 0.72 THEN 'internal' WHEN u < 0.82 THEN 'reverse'
            WHEN u < 0.95 THEN 'tail' ELSE 'nx' END AS kind
-    FROM (SELECT i, ${uniform('i', 2)} AS u FROM range(${o.rows}) t(i))`;
+    FROM (SELECT i, ${uniform('i', 2)} AS u FROM ${await rowNumbers(engine, o.root, o.rows)} t(i))`;
   const queries = `
     SELECT client, hour, minute, second, nanos,
       CASE kind WHEN 'popular' THEN ${choose(POPULAR, 'i', 10)} WHEN 'internal' THEN ${internal('i')}

@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine.js';
-import { dateParts, writeHiveDay, type DayOptions } from './hive.js';
+import { dateParts, rowNumbers, writeHiveDay, type DayOptions } from './hive.js';
 import { normal, pick, rhythmicHour, uniform } from './sql-random.js';
 
 /** Internal address of host n (10.x.y.z). */
@@ -24,7 +24,7 @@ export async function generateFlowDay(engine: Engine, o: DayOptions): Promise<st
     WITH base AS (
       SELECT i, CAST(floor(pow(${uniform('i', 1)}, 2.2) * ${H}) AS BIGINT) AS host,
              ${uniform('i', 2)} AS u_svc, ${uniform('i', 3)} AS u_dir
-      FROM range(${o.rows}) t(i)
+      FROM ${await rowNumbers(engine, o.root, o.rows)} t(i)
     ), roles AS (
       SELECT *, CASE host % 50 WHEN 0 THEN 'web' WHEN 1 THEN 'dns' WHEN 2 THEN 'mail' WHEN 3 THEN 'db' ELSE 'ws' END AS role
       FROM base

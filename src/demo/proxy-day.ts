@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine.js';
-import { dateParts, writeHiveDay, type DayOptions } from './hive.js';
+import { dateParts, rowNumbers, writeHiveDay, type DayOptions } from './hive.js';
 import { sqlList } from '../engine/engine.js';
 import { choose, ipFromInt, pick, uniform } from './sql-random.js';
 
@@ -54,7 +54,7 @@ export async function generateProxyDay(engine: Engine, o: ProxyDayOptions): Prom
     SELECT i, ${FIRST_CLIENT} + CAST(floor(pow(${uniform('i', 1)}, 2) * ${o.hosts}) AS BIGINT) AS client,
       ${uniform('i', 2)} < 0.1 AS background, ${pick('i', 6, 60)} AS minute, ${pick('i', 7, 60)} AS second,
       ${uniform('i', 8)} AS u_site, ${uniform('i', 10)} AS u_code
-    FROM range(${o.rows}) t(i)`;
+    FROM ${await rowNumbers(engine, o.root, o.rows)} t(i)`;
   // People browse in office hours with their usual browser; at any hour, system agents fetch updates.
   const ordinary = `
     SELECT client, hour, minute, second, host, path, resconttype, reqmethod, useragent,
