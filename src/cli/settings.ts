@@ -168,7 +168,8 @@ async function checkSettings(f: AnalysisFlags, label: (name: string) => string):
 /** The settings as printed at the start of a run: one line per source. */
 export function formatSettings(settings: Readonly<Record<string, Setting>>, confPath?: string): string {
   const sources: SettingSource[] = ['positional', 'flag', 'spot.conf', 'default'];
-  const show = (v: Setting['value']) => (v === null ? '(none)' : typeof v === 'string' ? JSON.stringify(v).slice(1, -1) || '""' : String(v));
+  const show = (v: Setting['value']) =>
+    v === null ? '(none)' : typeof v === 'string' ? JSON.stringify(v).slice(1, -1) || '""' : typeof v === 'number' ? formatNumber(v) : String(v);
   const lines: string[] = [];
   for (const source of sources) {
     const names = Object.keys(settings).filter((n) => settings[n].source === source);
@@ -177,4 +178,9 @@ export function formatSettings(settings: Readonly<Record<string, Setting>>, conf
     lines.push(`settings from ${from}: ${names.map((n) => `${n}=${show(settings[n].value)}`).join(' ')}`);
   }
   return lines.join('\n');
+}
+
+/** A number as a person writes it: small ones with an exponent (1e-6, not 0.000001). */
+export function formatNumber(v: number): string {
+  return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential() : String(v);
 }
