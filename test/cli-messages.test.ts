@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, runCli, tempDir } from './helpers.js';
 
@@ -52,6 +52,13 @@ test('usage errors of every subcommand: one spot-ml: line, exit 2', () => {
   usageError(['lda', '--corpus', join(dir, 'missing.tsv'), '--out', join(dir, 'm')], /--corpus .*missing\.tsv: no such file/);
   usageError(['lda', '--out', join(dir, 'm')], /--corpus/);
   usageError(['demo', '--hosts', 'many'], /--hosts expects a number/);
+  usageError(['demo', '--hosts', '1e12', '--out', join(dir, 'demo')], /--hosts must be at most 100000/);
+  writeFileSync(join(dir, 'a-file'), '');
+  usageError(['demo', '--out', join(dir, 'a-file')], /--out .*a-file exists and is not a folder/);
+  writeFileSync(join(dir, 'bad.tsv'), 'a\tw\t1\nb\tw\tx\n');
+  usageError(['lda', '--corpus', join(dir, 'bad.tsv'), '--out', join(dir, 'm'), '-q'], /bad\.tsv:2: count must be a finite number/);
+  writeFileSync(join(dir, 'empty.tsv'), '');
+  usageError(['lda', '--corpus', join(dir, 'empty.tsv'), '--out', join(dir, 'm'), '-q'], /empty\.tsv holds no word counts/);
   usageError(['demo', '--bogus'], /unknown option '--bogus'.*demo --help/);
   usageError(['--analysis', 'flow', '--input', join(dir, 'nowhere'), '--scored', join(dir, 's'), '-q'], /input not found: .*nowhere/);
   assert.equal(existsSync(join(dir, 'f.csv')), false);

@@ -10,6 +10,10 @@ import { generateFlowDay } from '../demo/flow-day.js';
 import { generateDnsDay } from '../demo/dns-day.js';
 import { generateProxyDay } from '../demo/proxy-day.js';
 import { DEFAULTS } from './options.js';
+import { checkFolderPath, checkNumber } from './validate-flags.js';
+
+/** 100,000 hosts make a 10M-flow day. */
+const MAX_DEMO_HOSTS = 100_000;
 
 const DATE = '20160505';
 const USER_DOMAIN = 'spotdemo';
@@ -59,6 +63,8 @@ const DAYS: readonly DemoDay[] = [
 
 /** `spot-ml demo`: a synthetic day of each type in Spot's layout, analysed, with the most suspicious events shown. */
 export async function demoCommand(opts: { out: string; hosts: number; quiet: boolean }): Promise<void> {
+  checkNumber('--hosts', opts.hosts, { integer: true, min: 10, max: MAX_DEMO_HOSTS });
+  await checkFolderPath('--out', opts.out);
   const root = resolve(opts.out);
   const progress = new Progress(opts.quiet);
   await mkdir(root, { recursive: true });

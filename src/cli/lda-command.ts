@@ -3,6 +3,7 @@ import { DuckDbEngine } from '../engine/duckdb.js';
 import { Progress, formatCount } from '../common/progress.js';
 import { fitLda, readCorpusTsv } from '../lda/index.js';
 import { writeModel } from '../output/model.js';
+import { SpotError } from '../common/errors.js';
 import { DEFAULTS, parseNumber } from './options.js';
 import { checkFolderPath, checkLdaSettings, checkReadableFile, checkThreads } from './validate-flags.js';
 
@@ -40,7 +41,12 @@ export function ldaCommand(): Command {
       await checkReadableFile('--corpus', flags.corpus);
       await checkFolderPath('--out', flags.out);
       const progress = new Progress(flags.quiet);
-      const { corpus, docNames, wordNames } = await progress.step(`reading ${flags.corpus}`, () => readCorpusTsv(flags.corpus));
+      let read = 0;
+      progress.follow(() => ({ fraction: read, rows: 0 }));
+      const { corpus, docNames, wordNames } = await progress.step(`reading ${flags.corpus}`, () =>
+        readCorpusTsv(flags.corpus, (fraction) => (read = fraction)),
+      );
+      if (corpus.wordIds.length === 0) throw new SpotError(`--corpus ${flags.corpus} holds no word counts (doc<TAB>word<TAB>count lines)`);
       progress.note(`corpus: ${formatCount(corpus.numDocs)} documents, ${formatCount(corpus.numWords)} words, ${formatCount(corpus.wordIds.length)} nonzeros`);
       const bar = progress.bar(`LDA ${flags.optimizer}`, flags.iterations);
       const started = Date.now();
@@ -61,7 +67,10 @@ export function ldaCommand(): Command {
         const ids = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
         await engine.createTable('spot_lda_docs', [{ name: 'id', type: 'INTEGER', values: ids(docNames.length) }, { name: 'name', type: 'VARCHAR', values: docNames }]);
         await engine.createTable('spot_lda_words', [{ name: 'id', type: 'INTEGER', values: ids(wordNames.length) }, { name: 'name', type: 'VARCHAR', values: wordNames }]);
-        await writeModel(engine, model, flags.out, 'SELECT name, id FROM spot_lda_docs', 'SELECT name, id FROM spot_lda_words');
+        progress.follow(() => engine.queryProgress());
+        await progress.step(`writing the model to ${flags.out}`, () =>
+          writeModel(engine, model, flags.out, 'SELECT name, id FROM spot_lda_docs', 'SELECT name, id FROM spot_lda_words'),
+        );
       } finally {
         await engine.close();
       }

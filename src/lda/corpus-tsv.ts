@@ -4,6 +4,8 @@
  * word; repeated (doc, word) pairs are summed; blank lines are ignored.
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { SpotError } from '../common/errors.js';
 import { createInterface } from 'node:readline';
 import type { Corpus } from './types.js';
 
@@ -39,7 +41,9 @@ class GrowableF64 {
   }
 }
 
-export async function readCorpusTsv(path: string): Promise<NamedCorpus> {
+/** `progress` is told, now and then, the share of the file read so far (for a progress bar). */
+export async function readCorpusTsv(path: string, progress?: (fraction: number) => void): Promise<NamedCorpus> {
+  const size = progress ? (await stat(path)).size : 0;
   const docIds = new Map<string, number>();
   const wordIds = new Map<string, number>();
   const docs = new GrowableI32();
@@ -60,17 +64,18 @@ export async function readCorpusTsv(path: string): Promise<NamedCorpus> {
   try {
     for await (const raw of lines) {
       lineNo++;
+      if (progress && (lineNo & 0xffff) === 0 && size > 0) progress(input.bytesRead / size);
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (line.trim() === '') continue;
       const fields = line.split('\t');
       if (fields.length !== 3) {
-        throw new Error(`${path}:${lineNo}: expected 3 tab-separated fields (doc, word, count), got ${fields.length}`);
+        throw new SpotError(`${path}:${lineNo}: expected 3 tab-separated fields (doc, word, count), got ${fields.length}`);
       }
       const [doc, word, countText] = fields;
-      if (doc === '' || word === '') throw new Error(`${path}:${lineNo}: empty ${doc === '' ? 'document' : 'word'} name`);
+      if (doc === '' || word === '') throw new SpotError(`${path}:${lineNo}: empty ${doc === '' ? 'document' : 'word'} name`);
       const count = Number(countText);
       if (countText.trim() === '' || !Number.isFinite(count) || count < 0) {
-        throw new Error(`${path}:${lineNo}: count must be a finite number >= 0, got ${JSON.stringify(countText)}`);
+        throw new SpotError(`${path}:${lineNo}: count must be a finite number >= 0, got ${JSON.stringify(countText)}`);
       }
       docs.push(intern(docIds, doc));
       words.push(intern(wordIds, word));
