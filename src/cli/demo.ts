@@ -11,6 +11,7 @@ import { generateDnsDay } from '../demo/dns-day.js';
 import { generateProxyDay } from '../demo/proxy-day.js';
 import { DEFAULTS } from './options.js';
 import { checkFolderPath, checkNumber } from './validate-flags.js';
+import type { Setting } from './settings.js';
 
 /** 100,000 hosts make a 10M-flow day. */
 const MAX_DEMO_HOSTS = 100_000;
@@ -97,6 +98,7 @@ async function demoDay(engine: Engine, day: DemoDay, root: string, hosts: number
     header: false,
     userDomain: USER_DOMAIN,
     lda: { k: DEFAULTS.topics, optimizer: 'em', maxIterations: DEFAULTS.iterations, alpha: DEFAULTS.alpha, beta: DEFAULTS.beta, seed: DEFAULTS.seed, precision: 64 },
+    settings: demoSettings(day.type),
   }, progress);
   const lines = (await readFile(summary.resultsFile, 'utf8')).split('\n').filter(Boolean).slice(0, 10);
   const out = [
@@ -110,6 +112,16 @@ async function demoDay(engine: Engine, day: DemoDay, root: string, hosts: number
     `results: ${summary.resultsFile}\nmodel:   ${summary.modelDir}`,
   ];
   process.stdout.write(out.join('\n') + '\n');
+}
+
+/** The demo's own settings, recorded in each day's summary as every run's are (source: the demo's defaults). */
+function demoSettings(type: AnalysisType): Record<string, Setting> {
+  const values: Record<string, Setting['value']> = {
+    analysis: type, threshold: 1, maxresults: 1000, userdomain: USER_DOMAIN, ldatopiccount: DEFAULTS.topics, ldaoptimizer: 'em',
+    ldamaxiterations: DEFAULTS.iterations, ldaalpha: DEFAULTS.alpha, ldabeta: DEFAULTS.beta, prgseed: DEFAULTS.seed, precision: '64',
+    delimiter: '\t', header: false,
+  };
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value, source: 'default' as const }]));
 }
 
 function demoSpotConf(root: string): string {
