@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { SpotError } from '../common/errors.js';
+import type { SourceTool } from './format.js';
+
+/** True when the file starts with gzip's magic bytes (read as is, whatever its name). */
+export async function isGzip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const { bytesRead, buffer } = await fh.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** A text file's lines (gunzipped when it is gzip), in batches, without the line ends. */
+export async function* textFileLines(path: string): AsyncGenerator<string[]> {
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream: Readable = (await isGzip(path)) ? raw.pipe(createGunzip()).on('error', () => {}) : raw;
+  if (stream !== raw) raw.on('error', (err) => stream.destroy(err));
+  try {
+    yield* lineBatches(stream);
+  } catch (err) {
+    throw new SpotError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** The lines a program prints for a binary source (tshark for a pcap, nfdump for an nfcapd file). */
+export async function* toolLines(path: string, tool: SourceTool): AsyncGenerator<string[]> {
+  const child = spawn(tool.command, tool.args, { env: { ...process.env, ...tool.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
+    if (stderr.length < 4000) stderr += s;
+  });
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  try {
+    yield* lineBatches(child.stdout);
+    const code = await exited;
+    if (code !== 0) {
+      const why = stderr.split('\n').filter((l) => l.trim() && !/Running as user "root"/.test(l)).slice(0, 3).join(' / ');
+      throw new SpotError(`${tool.command} could not read ${path} (exit ${code}): ${why || 'no message'}`);
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new SpotError(`${tool.command} is needed to read ${path} but is not installed (Debian package ${tool.debianPackage})`);
+    }
+    throw err;
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+}
+
+async function* lineBatches(stream: Readable): AsyncGenerator<string[]> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of stream) {
+    const text = rest + decoder.write(chunk as Buffer);
+    const lines = text.split('\n');
+    rest = lines.pop()!;
+    yield trimCr(lines);
+  }
+  rest += decoder.end();
+  if (rest !== '') yield trimCr([rest]);
+}
+
+function trimCr(lines: string[]): string[] {
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+  }
+  return lines;
+}
