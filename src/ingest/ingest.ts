@@ -6,7 +6,7 @@ import type { Engine } from '../engine/engine.js';
 import { sqlString } from '../engine/engine.js';
 import { FILTERED, Reject, SKIP, type Format, type IngestType, type Row } from './format.js';
 import { FORMATS } from './formats/index.js';
-import { textFileLines, toolLines } from './lines.js';
+import { gunzipInto, isGzip, textFileLines, toolLines } from './lines.js';
 import { planSource, readManifest, writeManifest, type Manifest, type SourcePlan } from './manifest.js';
 import { TABLES } from './tables.js';
 import { IngestProgress } from './progress.js';
@@ -92,7 +92,7 @@ export async function ingest(engine: Engine, o: IngestOptions): Promise<IngestRe
         progress.note(`${path}: already ingested (run ${plan.as.run}), nothing added`);
         continue;
       }
-      const report = await readSource(path, format, plan, out, rejects, progress);
+      const report = await readSource(path, format, plan, work, out, rejects, progress);
       files.push(report);
       added.push({ path, size: plan.size, sha256: plan.sha256, lines: (report.fromLine ?? 0) + report.lines, format: format.name, run });
     }
@@ -127,14 +127,18 @@ export async function ingest(engine: Engine, o: IngestOptions): Promise<IngestRe
   }
 }
 
-async function readSource(path: string, format: Format, plan: SourcePlan, out: LineWriter, rejects: LineWriter, progress: IngestProgress): Promise<FileReport> {
+async function readSource(
+  path: string, format: Format, plan: SourcePlan, work: string, out: LineWriter, rejects: LineWriter, progress: IngestProgress,
+): Promise<FileReport> {
   const parser = format.parser();
   const skipUpTo = plan.kind === 'tail' ? plan.after.lines : 0;
   const report: FileReport = { path, status: plan.kind === 'tail' ? 'tail' : 'ingested', lines: 0, rows: 0, rejected: 0, notEvents: 0 };
   if (skipUpTo) report.fromLine = skipUpTo;
   let lineNo = 0;
   let firstReject: string | undefined;
-  const batches = format.tool ? toolLines(path, format.tool(path)) : textFileLines(path);
+  // The tools read plain files: a gzipped pcap or nfcapd file is unpacked into the run's work folder first.
+  const toolInput = format.tool && (await isGzip(path)) ? await gunzipInto(path, work) : path;
+  const batches = format.tool ? toolLines(path, format.tool(toolInput)) : textFileLines(path);
   progress.start(path);
   for await (const batch of batches) {
     let text = '';
@@ -167,6 +171,7 @@ async function readSource(path: string, format: Format, plan: SourcePlan, out: L
     await rejects.drain();
   }
   progress.done(path, report.lines);
+  if (toolInput !== path) await rm(toolInput, { force: true });
   const notFormat = parser.notTheFormat?.() ??
     (report.rows === 0 && report.notEvents === 0 && report.rejected > 0 && skipUpTo === 0 ? `none of its ${report.rejected} lines could be read (first: ${firstReject})` : undefined);
   if (notFormat) throw new SpotError(`${path} is not a ${format.name} file: ${notFormat}`);

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -16,6 +18,15 @@ export async function isGzip(path: string): Promise<boolean> {
   } finally {
     await fh.close();
   }
+}
+
+/** Unpacks a gzip file into the folder; returns the plain copy's path. */
+export async function gunzipInto(path: string, folder: string): Promise<string> {
+  const to = join(folder, `unpacked-${basename(path).replace(/\.gz$/, '')}`);
+  await pipeline(createReadStream(path), createGunzip(), createWriteStream(to)).catch((err: Error) => {
+    throw new SpotError(`cannot unpack ${path}: ${err.message}`);
+  });
+  return to;
 }
 
 /** A text file's lines (gunzipped when it is gzip), in batches, without the line ends. */

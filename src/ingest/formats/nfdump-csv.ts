@@ -33,6 +33,7 @@ export function nfdumpCsvParser(): LineParser {
         width = names.length;
         return SKIP;
       }
+      if (line === 'No matching flows') return SKIP;
       if (line === '' || line === 'Summary') {
         footer = true;
         return SKIP;
