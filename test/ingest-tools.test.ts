@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { sqlString } from '../src/engine/engine.js';
 import { tsharkArgs } from '../src/ingest/formats/tshark.js';
@@ -152,4 +153,65 @@ test('a pcap through real tshark and nfpcapd/nfdump: ingest lays out the days an
   }
   const dnsResults = readResults(join(dir, 'dns-scored', 'dns_results.csv'));
   assert.ok(dnsResults.some((f) => f[4] === 'nosuch.example.org' && f[7] === '3'), 'the NXDOMAIN response is analysed with its name');
+});
+
+test('pcap and nfcapd sources: gzip, several files across days, re-ingest, a grown capture, a capture cut short, a file of another kind', () => {
+  requireTool('tshark', 'tshark');
+  requireTool('nfpcapd', 'nfdump');
+  const dir = tempDir('ingest-binary');
+  const { packets } = traffic();
+  const day5 = packets.filter((p) => p.ts < at(2016, 5, 6, 0, 0, 0));
+  const day6 = packets.filter((p) => p.ts >= at(2016, 5, 6, 0, 0, 0));
+  const noon = at(2016, 5, 5, 12, 0, 0);
+  const first = join(dir, 'day5.pcap');
+  writeFileSync(first, pcapFile(day5.filter((p) => p.ts < noon)));
+  writeFileSync(join(dir, 'day6.pcap.gz'), gzipSync(pcapFile(day6)));
+  const root = join(dir, 'dns');
+  const ingestDns = (...files: string[]) => runCli(['ingest', '--type', 'dns', '--format', 'pcap', '--out', root, '--quiet', ...files]);
+
+  let r = ingestDns(first, join(dir, 'day6.pcap.gz'));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /rows written: 3, rejected lines: 0/);
+  assert.match(r.stdout, /y=2016\/m=05\/d=05\/h=10\t2\n {2}y=2016\/m=05\/d=06\/h=00\t1/);
+  r = ingestDns(first, join(dir, 'day6.pcap.gz'));
+  assert.match(r.stdout, /day5\.pcap: already ingested[^]*day6\.pcap\.gz: already ingested[^]*rows written: 0/);
+
+  // The capture grows (packets appended, as a running capture does): only the new responses are added.
+  const later = pcapFile(day5.filter((p) => p.ts >= noon)).subarray(24);
+  appendFileSync(first, later);
+  r = ingestDns(first);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /day5\.pcap: 1 lines after line 3 \(grown since last ingested\), 1 rows/);
+  assert.match(r.stdout, /y=2016\/m=05\/d=05\/h=12\t1\n/);
+
+  // Cut short in the middle of a packet: the packets before the cut are kept, the cut is a reported reject.
+  const whole = pcapFile(day5);
+  writeFileSync(join(dir, 'cut.pcap'), whole.subarray(0, whole.length - 20));
+  r = runCli(['ingest', '--type', 'dns', '--format', 'pcap', '--out', join(dir, 'cut'), '--quiet', join(dir, 'cut.pcap')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /rows written: 3, rejected lines: 1/); // the cut packet is the last (NTP) one
+  const rejectsFile = /\): (\S+_rejects\S+\.csv)/.exec(r.stdout)![1];
+  assert.match(readFileSync(rejectsFile, 'utf8'), /cut\.pcap,\d+,tshark \(exit 2\): .*cut short/);
+
+  writeFileSync(join(dir, 'notes.txt'), 'hello\n');
+  r = ingestDns(join(dir, 'notes.txt'));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /notes\.txt is not a pcap file: it does not start with a pcap or pcapng magic number/);
+
+  // nfcapd files: one gzipped, then the same again, then a file that is not one.
+  const nfDir = join(dir, 'nf');
+  mkdirSync(nfDir);
+  assert.equal(spawnSync('nfpcapd', ['-r', join(dir, 'cut.pcap'), '-w', nfDir]).status, 0);
+  const [nfFile] = readdirSync(nfDir).filter((f) => f.startsWith('nfcapd.'));
+  writeFileSync(join(dir, 'flows.gz'), gzipSync(readFileSync(join(nfDir, nfFile))));
+  const flowRoot = join(dir, 'flow');
+  const ingestFlow = (file: string) => runCli(['ingest', '--type', 'flow', '--format', 'nfcapd', '--out', flowRoot, '--quiet', file]);
+  r = ingestFlow(join(dir, 'flows.gz'));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /rows written: [1-9]\d*, rejected lines: 0/);
+  r = ingestFlow(join(dir, 'flows.gz'));
+  assert.match(r.stdout, /already ingested[^]*rows written: 0/);
+  r = ingestFlow(join(dir, 'notes.txt'));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /notes\.txt is not a nfcapd file: it does not start with the nfcapd magic number/);
 });

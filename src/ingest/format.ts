@@ -36,5 +36,7 @@ export interface Format {
   /** One line for --help. */
   description: string;
   tool?(file: string): SourceTool;
+  /** For binary sources: why a file's first bytes are not of this format, if they are not. */
+  sniff?(head: Buffer): string | undefined;
   parser(): LineParser;
 }

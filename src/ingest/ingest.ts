@@ -6,7 +6,7 @@ import type { Engine } from '../engine/engine.js';
 import { sqlString } from '../engine/engine.js';
 import { FILTERED, Reject, SKIP, type Format, type IngestType, type Row } from './format.js';
 import { FORMATS } from './formats/index.js';
-import { gunzipInto, isGzip, textFileLines, toolLines } from './lines.js';
+import { fileHead, gunzipInto, isGzip, textFileLines, toolLines } from './lines.js';
 import { planSource, readManifest, writeManifest, type Manifest, type SourcePlan } from './manifest.js';
 import { TABLES } from './tables.js';
 import { IngestProgress } from './progress.js';
@@ -138,7 +138,12 @@ async function readSource(
   let firstReject: string | undefined;
   // The tools read plain files: a gzipped pcap or nfcapd file is unpacked into the run's work folder first.
   const toolInput = format.tool && (await isGzip(path)) ? await gunzipInto(path, work) : path;
-  const batches = format.tool ? toolLines(path, format.tool(toolInput)) : textFileLines(path);
+  const toolStatus: { error?: string } = {};
+  if (format.sniff) {
+    const wrong = format.sniff(await fileHead(toolInput));
+    if (wrong) throw new SpotError(`${path} is not a ${format.name} file: ${wrong}`);
+  }
+  const batches = format.tool ? toolLines(path, format.tool(toolInput), toolStatus) : textFileLines(path);
   progress.start(path);
   for await (const batch of batches) {
     let text = '';
@@ -169,6 +174,10 @@ async function readSource(
     progress.lines(batch.length);
     if (text) await out.write(text);
     await rejects.drain();
+  }
+  if (toolStatus.error) {
+    report.rejected++;
+    rejects.push(csvLine([path, String(lineNo + 1), toolStatus.error, '']));
   }
   progress.done(path, report.lines);
   if (toolInput !== path) await rm(toolInput, { force: true });

@@ -9,15 +9,21 @@ import { createGunzip } from 'node:zlib';
 import { SpotError } from '../common/errors.js';
 import type { SourceTool } from './format.js';
 
-/** True when the file starts with gzip's magic bytes (read as is, whatever its name). */
-export async function isGzip(path: string): Promise<boolean> {
+/** The first bytes of a file. */
+export async function fileHead(path: string, bytes = 16): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
-    const { bytesRead, buffer } = await fh.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+    const { bytesRead, buffer } = await fh.read(Buffer.alloc(bytes), 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
+}
+
+/** True when the file starts with gzip's magic bytes (read as is, whatever its name). */
+export async function isGzip(path: string): Promise<boolean> {
+  const head = await fileHead(path, 2);
+  return head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
 /** Unpacks a gzip file into the folder; returns the plain copy's path. */
@@ -42,7 +48,7 @@ export async function* textFileLines(path: string): AsyncGenerator<string[]> {
 }
 
 /** The lines a program prints for a binary source (tshark for a pcap, nfdump for an nfcapd file). */
-export async function* toolLines(path: string, tool: SourceTool): AsyncGenerator<string[]> {
+export async function* toolLines(path: string, tool: SourceTool, status: { error?: string }): AsyncGenerator<string[]> {
   const child = spawn(tool.command, tool.args, { env: { ...process.env, ...tool.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (s: string) => {
@@ -53,11 +59,17 @@ export async function* toolLines(path: string, tool: SourceTool): AsyncGenerator
     child.on('close', (code) => resolve(code ?? 1));
   });
   try {
-    yield* lineBatches(child.stdout);
+    let lines = 0;
+    for await (const batch of lineBatches(child.stdout)) {
+      lines += batch.length;
+      yield batch;
+    }
     const code = await exited;
     if (code !== 0) {
-      const why = stderr.split('\n').filter((l) => l.trim() && !/Running as user "root"/.test(l)).slice(0, 3).join(' / ');
-      throw new SpotError(`${tool.command} could not read ${path} (exit ${code}): ${why || 'no message'}`);
+      const why = `${tool.command} (exit ${code}): ${stderr.split('\n').filter((l) => l.trim() && !/Running as user "root"/.test(l)).slice(0, 3).join(' / ') || 'no message'}`;
+      // A capture cut short still gives the packets before the cut: they are kept, the cut is reported.
+      if (lines > 1) status.error = why;
+      else throw new SpotError(`${tool.command} could not read ${path}: ${why}`);
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {

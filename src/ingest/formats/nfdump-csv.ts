@@ -88,6 +88,8 @@ export const nfcapd: Format = {
   name: 'nfcapd',
   type: 'flow',
   description: 'nfcapd files, read with `nfdump -r FILE -o csv` (TZ=UTC)',
+  // nfdump prints an empty table for a file it cannot read: the nfcapd header's magic (0xA50C) is checked first.
+  sniff: (head) => (head.length >= 2 && head[0] === 0x0c && head[1] === 0xa5 ? undefined : 'it does not start with the nfcapd magic number 0xA50C'),
   tool: (file) => ({ command: 'nfdump', args: ['-r', file, '-o', 'csv'], env: { TZ: 'UTC' }, debianPackage: 'nfdump' }),
   parser: nfdumpCsvParser,
 };

@@ -13,6 +13,8 @@ export function tsharkArgs(file: string): string[] {
     ...TSHARK_FIELDS.flatMap((f) => ['-e', f]), TSHARK_FILTER];
 }
 
+const PCAP_MAGIC = ['d4c3b2a1', 'a1b2c3d4', '4d3cb2a1', 'a1b23c4d', '0a0d0d0a'];
+
 const REQUIRED = ['frame.time', 'frame.time_epoch', 'frame.len', 'ip.src', 'ip.dst', 'dns.flags.rcode'];
 
 /**
@@ -79,5 +81,7 @@ export const pcap: Format = {
   type: 'dns',
   description: "pcap/pcapng files, read with tshark (Spot's field list and filter: responses only)",
   tool: (file) => ({ command: 'tshark', args: tsharkArgs(file), env: { TZ: 'UTC' }, debianPackage: 'tshark' }),
+  // tshark reads almost anything as some capture; a pcap or pcapng file starts with its magic number.
+  sniff: (head) => (PCAP_MAGIC.includes(head.subarray(0, 4).toString('hex')) ? undefined : 'it does not start with a pcap or pcapng magic number'),
   parser: tsharkParser,
 };
