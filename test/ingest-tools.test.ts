@@ -191,7 +191,7 @@ test('pcap and nfcapd sources: gzip, several files across days, re-ingest, a gro
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /rows written: 3, rejected lines: 1/); // the cut packet is the last (NTP) one
   const rejectsFile = /\): (\S+_rejects\S+\.csv)/.exec(r.stdout)![1];
-  assert.match(readFileSync(rejectsFile, 'utf8'), /cut\.pcap,\d+,tshark \(exit 2\): .*cut short/);
+  assert.match(readFileSync(rejectsFile, 'utf8'), /cut\.pcap,\d+,"tshark \(exit 2\): .*cut short/);
 
   writeFileSync(join(dir, 'notes.txt'), 'hello\n');
   r = ingestDns(join(dir, 'notes.txt'));
