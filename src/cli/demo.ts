@@ -10,6 +10,8 @@ import { generateFlowDay } from '../demo/flow-day.js';
 import { generateDnsDay } from '../demo/dns-day.js';
 import { generateProxyDay } from '../demo/proxy-day.js';
 import { DEFAULTS } from './options.js';
+import { RAW_FORMAT, rawRoundTrip } from '../demo/raw-logs.js';
+import { summaryText } from './ingest-command.js';
 
 const DATE = '20160505';
 const USER_DOMAIN = 'spotdemo';
@@ -56,7 +58,7 @@ const DAYS: readonly DemoDay[] = [
 ];
 
 /** `spot-ml demo`: a synthetic day of each type in Spot's layout, analysed, with the most suspicious events shown. */
-export async function demoCommand(opts: { out: string; hosts: number; quiet: boolean }): Promise<void> {
+export async function demoCommand(opts: { out: string; hosts: number; quiet: boolean; raw?: boolean }): Promise<void> {
   const root = resolve(opts.out);
   const progress = new Progress(opts.quiet);
   await mkdir(root, { recursive: true });
@@ -64,7 +66,7 @@ export async function demoCommand(opts: { out: string; hosts: number; quiet: boo
   const engine = await DuckDbEngine.open();
   progress.follow(() => engine.queryProgress());
   try {
-    for (const day of DAYS) await demoDay(engine, day, root, opts.hosts, progress);
+    for (const day of DAYS) await demoDay(engine, day, root, opts.hosts, progress, Boolean(opts.raw));
     process.stdout.write(
       `\nthe same days through Spot's wrapper form: npx spot-ml ${DATE} flow|dns|proxy 1e-3 100 --conf ${join(root, 'spot.conf')}\n`,
     );
@@ -73,11 +75,17 @@ export async function demoCommand(opts: { out: string; hosts: number; quiet: boo
   }
 }
 
-async function demoDay(engine: Engine, day: DemoDay, root: string, hosts: number, progress: Progress): Promise<void> {
+async function demoDay(engine: Engine, day: DemoDay, root: string, hosts: number, progress: Progress, raw: boolean): Promise<void> {
   const rows = hosts * day.rowsPerHost;
   const folder = await progress.step(`generating a day of ${day.what} (${formatCount(rows)} events, ${formatCount(hosts)} hosts)`, () =>
     day.generate(engine, root, rows, hosts),
   );
+  if (raw) {
+    const { raw: file, report } = await progress.step(`writing it as ${RAW_FORMAT[day.type].format} and ingesting that`, () =>
+      rawRoundTrip(engine, day.type, root, folder, true),
+    );
+    process.stdout.write(`\nraw ${day.what} log: ${file}\n${summaryText(report)}`);
+  }
   const scoredDir = join(root, day.type, 'scored_results', DATE, 'scores');
   const summary = await runAnalysis(engine, analysisFor(day.type), {
     input: folder,

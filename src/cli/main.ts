@@ -44,6 +44,7 @@ program
   .description('generate a realistic synthetic day, analyse it and show the most suspicious events')
   .option('--out <dir>', 'folder for the generated day and the results', 'demo-output')
   .addOption(new Option('--hosts <N>', 'number of internal hosts').default(2000).argParser(parseNumber('--hosts', { integer: true, min: 10 })))
+  .option('--raw', 'write each day as raw logs (nfdump CSV, tshark CSV, Squid access.log) and ingest those first', false)
   .option('-q, --quiet', 'no progress on stderr', false)
   .action(demoCommand);
 
