@@ -50,10 +50,18 @@ export function epochMillis(value: string | undefined, name: string): number {
   return Math.floor(n * 1000);
 }
 
-/** Milliseconds since the epoch → `YYYY-MM-DD HH:MM:SS` in UTC. */
+let lastSecond = NaN;
+let lastText = '';
+
+/** Milliseconds since the epoch → `YYYY-MM-DD HH:MM:SS` in UTC (logs are in time order: the last second is reused). */
 export function utcDateTime(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    const iso = new Date(second * 1000).toISOString();
+    lastSecond = second;
+    lastText = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  }
+  return lastText;
 }
 
 /** An ISO-8601 UTC time (Zeek's JSON ts with ISO timestamps) or epoch seconds → milliseconds. */
