@@ -86,7 +86,8 @@ export async function ingest(engine: Engine, o: IngestOptions): Promise<IngestRe
     const added: Manifest['sources'] = [];
     for (const path of sources) {
       const size = (await stat(path)).size;
-      const plan = await planSource(path, size, manifest);
+      // Sources read earlier in this run count too: a copy of a file given twice adds nothing.
+      const plan = await planSource(path, size, { version: 1, sources: [...manifest.sources, ...added] });
       if (plan.kind === 'done') {
         files.push({ path, status: 'already ingested', lines: 0, rows: 0, rejected: 0, notEvents: 0 });
         progress.note(`${path}: already ingested (run ${plan.as.run}), nothing added`);
