@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -225,6 +225,12 @@ test('spot-ml ingest on the command line: summary, rejects, a file not of the fo
   assert.match(r.stdout, /y=2016\/m=05\/d=05\/h=10\t1\n {2}y=2016\/m=05\/d=06\/h=00\t1/);
   assert.match(r.stdout, /rejected lines \(file, line, reason, text\): .*_rejects\/ingest-.*\.csv/);
   assert.match(r.stderr, /access\.log: 3 lines in .* lines\/s/);
+
+  // A rotated (renamed) copy of an ingested log adds nothing: sources are known by size and content hash.
+  copyFileSync(log, join(dir, 'access.log.1'));
+  const copy = runCli(['ingest', '--type', 'proxy', '--format', 'squid', '--conf', join(dir, 'spot.conf'), '--quiet', join(dir, 'access.log.1')]);
+  assert.equal(copy.code, 0, copy.stderr);
+  assert.match(copy.stdout, /access\.log\.1: already ingested, nothing added[^]*rows written: 0/);
 
   writeFileSync(join(dir, 'not.log'), 'hello\n');
   const bad = runCli(['ingest', '--type', 'flow', '--format', 'nfdump-csv', '--out', join(dir, 'flow'), join(dir, 'not.log')]);
