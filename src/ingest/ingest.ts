@@ -147,7 +147,7 @@ async function readSource(
   const batches = format.tool ? toolLines(path, format.tool(toolInput), toolStatus) : textFileLines(path);
   progress.start(path);
   for await (const batch of batches) {
-    let text = '';
+    const staged: string[] = [];
     for (let line of batch) {
       lineNo++;
       if (line.indexOf('\x1f') >= 0 || line.indexOf('\r') >= 0) line = line.replace(/[\x1f\r]/g, ' ');
@@ -169,11 +169,11 @@ async function readSource(
         continue;
       }
       report.rows++;
-      text += stagingLine(outcome);
+      staged.push(stagingLine(outcome));
     }
     report.lines = Math.max(0, lineNo - skipUpTo);
     progress.lines(batch.length);
-    if (text) await out.write(text);
+    if (staged.length) await out.write(staged.join('\n') + '\n');
     await rejects.drain();
   }
   if (toolStatus.error) {
@@ -188,13 +188,10 @@ async function readSource(
   return report;
 }
 
+/** A row as one staging line (joined flat: concatenation would keep every field alive as a rope until written). */
 function stagingLine(row: Row): string {
-  let s = '';
-  for (let i = 0; i < row.length; i++) {
-    const v = row[i];
-    s += (i ? '\x1f' : '') + (v === null ? '\\N' : v);
-  }
-  return s + '\n';
+  for (let i = 0; i < row.length; i++) if (row[i] === null) row[i] = '\\N';
+  return row.join('\x1f');
 }
 
 function csvLine(fields: string[]): string {
