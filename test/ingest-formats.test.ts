@@ -240,3 +240,16 @@ test('spot-ml ingest on the command line: summary, rejects, a file not of the fo
   assert.equal(wrongType.code, 2);
   assert.match(wrongType.stderr, /--format squid is a proxy format, not flow/);
 });
+
+test('Zeek JSON logs with ISO 8601 timestamps (LogAscii::json_timestamps = JSON::TS_ISO8601)', async () => {
+  const dir = tempDir('ingest-zeek-iso');
+  const record = { ts: '2016-05-05T10:15:01.010000Z', uid: 'C1', 'id.orig_h': '10.0.0.1', 'id.orig_p': 50001, 'id.resp_h': '10.0.0.53', 'id.resp_p': 53, proto: 'udp', trans_id: 7, query: 'www.example.com', qclass: 1, qtype: 28, rcode: 0, answers: ['2001:db8::1'] };
+  writeFileSync(join(dir, 'dns.log'), JSON.stringify(record) + '\n');
+  const r = await withEngine((e) => ingest(e, { type: 'dns', format: 'zeek-dns', out: join(dir, 'root'), inputs: [join(dir, 'dns.log')], quiet: true }));
+  assert.deepEqual(r.partitions, [{ partition: 'y=2016/m=05/d=05/h=10', rows: 1 }]);
+  const [row] = await readRows(join(dir, 'root'), 'dns');
+  assert.deepEqual(
+    [row.frame_time, row.unix_tstamp, row.dns_qry_type, row.dns_a],
+    ['May  5 2016 10:15:01.010000000 UTC', t0, 28, '2001:db8::1'],
+  );
+});

@@ -1,5 +1,5 @@
 import type { Format } from '../format.js';
-import { count, epochMillis, int, text, utcDateTime } from '../fields.js';
+import { count, int, text, utcDateTime, zeekTime } from '../fields.js';
 import { zeekParser } from './zeek.js';
 
 /**
@@ -13,7 +13,7 @@ export const zeekConn: Format = {
   description: 'Zeek conn.log (TSV with #fields, or JSON lines)',
   parser: () =>
     zeekParser('conn', ['ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto'], (get) => [
-      utcDateTime(epochMillis(get('ts'), 'ts')),
+      utcDateTime(zeekTime(get('ts'), 'ts')),
       String(Number(get('duration') ?? '0') || 0),
       text(get('id.orig_h'), 'id.orig_h'),
       text(get('id.resp_h'), 'id.resp_h'),

@@ -1,5 +1,5 @@
 import { FILTERED, type Format } from '../format.js';
-import { epochMillis, hexClass, int, text, tsharkFrameTime } from '../fields.js';
+import { hexClass, int, text, tsharkFrameTime, zeekTime } from '../fields.js';
 import { first, zeekParser } from './zeek.js';
 
 /**
@@ -15,7 +15,7 @@ export const zeekDns: Format = {
     zeekParser('dns', ['ts', 'id.orig_h', 'id.resp_h', 'query', 'rcode'], (get) => {
       const rcode = get('rcode');
       if (rcode === undefined) return FILTERED;
-      const ms = epochMillis(get('ts'), 'ts');
+      const ms = zeekTime(get('ts'), 'ts');
       const fraction = /\.(\d+)/.exec(get('ts') ?? '')?.[1];
       const qclass = get('qclass');
       const qtype = get('qtype');

@@ -1,5 +1,5 @@
 import type { Format } from '../format.js';
-import { epochMillis, extensionOf, fullUri, int, text, utcDateTime } from '../fields.js';
+import { extensionOf, fullUri, int, text, utcDateTime, zeekTime } from '../fields.js';
 import { first, zeekParser } from './zeek.js';
 
 /**
@@ -12,7 +12,7 @@ export const zeekHttp: Format = {
   description: 'Zeek http.log (TSV with #fields, or JSON lines)',
   parser: () =>
     zeekParser('http', ['ts', 'id.orig_h', 'id.resp_h', 'id.resp_p', 'method', 'host', 'uri'], (get) => {
-      const when = utcDateTime(epochMillis(get('ts'), 'ts'));
+      const when = utcDateTime(zeekTime(get('ts'), 'ts'));
       const host = get('host') ?? get('id.resp_h') ?? '-';
       const uri = get('uri') ?? '/';
       const q = uri.indexOf('?');
