@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -252,4 +253,23 @@ test('Zeek JSON logs with ISO 8601 timestamps (LogAscii::json_timestamps = JSON:
     [row.frame_time, row.unix_tstamp, row.dns_qry_type, row.dns_a],
     ['May  5 2016 10:15:01.010000000 UTC', t0, 28, '2001:db8::1'],
   );
+});
+
+test('one ingest at a time per root: a live holder of the lock stops the second, a dead one is taken over', async () => {
+  const dir = tempDir('ingest-lock');
+  const root = join(dir, 'root');
+  const log = join(dir, 'access.log');
+  writeFileSync(log, CASES.find((x) => x.format === 'squid')!.event(t0, 1) + '\n');
+  mkdirSync(join(root, '_ingest'), { recursive: true });
+  const lock = join(root, '_ingest', 'manifest.json.lock');
+  writeFileSync(lock, String(process.pid));
+  await assert.rejects(
+    withEngine((e) => ingest(e, { type: 'proxy', format: 'squid', out: root, inputs: [log], quiet: true })),
+    (err: unknown) => err instanceof SpotError && err.message.includes(`locked by process ${process.pid}`),
+  );
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+  writeFileSync(lock, dead);
+  const r = await withEngine((e) => ingest(e, { type: 'proxy', format: 'squid', out: root, inputs: [log], quiet: true }));
+  assert.equal(r.rows, 1);
+  assert.ok(!existsSync(lock), 'the lock is released');
 });

@@ -2,6 +2,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, access } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { SpotError } from '../common/errors.js';
+import { withFileLock } from '../common/file-lock.js';
 import type { Engine } from '../engine/engine.js';
 import { sqlString } from '../engine/engine.js';
 import { FILTERED, Reject, SKIP, type Format, type IngestType, type Row } from './format.js';
@@ -66,12 +67,18 @@ export function formatNamed(type: IngestType, name: string): Format {
  * root's manifest. Nothing is written when a source is not of the format at all.
  */
 export async function ingest(engine: Engine, o: IngestOptions): Promise<IngestReport> {
-  const started = Date.now();
   const format = formatNamed(o.type, o.format);
   const root = resolve(o.out);
   const run = `${new Date().toISOString().replace(/[-:.]/g, '')}-${process.pid}`;
   const meta = join(root, '_ingest');
   const work = join(meta, `tmp-${run}`);
+  await mkdir(meta, { recursive: true });
+  // One ingest at a time per root: the manifest is read, then rewritten with this run's sources.
+  return withFileLock(join(meta, 'manifest.json'), () => ingestLocked(engine, o, format, root, run, meta, work));
+}
+
+async function ingestLocked(engine: Engine, o: IngestOptions, format: Format, root: string, run: string, meta: string, work: string): Promise<IngestReport> {
+  const started = Date.now();
   await mkdir(work, { recursive: true });
   const progress = new IngestProgress(Boolean(o.quiet));
   try {
