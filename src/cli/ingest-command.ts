@@ -17,16 +17,18 @@ interface IngestFlags {
 
 /** `spot-ml ingest`: raw logs (nfdump, tshark, Zeek, Bluecoat, Squid) into Spot's hour-partitioned Parquet layout. */
 export function ingestCommand(): Command {
-  const formats = INGEST_TYPES.map((t) => `  ${t}: ${FORMATS.filter((f) => f.type === t).map((f) => `${f.name} (${f.description})`).join('\n        ')}`).join('\n');
+  const formats = INGEST_TYPES.map(
+    (t) => `  ${t}:\n${FORMATS.filter((f) => f.type === t).map((f) => `    ${f.name.padEnd(11)} ${f.description}`).join('\n')}`,
+  ).join('\n');
   return new Command('ingest')
     .description(
-      "read raw logs into Spot's day layout ROOT/y=YYYY/m=MM/d=DD/h=HH/*.parquet\n\n" +
-        'Formats:\n' + formats + '\n\n' +
-        'Without --out, ROOT is the part before /y= of FLOW_PATH, DNS_PATH or PROXY_PATH in spot.conf.',
+      "read raw logs into Spot's day layout ROOT/y=YYYY/m=MM/d=DD/h=HH/*.parquet " +
+        '(without --out, ROOT is the part before /y= of FLOW_PATH, DNS_PATH or PROXY_PATH in spot.conf)',
     )
+    .addHelpText('after', `\nFormats (--format):\n${formats}`)
     .argument('<sources...>', 'files, folders (read recursively) or glob patterns; .gz is read as is')
     .addOption(new Option('--type <type>', 'flow, dns or proxy').choices([...INGEST_TYPES]).makeOptionMandatory())
-    .requiredOption('--format <name>', 'the sources\' format (see above)')
+    .requiredOption('--format <name>', 'the sources\' format (listed below)')
     .option('--out <root>', "Spot's root for the type (the folder holding y=YYYY/) (default: from spot.conf)")
     .option('--conf <file>', 'spot.conf for the root when --out is not given (default: $SPOT_CONF, ./spot.conf, /etc/spot.conf)')
     .option('-q, --quiet', 'no progress on stderr', false)
