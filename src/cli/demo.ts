@@ -12,6 +12,8 @@ import { generateProxyDay } from '../demo/proxy-day.js';
 import { DEFAULTS } from './options.js';
 import { checkFolderPath, checkNumber } from './validate-flags.js';
 import type { Setting } from './settings.js';
+import { RAW_FORMAT, rawRoundTrip } from '../demo/raw-logs.js';
+import { summaryText } from './ingest-command.js';
 
 /** 100,000 hosts make a 10M-flow day. */
 const MAX_DEMO_HOSTS = 100_000;
@@ -63,7 +65,7 @@ const DAYS: readonly DemoDay[] = [
 ];
 
 /** `spot-ml demo`: a synthetic day of each type in Spot's layout, analysed, with the most suspicious events shown. */
-export async function demoCommand(opts: { out: string; hosts: number; quiet: boolean }): Promise<void> {
+export async function demoCommand(opts: { out: string; hosts: number; quiet: boolean; raw?: boolean }): Promise<void> {
   checkNumber('--hosts', opts.hosts, { integer: true, min: 10, max: MAX_DEMO_HOSTS });
   await checkFolderPath('--out', opts.out);
   const root = resolve(opts.out);
@@ -73,7 +75,7 @@ export async function demoCommand(opts: { out: string; hosts: number; quiet: boo
   const engine = await DuckDbEngine.open();
   progress.follow(() => engine.queryProgress());
   try {
-    for (const day of DAYS) await demoDay(engine, day, root, opts.hosts, progress);
+    for (const day of DAYS) await demoDay(engine, day, root, opts.hosts, progress, Boolean(opts.raw));
     process.stdout.write(
       `\nthe same days through Spot's wrapper form: npx spot-ml ${DATE} flow|dns|proxy --conf ${join(root, 'spot.conf')}\n` +
         `(threshold ${DEMO_TOL} from its TOL; give one, and at most how many events, as in: npx spot-ml ${DATE} dns 1e-3 100 --conf ...)\n`,
@@ -83,11 +85,17 @@ export async function demoCommand(opts: { out: string; hosts: number; quiet: boo
   }
 }
 
-async function demoDay(engine: Engine, day: DemoDay, root: string, hosts: number, progress: Progress): Promise<void> {
+async function demoDay(engine: Engine, day: DemoDay, root: string, hosts: number, progress: Progress, raw: boolean): Promise<void> {
   const rows = hosts * day.rowsPerHost;
   const folder = await progress.step(`generating a day of ${day.what} (${formatCount(rows)} events, ${formatCount(hosts)} hosts)`, () =>
     day.generate(engine, root, rows, hosts),
   );
+  if (raw) {
+    const { raw: file, report } = await progress.step(`writing it as ${RAW_FORMAT[day.type].format} and ingesting that`, () =>
+      rawRoundTrip(engine, day.type, root, folder, true),
+    );
+    process.stdout.write(`\nraw ${day.what} log: ${file}\n${summaryText(report)}`);
+  }
   const scoredDir = join(root, day.type, 'scored_results', DATE, 'scores');
   const summary = await runAnalysis(engine, analysisFor(day.type), {
     input: folder,

@@ -8,6 +8,7 @@ import { demoCommand } from './demo.js';
 import { feedbackCommand } from './feedback-command.js';
 import { ldaCommand } from './lda-command.js';
 import { finishCommandTree, packageVersion } from './help-examples.js';
+import { ingestCommand } from './ingest-command.js';
 
 const program = new Command('spot-ml')
   .description(
@@ -15,7 +16,7 @@ const program = new Command('spot-ml')
       'Forms:\n' +
       '  spot-ml --analysis flow --input DAY --scored DIR [options]\n' +
       '  spot-ml YYYYMMDD TYPE [THRESHOLD] [MAXRESULTS]     (paths and defaults from spot.conf)\n' +
-      '  spot-ml demo | lda | feedback ...                  (see spot-ml help COMMAND)',
+      '  spot-ml demo | lda | feedback | ingest ...         (see spot-ml help COMMAND)',
   )
   .argument('[YYYYMMDD TYPE THRESHOLD MAXRESULTS...]', "Spot's ml_ops.sh form: date, type, threshold, max results")
   .addOption(new Option('--analysis <type>', 'analysis type (default: none; required unless YYYYMMDD TYPE is given)').choices(['flow', 'dns', 'proxy']))
@@ -44,6 +45,7 @@ program
   .description('generate a realistic synthetic day, analyse it and show the most suspicious events')
   .option('--out <dir>', 'folder for the generated day and the results', 'demo-output')
   .addOption(new Option('--hosts <N>', 'number of internal hosts').default(2000).argParser(parseNumber('--hosts', { integer: true, min: 10 })))
+  .option('--raw', 'write each day as raw logs (nfdump CSV, tshark CSV, Squid access.log) and ingest those first', false)
   .option('-q, --quiet', 'no progress on stderr', false)
   .action(demoCommand);
 
@@ -51,6 +53,7 @@ program
 program.enablePositionalOptions();
 program.addCommand(feedbackCommand());
 program.addCommand(ldaCommand());
+program.addCommand(ingestCommand());
 
 program.helpCommand('help [command]', 'show help for a command');
 program.version(packageVersion(), '-V, --version', 'print the version');
