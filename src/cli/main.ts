@@ -7,7 +7,7 @@ import { analyzeCommand, type AnalysisFlags } from './analyze.js';
 import { demoCommand } from './demo.js';
 import { feedbackCommand } from './feedback-command.js';
 import { ldaCommand } from './lda-command.js';
-import { finishCommandTree, packageVersion } from './help-examples.js';
+import { finishCommandTree, packageVersion } from './command-tree.js';
 import { ingestCommand } from './ingest-command.js';
 
 const program = new Command('spot-ml')
