@@ -7,6 +7,7 @@ import { analyzeCommand, type AnalysisFlags } from './analyze.js';
 import { demoCommand } from './demo.js';
 import { feedbackCommand } from './feedback-command.js';
 import { ldaCommand } from './lda-command.js';
+import { loadCommand } from './load-command.js';
 
 const program = new Command('spot-ml')
   .description(
@@ -14,7 +15,7 @@ const program = new Command('spot-ml')
       'Forms:\n' +
       '  spot-ml --analysis flow --input DAY --scored DIR [options]\n' +
       '  spot-ml YYYYMMDD TYPE [THRESHOLD] [MAXRESULTS]     (paths and defaults from spot.conf)\n' +
-      '  spot-ml demo | lda | feedback ...                  (see spot-ml help COMMAND)',
+      '  spot-ml demo | lda | feedback | load ...           (see spot-ml help COMMAND)',
   )
   .argument('[YYYYMMDD TYPE THRESHOLD MAXRESULTS...]', "Spot's ml_ops.sh form: date, type, threshold, max results")
   .addOption(new Option('--analysis <type>', 'analysis type (default: none; required unless YYYYMMDD TYPE is given)').choices(['flow', 'dns', 'proxy']))
@@ -50,6 +51,7 @@ program
 program.enablePositionalOptions();
 program.addCommand(feedbackCommand());
 program.addCommand(ldaCommand());
+program.addCommand(loadCommand());
 
 program.helpCommand('help [command]', 'show help for a command');
 program.exitOverride();
