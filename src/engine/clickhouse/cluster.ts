@@ -66,6 +66,27 @@ export class ClickHouseCluster {
     return `${chIdent(this.database)}.${chIdent(name)}`;
   }
 
+  /** A query over the Distributed tables, run by the initiator; rows as parsed JSON (64-bit integers as strings). */
+  async rows<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+    return this.distributed(() => this.initiator.rows<T>(sql));
+  }
+
+  /**
+   * Runs work that the initiator spreads over the shards. When the initiator goes silent (it waits for a
+   * shard: the shards' timeouts are the servers' own settings), the message says which shards do not answer.
+   */
+  async distributed<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (!(err instanceof SpotError) || !/did not answer within/.test(err.message)) throw err;
+      const silent: string[] = [];
+      await Promise.all(this.nodes.slice(1).map((n) => n.ping().catch(() => silent.push(n.name))));
+      if (silent.length === 0) throw err;
+      throw new SpotError(`${err.message}: it waits for the shard ${silent.sort().join(', ')}, which does not answer either`);
+    }
+  }
+
   /** Runs a statement on every node (DDL, partition operations), in node order. */
   async onEveryNode(sql: (node: ClickHouseNode, index: number) => string | undefined): Promise<void> {
     for (const [i, node] of this.nodes.entries()) {

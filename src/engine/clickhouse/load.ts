@@ -75,10 +75,10 @@ async function streamInto(cluster: ClickHouseCluster, duck: Engine, load: DayToL
   const encoders = load.columns.map((c) => encoderFor(c.type));
   const writer = new RowBinaryWriter();
   const body = new PassThrough({ highWaterMark: 8 << 20 });
-  const insert = cluster.initiator
-    .insertStream(`INSERT INTO ${table} (${load.columns.map((c) => chIdent(c.name)).join(', ')}) FORMAT RowBinary`, body, {
+  const insert = cluster
+    .distributed(() => cluster.initiator.insertStream(`INSERT INTO ${table} (${load.columns.map((c) => chIdent(c.name)).join(', ')}) FORMAT RowBinary`, body, {
       insert_distributed_sync: 1,
-    })
+    }))
     .finally(() => body.destroy());
   const produce = duck
     .streamColumns(load.selectSql, async (columns, rowCount) => {

@@ -90,10 +90,12 @@ export class ClickHouseNode {
  * Names valid from 18.16 to current releases.
  */
 function sessionSettings(timeoutSeconds: number): ClickHouseSettings {
+  // Shorter than the client's own timeout, so the initiator's message naming the shard arrives first.
+  const shardSeconds = Math.max(1, Math.floor(timeoutSeconds / 2));
   return {
-    connect_timeout: timeoutSeconds,
-    receive_timeout: timeoutSeconds,
-    send_timeout: timeoutSeconds,
+    connect_timeout: shardSeconds,
+    receive_timeout: shardSeconds,
+    send_timeout: shardSeconds,
     send_progress_in_http_headers: 1,
     http_headers_progress_interval_ms: String(Math.max(100, Math.floor((timeoutSeconds * 1000) / 3))) as never,
   } as ClickHouseSettings;
@@ -118,9 +120,9 @@ export function explainFailure(address: NodeAddress, sql: string, err: unknown):
   }
   const shard = /(?:Received from|connect to|Connection refused \(|Timeout exceeded while reading from socket \(|while reading from socket \()\s*([\w.:[\]-]+:\d+)/.exec(message)?.[1];
   if (code === 279 || code === 210 || code === 209 || code === 159 || shard) {
-    return new SpotError(
-      `${server} could not get an answer from the shard ${shard ?? '(see below)'} within ${address.timeoutSeconds} s or at all: ${firstLine(message)}`,
-    );
+    const where = shard ? `the shard ${shard}` : 'a shard';
+    if (/Connection refused/i.test(message)) return new SpotError(`${server} cannot reach ${where}: connection refused (is it running?)`);
+    return new SpotError(`${server} got no answer from ${where}: ${firstLine(message)}`);
   }
   return new SpotError(`${server} failed a statement: ${firstLine(message)}\n  statement: ${sql.replace(/\s+/g, ' ').trim().slice(0, 300)}`, 1);
 }
