@@ -19,11 +19,16 @@ export function flowCleanSql(d: SqlDialect): string {
 
 /** SQL (the dialect's): the word given to the source (`side` 1) or destination (2) IP. */
 export function flowWordSql(d: SqlDialect, side: 1 | 2): string {
-  const port = `CASE ${rules.map(([when, text, , num]) => `WHEN ${when} THEN ${num === 'NULL' ? text : d.intText(num)}`).join(' ')} END`;
-  const rule = `CASE ${rules.map(([when], i) => `WHEN ${when} THEN ${i}`).join(' ')} END`;
+  const port = caseOf(rules.map(([when, text, , num]) => [when, num === 'NULL' ? text : d.intText(num)]));
+  const rule = caseOf(rules.map(([when], i) => [when, String(i)]));
   const prefixedRules = rules.flatMap(([, , s], i) => (s === side ? [i] : []));
   const prefix = prefixedRules.length ? `CASE WHEN ${rule} IN (${prefixedRules.join(', ')}) THEN '-1_' ELSE '' END` : "''";
   return d.concat([prefix, port, "'_'", 'proto', "'_'", d.intText('trhour'), "'_'", d.intText(d.ceilLog2('ibyt + 1')), "'_'", d.intText(d.ceilLog2('ipkt + 1'))]);
+}
+
+/** CASE over the rules, first match wins; the last rule's `true` is written as ELSE (18.16 has no `true`). */
+function caseOf(branches: readonly [string, string][]): string {
+  return `CASE ${branches.map(([when, then]) => (when === 'true' ? `ELSE ${then}` : `WHEN ${when} THEN ${then}`)).join(' ')} END`;
 }
 
 /** SQL (the dialect's): the day's (ip, word, n) counts over the clean flows of `relation`. */

@@ -1,4 +1,5 @@
 import { SpotError } from '../../common/errors.js';
+import type { Statement } from '../dialect.js';
 import { ClickHouseNode, type NodeAddress } from './node.js';
 
 export const PASSWORD_ENV = 'SPOT_CLICKHOUSE_PASSWORD';
@@ -84,6 +85,14 @@ export class ClickHouseCluster {
       await Promise.all(this.nodes.slice(1).map((n) => n.ping().catch(() => silent.push(n.name))));
       if (silent.length === 0) throw err;
       throw new SpotError(`${err.message}: it waits for the shard ${silent.sort().join(', ')}, which does not answer either`);
+    }
+  }
+
+  /** Runs a dialect's statements in order: on every node, or on the initiator. */
+  async run(statements: readonly Statement[]): Promise<void> {
+    for (const s of statements) {
+      if (s.on === 'every node') await this.onEveryNode(() => s.sql);
+      else await this.distributed(() => this.initiator.command(s.sql, s.settings));
     }
   }
 
