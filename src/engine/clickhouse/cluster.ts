@@ -43,7 +43,7 @@ export class ClickHouseCluster {
     const cluster = new ClickHouseCluster(nodes, options.database, options.cluster);
     try {
       await Promise.all(nodes.map((n) => n.ping()));
-      const [{ shards }] = await cluster.initiator.rows<{ shards: string }>(
+      const [{ shards }] = await cluster.rows<{ shards: string }>(
         `SELECT count(DISTINCT shard_num) AS shards FROM system.clusters WHERE cluster = ${chString(options.cluster)}`,
       );
       if (Number(shards) === 0) {
@@ -69,22 +69,35 @@ export class ClickHouseCluster {
 
   /** A query over the Distributed tables, run by the initiator; rows as parsed JSON (64-bit integers as strings). */
   async rows<T = Record<string, unknown>>(sql: string): Promise<T[]> {
-    return this.distributed(() => this.initiator.rows<T>(sql));
+    return this.watched((signal) => this.initiator.rows<T>(sql, { signal }));
   }
 
   /**
-   * Runs work that the initiator spreads over the shards. When the initiator goes silent (it waits for a
-   * shard: the shards' timeouts are the servers' own settings), the message says which shards do not answer.
+   * Runs statements while a watchdog pings every node each third of the timeout: a statement may run as
+   * long as it needs while all servers answer, and is cancelled with a message naming the server as soon
+   * as one stays silent for the timeout (a stopped shard would otherwise hold the initiator for minutes).
    */
-  async distributed<T>(work: () => Promise<T>): Promise<T> {
+  async watched<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const abort = new AbortController();
+    let silent: SpotError | undefined;
+    let pinging = false;
+    const timeoutMs = this.initiator.address.timeoutSeconds * 1000;
+    const timer = setInterval(() => {
+      if (pinging || silent) return;
+      pinging = true;
+      Promise.all(this.nodes.map((n) => n.ping()))
+        .catch((err: unknown) => {
+          silent = err instanceof SpotError ? err : new SpotError(String(err));
+          abort.abort();
+        })
+        .finally(() => (pinging = false));
+    }, Math.max(250, timeoutMs / 3));
     try {
-      return await work();
+      return await work(abort.signal);
     } catch (err) {
-      if (!(err instanceof SpotError) || !/did not answer within/.test(err.message)) throw err;
-      const silent: string[] = [];
-      await Promise.all(this.nodes.slice(1).map((n) => n.ping().catch(() => silent.push(n.name))));
-      if (silent.length === 0) throw err;
-      throw new SpotError(`${err.message}: it waits for the shard ${silent.sort().join(', ')}, which does not answer either`);
+      throw silent ?? err;
+    } finally {
+      clearInterval(timer);
     }
   }
 
@@ -92,7 +105,7 @@ export class ClickHouseCluster {
   async run(statements: readonly Statement[]): Promise<void> {
     for (const s of statements) {
       if (s.on === 'every node') await this.onEveryNode(() => s.sql);
-      else await this.distributed(() => this.initiator.command(s.sql, s.settings));
+      else await this.watched((signal) => this.initiator.command(s.sql, { settings: s.settings, signal }));
     }
   }
 
@@ -100,7 +113,7 @@ export class ClickHouseCluster {
   async onEveryNode(sql: (node: ClickHouseNode, index: number) => string | undefined): Promise<void> {
     for (const [i, node] of this.nodes.entries()) {
       const statement = sql(node, i);
-      if (statement) await node.command(statement);
+      if (statement) await this.watched((signal) => node.command(statement, { signal }));
     }
   }
 

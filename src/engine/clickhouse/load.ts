@@ -75,10 +75,9 @@ async function streamInto(cluster: ClickHouseCluster, duck: Engine, load: DayToL
   const encoders = load.columns.map((c) => encoderFor(c.type));
   const writer = new RowBinaryWriter();
   const body = new PassThrough({ highWaterMark: 8 << 20 });
+  const insertSql = `INSERT INTO ${table} (${load.columns.map((c) => chIdent(c.name)).join(', ')}) FORMAT RowBinary`;
   const insert = cluster
-    .distributed(() => cluster.initiator.insertStream(`INSERT INTO ${table} (${load.columns.map((c) => chIdent(c.name)).join(', ')}) FORMAT RowBinary`, body, {
-      insert_distributed_sync: 1,
-    }))
+    .watched((signal) => cluster.initiator.insertStream(insertSql, body, { settings: { insert_distributed_sync: 1 }, signal }))
     .finally(() => body.destroy());
   const produce = duck
     .streamColumns(load.selectSql, async (columns, rowCount) => {
@@ -102,7 +101,8 @@ async function streamInto(cluster: ClickHouseCluster, duck: Engine, load: DayToL
 async function countPerNode(cluster: ClickHouseCluster, table: string, day: string): Promise<number[]> {
   const counts: number[] = [];
   for (const node of cluster.nodes) {
-    const [{ n }] = await node.rows<{ n: string }>(`SELECT count() AS n FROM ${cluster.table(table)} WHERE spot_day = ${chString(day)}`);
+    const sql = `SELECT count() AS n FROM ${cluster.table(table)} WHERE spot_day = ${chString(day)}`;
+    const [{ n }] = await cluster.watched((signal) => node.rows<{ n: string }>(sql, { signal }));
     counts.push(Number(n));
   }
   return counts;

@@ -13,57 +13,69 @@ export interface NodeAddress {
   timeoutSeconds: number;
 }
 
+/** Options of one statement: its settings, and a signal that cancels it (the cluster's watchdog). */
+export interface StatementOptions {
+  settings?: ClickHouseSettings;
+  signal?: AbortSignal;
+}
+
+/** How long a statement may run at most while every server keeps answering (the watchdog bounds silence). */
+const STATEMENT_HOURS = 12;
+
 /**
  * One ClickHouse server over HTTP (@clickhouse/client), written for 18.16 and current releases alike:
  * results are read as JSONEachRow (64-bit integers come quoted: callers convert with Number/BigInt),
  * inserts of a prepared byte stream go through exec(). Every failure becomes one SpotError naming the server.
+ * Two clients: `control` answers pings within the timeout; `work` runs statements, which may be long (18.16
+ * sends nothing while a statement runs), cancelled through their signal when a server falls silent.
  */
 export class ClickHouseNode {
-  private readonly client: ClickHouseClient;
+  private readonly control: ClickHouseClient;
+  private readonly work: ClickHouseClient;
 
   constructor(readonly address: NodeAddress) {
-    const ms = address.timeoutSeconds * 1000;
-    this.client = createClient({
+    const common = {
       url: address.url,
       username: address.username,
       password: address.password,
-      request_timeout: ms,
-      max_open_connections: 4,
       // 18.16 closes idle keep-alive sockets after 3 s; reuse them only well within that.
       keep_alive: { enabled: true, idle_socket_ttl: 1500 },
-      // A long statement keeps its socket alive with progress headers, so the timeout only fires on silence.
-      max_response_headers_size: 4 * 1024 * 1024,
       clickhouse_settings: sessionSettings(address.timeoutSeconds),
       log: { level: 127 as never },
-    });
+    };
+    this.control = createClient({ ...common, request_timeout: address.timeoutSeconds * 1000, max_open_connections: 2 });
+    this.work = createClient({ ...common, request_timeout: STATEMENT_HOURS * 3600_000, max_open_connections: 4 });
   }
 
   get name(): string {
     return this.address.url;
   }
 
-  /** Checks that the server answers and accepts the login. */
+  /** Checks within the timeout that the server answers and accepts the login. */
   async ping(): Promise<void> {
-    await this.rows('SELECT 1 AS ok');
+    await this.guard('SELECT 1', async () => {
+      const result = await this.control.query({ query: 'SELECT 1 AS ok', format: 'JSONEachRow' });
+      await result.json();
+    });
   }
 
   /** A statement without a result (DDL, ALTER, INSERT … SELECT). */
-  async command(sql: string, settings: ClickHouseSettings = {}): Promise<void> {
-    await this.guard(sql, () => this.client.command({ query: sql, clickhouse_settings: settings }));
+  async command(sql: string, options: StatementOptions = {}): Promise<void> {
+    await this.guard(sql, () => this.work.command({ query: sql, clickhouse_settings: options.settings, abort_signal: options.signal }));
   }
 
   /** A query whose result is small; rows as parsed JSON (64-bit integers as strings). */
-  async rows<T = Record<string, unknown>>(sql: string, settings: ClickHouseSettings = {}): Promise<T[]> {
+  async rows<T = Record<string, unknown>>(sql: string, options: StatementOptions = {}): Promise<T[]> {
     return this.guard(sql, async () => {
-      const result = await this.client.query({ query: sql, format: 'JSONEachRow', clickhouse_settings: settings });
+      const result = await this.work.query({ query: sql, format: 'JSONEachRow', clickhouse_settings: options.settings, abort_signal: options.signal });
       return (await result.json()) as T[];
     });
   }
 
   /** `INSERT INTO … FORMAT F` with the data from a byte stream already in that format. */
-  async insertStream(insertSql: string, data: Readable, settings: ClickHouseSettings = {}): Promise<void> {
+  async insertStream(insertSql: string, data: Readable, options: StatementOptions = {}): Promise<void> {
     await this.guard(insertSql, async () => {
-      const result = await this.client.exec({ query: insertSql, values: data, clickhouse_settings: settings });
+      const result = await this.work.exec({ query: insertSql, values: data, clickhouse_settings: options.settings, abort_signal: options.signal });
       result.stream.resume();
       await new Promise<void>((resolve, reject) => {
         result.stream.on('end', resolve).on('error', reject);
@@ -72,7 +84,7 @@ export class ClickHouseNode {
   }
 
   async close(): Promise<void> {
-    await this.client.close();
+    await Promise.all([this.control.close(), this.work.close()]);
   }
 
   private async guard<T>(sql: string, work: () => Promise<T>): Promise<T> {
@@ -85,8 +97,8 @@ export class ClickHouseNode {
 }
 
 /**
- * Settings sent with every request. The server's own timeouts towards the other shards follow the same
- * bound, so a shard that stops answering fails the statement instead of holding it for 5 minutes.
+ * Settings sent with every request: the server's own timeouts towards the other shards, where the server
+ * applies them (18.16's Distributed connection pools keep the server's defaults; the watchdog covers that).
  * Names valid from 18.16 to current releases.
  */
 function sessionSettings(timeoutSeconds: number): ClickHouseSettings {
@@ -96,8 +108,6 @@ function sessionSettings(timeoutSeconds: number): ClickHouseSettings {
     connect_timeout: shardSeconds,
     receive_timeout: shardSeconds,
     send_timeout: shardSeconds,
-    send_progress_in_http_headers: 1,
-    http_headers_progress_interval_ms: String(Math.max(100, Math.floor((timeoutSeconds * 1000) / 3))) as never,
   } as ClickHouseSettings;
 }
 

@@ -84,9 +84,8 @@ export async function ensureTables(cluster: ClickHouseCluster, type: AnalysisTyp
   await cluster.onEveryNode(() => localTableDdl(cluster.table(local), columns));
   await cluster.onEveryNode(() => distributedTableDdl(cluster, cluster.table(type), local, type));
   for (const node of cluster.nodes) {
-    const existing = await node.rows<{ name: string; type: string }>(
-      `SELECT name, type FROM system.columns WHERE database = ${chString(cluster.database)} AND table = ${chString(local)}`,
-    );
+    const sql = `SELECT name, type FROM system.columns WHERE database = ${chString(cluster.database)} AND table = ${chString(local)}`;
+    const existing = await cluster.watched((signal) => node.rows<{ name: string; type: string }>(sql, { signal }));
     const have = new Map(existing.map((c) => [c.name, c.type]));
     const differ = columns.filter((c) => (have.get(c.name) ?? '').replace(/\s/g, '') !== c.type.replace(/\s/g, ''));
     if (differ.length) {
