@@ -108,6 +108,11 @@ describe('spot-ml load into a two-shard ClickHouse cluster', { timeout: 240_000 
     assert.deepEqual(rows.map((r) => r.bits), tdurs.map((t) => bitsOf(Number(t))));
     assert.deepEqual(rows.map((r) => r.proto), ['TCP', 'TCP', null, 'TCP', 'TCP']);
     assert.ok(rows.every((r) => r.ibyt === '9007199254740993'), '64-bit integers exactly');
+    // The table now has this day's types: a day with other types is refused, naming the columns.
+    const other = runCli(loadArgs('flow', days.flow, ['--clickhouse-database', 'exact']));
+    assert.equal(other.code, 2);
+    assert.match(other.stderr, /the table exact\.flow_local on http:\/\/127\.0\.0\.1:\d+ does not have this day's column types:\n {2}tdur: the table has Nullable\(Float64\), the day needs Nullable\(Float32\)\n {2}sport: the table has Nullable\(Int64\), the day needs Nullable\(Int32\)\n/);
+    assert.equal(await count('SELECT count() FROM exact.flow'), tdurs.length, 'the table kept its day');
     rmSync(dir, { recursive: true, force: true });
   });
 
