@@ -33,6 +33,13 @@ describe('spot-ml load into a two-shard ClickHouse cluster', { timeout: 240_000 
   let cli: ClickHouseCluster;
   let root: string;
   const days: Record<string, string> = {};
+  /** Temp folders of single tests, removed after all of them (even when one fails). */
+  const dirs: string[] = [];
+  const testDir = (name: string) => {
+    const dir = tempDir(name);
+    dirs.push(dir);
+    return dir;
+  };
 
   const loadArgs = (type: string, input: string, extra: string[] = []) => [
     'load', '--analysis', type, '--input', input, '--date', DATE, '--clickhouse-url', cluster.url, '--quiet', ...extra,
@@ -53,7 +60,7 @@ describe('spot-ml load into a two-shard ClickHouse cluster', { timeout: 240_000 
   after(async () => {
     await cli?.close();
     cluster?.stop();
-    if (root) rmSync(root, { recursive: true, force: true });
+    for (const dir of [root, ...dirs]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   for (const type of ['flow', 'dns', 'proxy']) {
@@ -79,7 +86,7 @@ describe('spot-ml load into a two-shard ClickHouse cluster', { timeout: 240_000 
   }
 
   test('flow: the stored values are exactly the Parquet values (doubles too), with spot_file/spot_row as the embedded run orders ties', async () => {
-    const dir = tempDir('clickhouse-exact');
+    const dir = testDir('clickhouse-exact');
     const file = join(dir, 'awkward.parquet');
     // Doubles that ClickHouse 18.16's text parser reads one unit off in the last place.
     const tdurs = ['9.38595867742349e-10', '5.91153435001304e-06', '8.323413780389788e-10', '0.30000000000000004', '1e300'];
@@ -113,11 +120,10 @@ describe('spot-ml load into a two-shard ClickHouse cluster', { timeout: 240_000 
     assert.equal(other.code, 2);
     assert.match(other.stderr, /the table exact\.flow_local on http:\/\/127\.0\.0\.1:\d+ does not have this day's column types:\n {2}tdur: the table has Nullable\(Float64\), the day needs Nullable\(Float32\)\n {2}sport: the table has Nullable\(Int64\), the day needs Nullable\(Int32\)\n/);
     assert.equal(await count('SELECT count() FROM exact.flow'), tdurs.length, 'the table kept its day');
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test('reloading a day replaces it, even where a shard gets none of the new rows', async () => {
-    const dir = tempDir('clickhouse-replace');
+    const dir = testDir('clickhouse-replace');
     const one = join(dir, 'one.parquet');
     await writeParquet(one, `SELECT * FROM read_parquet(${sqlString(join(days.flow, '**', '*.parquet'))}) LIMIT 1`);
     const db = ['--clickhouse-database', 'replace'];
@@ -130,11 +136,10 @@ describe('spot-ml load into a two-shard ClickHouse cluster', { timeout: 240_000 
     // Another day is left alone.
     assert.equal(runCli(['load', '--analysis', 'flow', '--input', one, '--date', '20160506', '--clickhouse-url', cluster.url, '--quiet', ...db]).code, 0);
     assert.equal(await count(`SELECT count() FROM replace.flow`), 2);
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test('a day with the wrong schema is refused with the embedded run\'s column messages, exit 2, nothing loaded', async () => {
-    const dir = tempDir('clickhouse-schema');
+    const dir = testDir('clickhouse-schema');
     const columns: Record<string, string> = { ...dnsColumns, frame_len: 'VARCHAR' };
     delete columns.dns_qry_rcode;
     const input = join(dir, 'bad.parquet');
@@ -146,7 +151,6 @@ describe('spot-ml load into a two-shard ClickHouse cluster', { timeout: 240_000 
     assert.deepEqual(columnLines(load.stderr), columnLines(embedded.stderr));
     assert.equal(columnLines(load.stderr).length, 2);
     assert.equal(await count(`SELECT count() FROM system.databases WHERE name = 'badschema'`), 0);
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test('a wrong URL, a wrong password and a silent shard each give one message naming the server, non-zero, within the timeout', async () => {
