@@ -89,13 +89,13 @@ export class DuckDbEngine implements Engine {
     return reader.getRowObjectsJS() as Record<string, unknown>[];
   }
 
-  async streamColumns(sql: string, onChunk: (columns: unknown[][], rowCount: number) => void): Promise<void> {
+  async streamColumns(sql: string, onChunk: (columns: unknown[][], rowCount: number) => void | Promise<void>): Promise<void> {
     const t = profileStart();
     const result = await this.conn.stream(sql);
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      onChunk(chunk.getColumns() as unknown[][], chunk.rowCount);
+      await onChunk(chunk.getColumns() as unknown[][], chunk.rowCount);
     }
     profileEnd(t, sql);
   }

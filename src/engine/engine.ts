@@ -37,8 +37,8 @@ export interface Engine {
   exec(sql: string): Promise<void>;
   /** Runs a query whose result is small (counts, a few rows) and returns its rows as JS values. */
   rows(sql: string): Promise<Record<string, unknown>[]>;
-  /** Streams a query's result in column chunks; `onChunk` gets one array per column. */
-  streamColumns(sql: string, onChunk: (columns: unknown[][], rowCount: number) => void): Promise<void>;
+  /** Streams a query's result in column chunks; `onChunk` gets one array per column (a promise it returns is awaited: backpressure). */
+  streamColumns(sql: string, onChunk: (columns: unknown[][], rowCount: number) => void | Promise<void>): Promise<void>;
   /** Creates (or replaces) a table from column arrays built in JavaScript. */
   createTable(name: string, columns: readonly ColumnData[]): Promise<void>;
   /** Writes a query's result to a Parquet file; returns the number of rows written. */

@@ -10,7 +10,7 @@ import { sqlList, sqlString } from '../engine/engine.js';
  * [condition, port text, which side gets the `-1_` prefix (0 neither, 1 source, 2 destination), port
  * number (NULL for the fixed texts)], first match wins.
  */
-const rules: readonly [string, string, 0 | 1 | 2, string][] = [
+export const rules: readonly [string, string, 0 | 1 | 2, string][] = [
   ['sport = 0 AND dport = 0', "'0'", 0, 'NULL'],
   ['dport = 0 AND sport > 0', 'spot_num_text(sport)', 1, 'sport'],
   ['sport = 0 AND dport > 0', 'spot_num_text(dport)', 2, 'dport'],
