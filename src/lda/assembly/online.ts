@@ -4,7 +4,7 @@
 // row addresses of the document's entries (maxLen each), then the block's EStepResult (3 doubles): in all
 // onlineScratchBytes (src/lda/online-wasm.ts) bytes.
 import { seed4, seed5, nextGamma } from './rng';
-import { digamma, digamma2, exp2lanes } from './special';
+import { digamma, digamma2, expDigammaMinus } from './special';
 
 let docStart: usize = 0;
 let wordIds: usize = 0;
@@ -90,7 +90,7 @@ function gammaSum(): f64 {
 function updateExpElogtheta(): void {
   const dsum = f64x2.splat(digamma(gammaSum()));
   for (let o: usize = 0; o < vecBytes; o += 16) {
-    v128.store(et + o, exp2lanes(f64x2.sub(digamma2(v128.load(gamma + o)), dsum)));
+    v128.store(et + o, expDigammaMinus(v128.load(gamma + o), dsum));
   }
 }
 

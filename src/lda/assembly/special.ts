@@ -1,31 +1,46 @@
 // ψ over f64x2 lanes (src/lda/special.ts's digamma, with the recurrence's sum Σ 1/(x + j) kept as one fraction).
 
-/** ψ(x) per lane, x > 0. */
-export function digamma2(x: v128): v128 {
+/**
+ * The recurrence ψ(x) = ψ(x + n) − Σ_{j<n} 1/(x + j) up to x + n >= 10, the sum kept as one fraction p/q
+ * (no division per step). Returns x + n and leaves −p/q in `shift`.
+ */
+let shift: v128 = f64x2.splat(0);
+
+function lift(x: v128): v128 {
   const ten = f64x2.splat(10);
   const one = f64x2.splat(1);
   let p = f64x2.splat(0);
   let q = one;
   let low = f64x2.lt(x, ten);
   while (v128.any_true(low)) {
-    // p/q + 1/x = (p·x + q) / (q·x), lanes already at x >= 10 unchanged.
+    // p/q + 1/x = (p·x + q) / (q·x); lanes already at x >= 10 unchanged.
     p = v128.bitselect(f64x2.add(f64x2.mul(p, x), q), p, low);
     q = v128.bitselect(f64x2.mul(q, x), q, low);
     x = v128.bitselect(f64x2.add(x, one), x, low);
     low = f64x2.lt(x, ten);
   }
-  const r = f64x2.neg(f64x2.div(p, q));
-  const logX = f64x2.replace_lane(f64x2.splat(Math.log(f64x2.extract_lane(x, 0))), 1, Math.log(f64x2.extract_lane(x, 1)));
-  const inv = f64x2.div(one, x);
+  shift = f64x2.neg(f64x2.div(p, q));
+  return x;
+}
+
+/** ψ(x) − ln x for x >= 10: −1/(2x) − f·(1/12 − f·(1/120 − f·(1/252 − f·(1/240 − f·(1/132 − f·691/32760))))), f = 1/x². */
+function tail(x: v128): v128 {
+  const inv = f64x2.div(f64x2.splat(1), x);
   const f = f64x2.mul(inv, inv);
-  // Asymptotic series: ln x − 1/(2x) − f·(1/12 − f·(1/120 − f·(1/252 − f·(1/240 − f·(1/132 − f·691/32760))))).
   let s = f64x2.splat(691.0 / 32760.0);
   s = f64x2.sub(f64x2.splat(1.0 / 132.0), f64x2.mul(f, s));
   s = f64x2.sub(f64x2.splat(1.0 / 240.0), f64x2.mul(f, s));
   s = f64x2.sub(f64x2.splat(1.0 / 252.0), f64x2.mul(f, s));
   s = f64x2.sub(f64x2.splat(1.0 / 120.0), f64x2.mul(f, s));
   s = f64x2.sub(f64x2.splat(1.0 / 12.0), f64x2.mul(f, s));
-  return f64x2.sub(f64x2.sub(f64x2.add(r, logX), f64x2.mul(f64x2.splat(0.5), inv)), f64x2.mul(f, s));
+  return f64x2.neg(f64x2.add(f64x2.mul(f64x2.splat(0.5), inv), f64x2.mul(f, s)));
+}
+
+/** ψ(x) per lane, x > 0 (src/lda/special.ts's digamma). */
+export function digamma2(x: v128): v128 {
+  const y = lift(x);
+  const logY = f64x2.replace_lane(f64x2.splat(Math.log(f64x2.extract_lane(y, 0))), 1, Math.log(f64x2.extract_lane(y, 1)));
+  return f64x2.add(f64x2.add(shift, logY), tail(y));
 }
 
 /** ψ(x) for one x > 0. */
@@ -33,8 +48,39 @@ export function digamma(x: f64): f64 {
   return f64x2.extract_lane(digamma2(f64x2.splat(x)), 0);
 }
 
-/** e^x per lane. */
-// @ts-ignore: decorator
-@inline export function exp2lanes(x: v128): v128 {
-  return f64x2.replace_lane(f64x2.splat(Math.exp(f64x2.extract_lane(x, 0))), 1, Math.exp(f64x2.extract_lane(x, 1)));
+/** exp(ψ(x) − c) per lane = y · exp(ψ(x) − ln y − c) with y = x lifted past 10: no logarithm at all. */
+export function expDigammaMinus(x: v128, c: v128): v128 {
+  const y = lift(x);
+  return f64x2.mul(y, exp2(f64x2.sub(f64x2.add(shift, tail(y)), c)));
+}
+
+/**
+ * e^x per lane: x = n·ln 2 + r (Cody–Waite), e^r by its Taylor series to r^13 (|r| <= ln2/2: error
+ * below 2e-16), times 2^n built in two halves so that results down to the subnormal range come out.
+ * Arguments are clamped to [−746, 709] (e^−746 rounds to 0; each half of n stays within the exponent range).
+ */
+export function exp2(x: v128): v128 {
+  x = f64x2.min(f64x2.max(x, f64x2.splat(-746)), f64x2.splat(709));
+  const n = f64x2.nearest(f64x2.mul(x, f64x2.splat(1.4426950408889634)));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, f64x2.splat(6.93147180369123816490e-1))), f64x2.mul(n, f64x2.splat(1.90821492927058770002e-10)));
+  let p = f64x2.splat(1.0 / 6227020800.0);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  // 2^n = 2^h · 2^(n−h), h = trunc(n/2): each factor's exponent stays in range.
+  const ni = i32x4.trunc_sat_f64x2_s_zero(n);
+  const h = i32x4.shr_s(ni, 1);
+  const scaleA = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(h), i64x2.splat(1023)), 52);
+  const scaleB = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(i32x4.sub(ni, h)), i64x2.splat(1023)), 52);
+  return f64x2.mul(f64x2.mul(p, scaleA), scaleB);
 }
