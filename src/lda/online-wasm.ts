@@ -1,7 +1,7 @@
 /**
  * The online E-step on WebAssembly SIMD (src/lda/assembly/online.ts): OnlineKernel with trainBlock and
- * thetaBlock run by the wasm kernel over arrays in its shared memory (the λ updates, element-wise over
- * words, stay in JavaScript over the same arrays). Differs from the JavaScript reference only in the
+ * thetaBlock and expElogbetaRange run by the wasm kernel over arrays in its shared memory (the other λ
+ * updates, element-wise over words, stay in JavaScript over the same arrays). Differs from the JavaScript reference only in the
  * order of the per-entry sums over topics, in ψ's recurrence kept as one fraction and in the last bits
  * of log and exp (AssemblyScript's musl ports against V8's fdlibm ones).
  */
@@ -17,13 +17,14 @@ interface OnlineExports {
   ): void;
   onlineTrain(block: number, posFrom: number, posTo: number, step: number, scratch: number, withLikelihood: boolean): number;
   onlineTheta(docFrom: number, docTo: number, scratch: number): number;
+  onlineExpElogbeta(wFrom: number, wTo: number, lambda: number, topicDigamma: number): void;
 }
 
 export interface OnlineWasmInit {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   /** Byte offsets of the arrays the wasm kernel reads or writes, and of block 0's scratch. */
-  at: Record<'docStart' | 'wordIds' | 'counts' | 'expElogbeta' | 'alpha' | 'order' | 'stat' | 'logphat' | 'theta' | 'scratch', number>;
+  at: Record<'docStart' | 'wordIds' | 'counts' | 'lambda' | 'expElogbeta' | 'topicDigamma' | 'alpha' | 'order' | 'stat' | 'logphat' | 'theta' | 'scratch', number>;
   longestDoc: number;
 }
 
@@ -105,6 +106,10 @@ export class OnlineWasmKernel extends OnlineKernel {
 
   override trainBlock(block: number, posFrom: number, posTo: number, step: number, withLikelihood = true): EStepResult {
     return this.result(this.x.onlineTrain(block, posFrom, posTo, step, this.scratch(block), withLikelihood));
+  }
+
+  override expElogbetaRange(wFrom: number, wTo: number): void {
+    this.x.onlineExpElogbeta(wFrom, wTo, this.w.at.lambda, this.w.at.topicDigamma);
   }
 
   override thetaBlock(docFrom: number, docTo: number, block = 0): EStepResult {

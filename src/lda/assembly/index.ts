@@ -5,4 +5,4 @@ export { emSetup, emInit, emIterate } from './em';
 export function heapBase(): usize {
   return __heap_base;
 }
-export { onlineSetup, onlineTrain, onlineTheta } from './online';
+export { onlineSetup, onlineTrain, onlineTheta, onlineExpElogbeta } from './online';

@@ -4,7 +4,7 @@
 // row addresses of the document's entries (maxLen each), then the block's EStepResult (3 doubles): in all
 // onlineScratchBytes (src/lda/online-wasm.ts) bytes.
 import { seed4, seed5, nextGamma } from './rng';
-import { digamma, digamma2, expDigammaMinus } from './special';
+import { digamma, digamma2, expDigammaMinus, expDigammaMinusPair, pairA, pairB } from './special';
 
 let docStart: usize = 0;
 let wordIds: usize = 0;
@@ -89,9 +89,13 @@ function gammaSum(): f64 {
 /** exp(E[log θ]) = exp(ψ(γ_k) − ψ(Σ γ)). */
 function updateExpElogtheta(): void {
   const dsum = f64x2.splat(digamma(gammaSum()));
-  for (let o: usize = 0; o < vecBytes; o += 16) {
-    v128.store(et + o, expDigammaMinus(v128.load(gamma + o), dsum));
+  let o: usize = 0;
+  for (; o + 32 <= vecBytes; o += 32) {
+    expDigammaMinusPair(v128.load(gamma + o), v128.load(gamma + o + 16), dsum, dsum);
+    v128.store(et + o, pairA);
+    v128.store(et + o + 16, pairB);
   }
+  if (o < vecBytes) v128.store(et + o, expDigammaMinus(v128.load(gamma + o), dsum));
 }
 
 /** phiNorm_i = Σ_k exp(E[log θ_k] + E[log β_k,w_i]), ratio_i = c_i / phiNorm_i, acc = Σ_i ratio_i · exp(E[log β_w_i]). */
@@ -218,4 +222,23 @@ export function onlineTheta(docFrom: i32, docTo: i32, scratch: usize): usize {
     for (let k = 0; k < K; k++) store<f64>(row + (<usize>k << 3), f64At(gamma, k) / sum);
   }
   return result;
+}
+
+/** expElogbeta = exp(ψ(λ) − ψ(Σ_w λ)) for words [wFrom, wTo) (OnlineKernel.expElogbetaRange). */
+export function onlineExpElogbeta(wFrom: i32, wTo: i32, lambda: usize, topicDigamma: usize): void {
+  for (let w = wFrom; w < wTo; w++) {
+    const off = <usize>w * rowBytes;
+    let o: usize = 0;
+    for (; o + 32 <= pairBytes; o += 32) {
+      const at = lambda + off + o;
+      expDigammaMinusPair(v128.load(at), v128.load(at + 16), v128.load(topicDigamma + o), v128.load(topicDigamma + o + 16));
+      v128.store(expElogbeta + off + o, pairA);
+      v128.store(expElogbeta + off + o + 16, pairB);
+    }
+    if (o < pairBytes) v128.store(expElogbeta + off + o, expDigammaMinus(v128.load(lambda + off + o), v128.load(topicDigamma + o)));
+    if (pairBytes < rowBytes) {
+      const v = expDigammaMinus(f64x2.splat(load<f64>(lambda + off + pairBytes)), f64x2.splat(load<f64>(topicDigamma + pairBytes)));
+      store<f64>(expElogbeta + off + pairBytes, f64x2.extract_lane(v, 0));
+    }
+  }
 }
