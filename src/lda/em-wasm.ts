@@ -10,7 +10,7 @@ import type { EmArrays, EmConfig } from './em-kernel.js';
 
 interface EmExports {
   emSetup(
-    docStart: number, wordIds: number, counts: number, nd: number, nw: number, partial: number, topicCoef: number,
+    docStart: number, wordIds: number, counts: number, nd: number, nw: number, nwb: number, partial: number, topicCoef: number,
     k: number, kp: number, numWords: number, alpha: number, beta: number, seedLo: number, seedHi: number,
   ): void;
   emInit(block: number, docFrom: number, docTo: number, scratch: number): void;
@@ -24,6 +24,7 @@ export interface EmLayout {
   counts: number;
   nd: number;
   nw: number;
+  nwb: number;
   partial: number;
   topicCoef: number;
   scratch: number;
@@ -36,7 +37,11 @@ export interface EmWasmInit {
 }
 
 /** Lays the corpus and the EM state out in a new shared memory; null when it would pass 4 GiB. */
-export function emWasmArrays(module: WebAssembly.Module, corpus: Corpus, k: number): { arrays: EmArrays; init: EmWasmInit } | null {
+export function emWasmArrays(
+  module: WebAssembly.Module,
+  corpus: Corpus,
+  k: number,
+): { arrays: EmArrays; nwb: Float64Array; init: EmWasmInit } | null {
   const { numDocs: D, numWords: W } = corpus;
   const nnz = corpus.docStart[D];
   const kp = laneStride(k);
@@ -47,6 +52,7 @@ export function emWasmArrays(module: WebAssembly.Module, corpus: Corpus, k: numb
     counts: heap.f64(nnz),
     nd: heap.f64(D * kp),
     nw: heap.f64(W * kp),
+    nwb: heap.f64(W * kp),
     partial: heap.f64(BLOCKS * W * kp),
     topicCoef: heap.f64(kp),
     scratch: heap.f64(BLOCKS * 3 * kp),
@@ -66,7 +72,7 @@ export function emWasmArrays(module: WebAssembly.Module, corpus: Corpus, k: numb
   arrays.docStart.set(corpus.docStart.subarray(0, D + 1));
   arrays.wordIds.set(corpus.wordIds.subarray(0, nnz));
   arrays.counts.set(corpus.counts.subarray(0, nnz));
-  return { arrays, init: { module, memory, layout } };
+  return { arrays, nwb: new Float64Array(buf, layout.nwb, W * kp), init: { module, memory, layout } };
 }
 
 export class EmWasmKernel {
@@ -81,7 +87,7 @@ export class EmWasmKernel {
     this.scratchBytes = 3 * kp * 8;
     this.x = instantiate<EmExports>(w.module, w.memory);
     const l = w.layout;
-    this.x.emSetup(l.docStart, l.wordIds, l.counts, l.nd, l.nw, l.partial, l.topicCoef, cfg.k, kp, cfg.numWords, cfg.alpha, cfg.beta, cfg.seedLo, cfg.seedHi);
+    this.x.emSetup(l.docStart, l.wordIds, l.counts, l.nd, l.nw, l.nwb, l.partial, l.topicCoef, cfg.k, kp, cfg.numWords, cfg.alpha, cfg.beta, cfg.seedLo, cfg.seedHi);
   }
 
   initBlock(block: number, docFrom: number, docTo: number): void {

@@ -43,6 +43,7 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
     for (let iter = 1; iter <= params.maxIterations; iter++) {
       topicTotals(arrays.nw, W, K, S, totals);
       for (let k = 0; k < K; k++) arrays.topicCoef[k] = 1 / (totals[k] + W * (params.beta - 1));
+      if (inWasm) addTo(arrays.nw, params.beta - 1, inWasm.nwb);
       const lls = (await pool.run(blockTasks('emIterate'))) as number[];
       sumBlocks(arrays.partial, arrays.nw, W * S);
       let ll = 0;
@@ -75,6 +76,11 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
 function topicTotals(nw: Float64Array, W: number, K: number, stride: number, out: Float64Array): void {
   out.fill(0);
   for (let w = 0; w < W; w++) for (let k = 0; k < K; k++) out[k] += nw[w * stride + k];
+}
+
+/** out = a + c element-wise (the wasm em kernel reads N_w + β − 1 ready-made). */
+function addTo(a: Float64Array, c: number, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) out[i] = a[i] + c;
 }
 
 /** out = Σ_b partial[b] in block order. */

@@ -1,5 +1,6 @@
 // The EM kernel of src/lda/em-kernel.ts over f64x2 lanes. Rows are `kp` = K rounded up to even doubles; the
 // padding lanes of topicCoef are 0, so padded γ are 0 and every sum and row sum is unchanged by them.
+// emIterate reads nwb = N_w + (β − 1), formed by the caller with the merge of the partial sums.
 import { seed4, nextDouble } from './rng';
 
 let docStart: usize = 0;
@@ -7,6 +8,7 @@ let wordIds: usize = 0;
 let counts: usize = 0;
 let nd: usize = 0;
 let nw: usize = 0;
+let nwb: usize = 0;
 let partial: usize = 0;
 let topicCoef: usize = 0;
 let K: i32 = 0;
@@ -20,7 +22,7 @@ let seedHi: u32 = 0;
 const EM_INIT_STREAM: u32 = 1;
 
 export function emSetup(
-  docStartPtr: usize, wordIdsPtr: usize, countsPtr: usize, ndPtr: usize, nwPtr: usize, partialPtr: usize, topicCoefPtr: usize,
+  docStartPtr: usize, wordIdsPtr: usize, countsPtr: usize, ndPtr: usize, nwPtr: usize, nwbPtr: usize, partialPtr: usize, topicCoefPtr: usize,
   k: i32, kp: i32, numWords: i32, alpha: f64, beta: f64, lo: u32, hi: u32,
 ): void {
   docStart = docStartPtr;
@@ -28,6 +30,7 @@ export function emSetup(
   counts = countsPtr;
   nd = ndPtr;
   nw = nwPtr;
+  nwb = nwbPtr;
   partial = partialPtr;
   topicCoef = topicCoefPtr;
   K = k;
@@ -84,7 +87,6 @@ export function emIterate(block: i32, docFrom: i32, docTo: i32, scratch: usize, 
   const gamma = scratch + rowBytes;
   const newNd = scratch + 2 * rowBytes;
   const am1 = f64x2.splat(alphaM1);
-  const bm1 = f64x2.splat(betaM1);
   const zero = f64x2.splat(0);
   let ll: f64 = 0;
   for (let d = docFrom; d < docTo; d++) {
@@ -102,21 +104,22 @@ export function emIterate(block: i32, docFrom: i32, docTo: i32, scratch: usize, 
     let exponent: i64 = 0;
     let otherLog: f64 = 0;
     for (let i = start; i < end; i++) {
-      const wRow = nw + <usize>load<i32>(wordIds + (<usize>i << 2)) * rowBytes;
+      const wOff = <usize>load<i32>(wordIds + (<usize>i << 2)) * rowBytes;
+      const wRow = nwb + wOff;
       const c = load<f64>(counts + (<usize>i << 3));
       let s0 = zero;
       let s1 = zero;
       let o: usize = 0;
       for (; o + 32 <= rowBytes; o += 32) {
-        const g0 = f64x2.mul(f64x2.add(v128.load(wRow + o), bm1), v128.load(docScale + o));
-        const g1 = f64x2.mul(f64x2.add(v128.load(wRow + o + 16), bm1), v128.load(docScale + o + 16));
+        const g0 = f64x2.mul(v128.load(wRow + o), v128.load(docScale + o));
+        const g1 = f64x2.mul(v128.load(wRow + o + 16), v128.load(docScale + o + 16));
         v128.store(gamma + o, g0);
         v128.store(gamma + o + 16, g1);
         s0 = f64x2.add(s0, g0);
         s1 = f64x2.add(s1, g1);
       }
       if (o < rowBytes) {
-        const g0 = f64x2.mul(f64x2.add(v128.load(wRow + o), bm1), v128.load(docScale + o));
+        const g0 = f64x2.mul(v128.load(wRow + o), v128.load(docScale + o));
         v128.store(gamma + o, g0);
         s0 = f64x2.add(s0, g0);
       }
@@ -134,7 +137,7 @@ export function emIterate(block: i32, docFrom: i32, docTo: i32, scratch: usize, 
         }
       }
       const scale = f64x2.splat(c / sum);
-      const pRow = pBase + (wRow - nw);
+      const pRow = pBase + wOff;
       for (let q: usize = 0; q < rowBytes; q += 16) {
         const v = f64x2.mul(v128.load(gamma + q), scale);
         v128.store(newNd + q, f64x2.add(v128.load(newNd + q), v));
