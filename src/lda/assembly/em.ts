@@ -138,7 +138,16 @@ export function emIterate(block: i32, docFrom: i32, docTo: i32, scratch: usize, 
       }
       const scale = f64x2.splat(c / sum);
       const pRow = pBase + wOff;
-      for (let q: usize = 0; q < rowBytes; q += 16) {
+      let q: usize = 0;
+      for (; q + 32 <= rowBytes; q += 32) {
+        const v0 = f64x2.mul(v128.load(gamma + q), scale);
+        const v1 = f64x2.mul(v128.load(gamma + q + 16), scale);
+        v128.store(newNd + q, f64x2.add(v128.load(newNd + q), v0));
+        v128.store(newNd + q + 16, f64x2.add(v128.load(newNd + q + 16), v1));
+        v128.store(pRow + q, f64x2.add(v128.load(pRow + q), v0));
+        v128.store(pRow + q + 16, f64x2.add(v128.load(pRow + q + 16), v1));
+      }
+      if (q < rowBytes) {
         const v = f64x2.mul(v128.load(gamma + q), scale);
         v128.store(newNd + q, f64x2.add(v128.load(newNd + q), v));
         v128.store(pRow + q, f64x2.add(v128.load(pRow + q), v));
