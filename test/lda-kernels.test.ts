@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fitLda, type Corpus, type LdaModel, type LdaParams } from '../src/lda/index.js';
 import { Rng } from '../src/lda/random.js';
 import { chooseKernel, compileKernels, requestedKernel, wasmKernels } from '../src/lda/wasm.js';
+import { corpusOf } from './lda-corpora.js';
 import { checkSpotScores, flowRowsSql, query, runCli, spotCheckRows, tempDir, writeParquet } from './helpers.js';
 
 /**
@@ -22,20 +23,6 @@ const TINY_ABSOLUTE = 1e-15;
 
 const em = { optimizer: 'em', alpha: 1.02, beta: 1.001, seed: 12345 } as const;
 const online = { optimizer: 'online', alpha: 0.05, beta: 0.05, seed: 12345 } as const;
-
-function corpusOf(docs: [number, number][][], numWords: number): Corpus {
-  const docStart = [0];
-  const wordIds: number[] = [];
-  const counts: number[] = [];
-  for (const doc of docs) {
-    for (const [w, c] of doc) {
-      wordIds.push(w);
-      counts.push(c);
-    }
-    docStart.push(wordIds.length);
-  }
-  return { numDocs: docs.length, numWords, docStart: Int32Array.from(docStart), wordIds: Int32Array.from(wordIds), counts: Float64Array.from(counts) };
-}
 
 /** Random documents of up to 2·perDoc distinct words (skewed choice), a share of them empty. */
 function randomCorpus(numDocs: number, numWords: number, perDoc: number, emptyShare: number, seed: number): Corpus {

@@ -5,7 +5,7 @@
  */
 import type { Corpus } from './types.js';
 import { BLOCKS } from './partition.js';
-import { WasmHeap, instantiate, laneStride } from './wasm.js';
+import { WasmHeap, corpusIn, instantiate, laneStride, takeCorpus } from './wasm.js';
 import type { EmArrays, EmConfig } from './em-kernel.js';
 
 interface EmExports {
@@ -43,13 +43,10 @@ export function emWasmArrays(
   k: number,
 ): { arrays: EmArrays; nwb: Float64Array; init: EmWasmInit } | null {
   const { numDocs: D, numWords: W } = corpus;
-  const nnz = corpus.docStart[D];
   const kp = laneStride(k);
   const heap = new WasmHeap();
   const layout: EmLayout = {
-    docStart: heap.i32(D + 1),
-    wordIds: heap.i32(nnz),
-    counts: heap.f64(nnz),
+    ...takeCorpus(heap, corpus),
     nd: heap.f64(D * kp),
     nw: heap.f64(W * kp),
     nwb: heap.f64(W * kp),
@@ -61,17 +58,12 @@ export function emWasmArrays(
   const memory = heap.memory();
   const buf = memory.buffer;
   const arrays: EmArrays = {
-    docStart: new Int32Array(buf, layout.docStart, D + 1),
-    wordIds: new Int32Array(buf, layout.wordIds, nnz),
-    counts: new Float64Array(buf, layout.counts, nnz),
+    ...corpusIn(buf, layout, corpus),
     nd: new Float64Array(buf, layout.nd, D * kp),
     nw: new Float64Array(buf, layout.nw, W * kp),
     partial: new Float64Array(buf, layout.partial, BLOCKS * W * kp),
     topicCoef: new Float64Array(buf, layout.topicCoef, kp),
   };
-  arrays.docStart.set(corpus.docStart.subarray(0, D + 1));
-  arrays.wordIds.set(corpus.wordIds.subarray(0, nnz));
-  arrays.counts.set(corpus.counts.subarray(0, nnz));
   return { arrays, nwb: new Float64Array(buf, layout.nwb, W * kp), init: { module, memory, layout } };
 }
 

@@ -7,7 +7,7 @@
  */
 import type { Corpus } from './types.js';
 import { BLOCKS } from './partition.js';
-import { WasmHeap, instantiate, laneStride } from './wasm.js';
+import { WasmHeap, corpusIn, instantiate, laneStride, takeCorpus } from './wasm.js';
 import { OnlineKernel, type EStepResult, type OnlineArrays, type OnlineConfig } from './online-kernel.js';
 
 interface OnlineExports {
@@ -42,13 +42,10 @@ function longest(docStart: Int32Array, numDocs: number): number {
 /** Lays the corpus and the online state out in a new shared memory; null when it would pass 4 GiB. */
 export function onlineWasmArrays(module: WebAssembly.Module, corpus: Corpus, k: number, blocks: number): { arrays: OnlineArrays; init: OnlineWasmInit } | null {
   const { numDocs: D, numWords: W } = corpus;
-  const nnz = corpus.docStart[D];
   const longestDoc = longest(corpus.docStart, D);
   const heap = new WasmHeap();
   const at = {
-    docStart: heap.i32(D + 1),
-    wordIds: heap.i32(nnz),
-    counts: heap.f64(nnz),
+    ...takeCorpus(heap, corpus),
     lambda: heap.f64(W * k),
     expElogbeta: heap.f64(W * k),
     topicDigamma: heap.f64(k),
@@ -64,9 +61,7 @@ export function onlineWasmArrays(module: WebAssembly.Module, corpus: Corpus, k: 
   const memory = heap.memory();
   const buf = memory.buffer;
   const arrays: OnlineArrays = {
-    docStart: new Int32Array(buf, at.docStart, D + 1),
-    wordIds: new Int32Array(buf, at.wordIds, nnz),
-    counts: new Float64Array(buf, at.counts, nnz),
+    ...corpusIn(buf, at, corpus),
     lambda: new Float64Array(buf, at.lambda, W * k),
     expElogbeta: new Float64Array(buf, at.expElogbeta, W * k),
     topicDigamma: new Float64Array(buf, at.topicDigamma, k),
@@ -77,9 +72,6 @@ export function onlineWasmArrays(module: WebAssembly.Module, corpus: Corpus, k: 
     lambdaSums: new Float64Array(buf, at.lambdaSums, blocks * k),
     theta: new Float64Array(buf, at.theta, D * k),
   };
-  arrays.docStart.set(corpus.docStart.subarray(0, D + 1));
-  arrays.wordIds.set(corpus.wordIds.subarray(0, nnz));
-  arrays.counts.set(corpus.counts.subarray(0, nnz));
   return { arrays, init: { module, memory, at, longestDoc } };
 }
 

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SpotError } from '../common/errors.js';
+import type { Corpus } from './types.js';
 
 export type KernelKind = 'js' | 'wasm';
 export type KernelRequest = KernelKind | 'auto';
@@ -102,4 +103,31 @@ export function instantiate<T>(module: WebAssembly.Module, memory: WebAssembly.M
 /** Topics rounded up to whole f64x2 lanes: the row stride of every words × K or docs × K array of the wasm kernels. */
 export function laneStride(k: number): number {
   return k + (k & 1);
+}
+
+/** Offsets of the corpus arrays in the kernels' memory. */
+export interface CorpusAt {
+  docStart: number;
+  wordIds: number;
+  counts: number;
+}
+
+export function takeCorpus(heap: WasmHeap, corpus: Corpus): CorpusAt {
+  const nnz = corpus.docStart[corpus.numDocs];
+  return { docStart: heap.i32(corpus.numDocs + 1), wordIds: heap.i32(nnz), counts: heap.f64(nnz) };
+}
+
+/** Views of the corpus arrays in `buf` at `at`, filled with a copy of the corpus. */
+export function corpusIn(buf: ArrayBufferLike, at: CorpusAt, corpus: Corpus): Pick<Corpus, 'docStart' | 'wordIds' | 'counts'> {
+  const D = corpus.numDocs;
+  const nnz = corpus.docStart[D];
+  const c = {
+    docStart: new Int32Array(buf, at.docStart, D + 1),
+    wordIds: new Int32Array(buf, at.wordIds, nnz),
+    counts: new Float64Array(buf, at.counts, nnz),
+  };
+  c.docStart.set(corpus.docStart.subarray(0, D + 1));
+  c.wordIds.set(corpus.wordIds.subarray(0, nnz));
+  c.counts.set(corpus.counts.subarray(0, nnz));
+  return c;
 }
