@@ -1,7 +1,7 @@
 // The EM kernel of src/lda/em-kernel.ts over f64x2 lanes. Rows are `kp` = K rounded up to even doubles; the
 // padding lanes of topicCoef are 0, so padded γ are 0 and every sum and row sum is unchanged by them.
 // emIterate reads nwb = N_w + (β − 1), formed by the caller with the merge of the partial sums.
-import { seed4, nextDouble } from './rng';
+import { seed4, a as rngA, b as rngB, c as rngC, d as rngD } from './rng';
 
 let docStart: usize = 0;
 let wordIds: usize = 0;
@@ -53,12 +53,33 @@ export function emInit(block: i32, docFrom: i32, docTo: i32, scratch: usize): vo
   memory.fill(pBase, 0, blockBytes);
   for (let d = docFrom; d < docTo; d++) {
     seed4(seedLo, seedHi, EM_INIT_STREAM, <u32>d);
+    // rng.ts's nextDouble with the generator's state in locals.
+    let sa = rngA;
+    let sb = rngB;
+    let sc = rngC;
+    let sd = rngD;
     const dRow = nd + <usize>d * rowBytes;
     const end = docFirst(d + 1);
     for (let i = docFirst(d); i < end; i++) {
       let sum: f64 = 0;
       for (let k = 0; k < K; k++) {
-        const g = nextDouble();
+        const hi = rotl<u32>(sb * 5, 7) * 9;
+        let t = sb << 9;
+        sc ^= sa;
+        sd ^= sb;
+        sb ^= sc;
+        sa ^= sd;
+        sc ^= t;
+        sd = rotl<u32>(sd, 11);
+        const lo = rotl<u32>(sb * 5, 7) * 9;
+        t = sb << 9;
+        sc ^= sa;
+        sd ^= sb;
+        sb ^= sc;
+        sa ^= sd;
+        sc ^= t;
+        sd = rotl<u32>(sd, 11);
+        const g = (<f64>(hi >>> 5) * 67108864.0 + <f64>(lo >>> 6)) * 1.1102230246251565e-16; // exactly / 2^53
         store<f64>(scratch + (<usize>k << 3), g);
         sum += g;
       }

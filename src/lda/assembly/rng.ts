@@ -1,9 +1,10 @@
 // xoshiro128** keyed exactly as src/lda/random.ts's Rng (same bits, so the same draws as the JS kernels).
 
-let a: u32 = 0;
-let b: u32 = 0;
-let c: u32 = 0;
-let d: u32 = 0;
+// The state is exported so that a hot loop can run the generator in locals (em.ts's emInit).
+export let a: u32 = 0;
+export let b: u32 = 0;
+export let c: u32 = 0;
+export let d: u32 = 0;
 let spareNormal: f64 = 0;
 let hasSpare = false;
 
