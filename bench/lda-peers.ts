@@ -18,18 +18,14 @@
  * checks and says what to install rather than installing anything. PYTHON overrides /usr/bin/python3.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { DuckDbEngine } from '../src/engine/duckdb.js';
 import { sqlString } from '../src/engine/engine.js';
-import { defineSqlHelpers } from '../src/common/sql-helpers.js';
-import { generateFlowDay } from '../src/demo/flow-day.js';
-import { flowCleanPredicate } from '../src/flow/validity.js';
-import { withFlowWords } from '../src/flow/words.js';
+import { generatedFlowCorpusTsv } from './flow-corpus.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values: opt } = parseArgs({
@@ -107,34 +103,9 @@ async function buildCorpus(): Promise<CorpusFiles> {
   const full = join(outDir, `${tag}.tsv`);
   const train = join(outDir, `${tag}-train-s${seed}.tsv`);
   const heldout = join(outDir, `${tag}-heldout-s${seed}.tsv`);
+  await generatedFlowCorpusTsv(flows, hosts, full);
   const engine = await DuckDbEngine.open();
   try {
-    if (!existsSync(full)) {
-      const root = join(outDir, `${tag}-day`);
-      let started = Date.now();
-      log(`generating ${flows.toLocaleString('en-US')} flows over ${hosts.toLocaleString('en-US')} hosts ...`);
-      const day = await generateFlowDay(engine, { root, rows: flows, hosts, date: '20240301' });
-      log(`  day written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      started = Date.now();
-      await defineSqlHelpers(engine);
-      await engine.attachParquet('flow_day', await engine.glob(join(day, '**', '*.parquet')));
-      // The analysis' corpus rule (pipeline/corpus.ts): each clean event gives its source word to sip and
-      // its destination word to dip; an event whose words cannot be formed gives none.
-      await engine.exec(`
-        CREATE TEMP VIEW w AS
-        SELECT sip, dip, spot_word_src AS src, spot_word_dst AS dst FROM (${withFlowWords('flow_day')}) WHERE ${flowCleanPredicate}`);
-      await engine.exec(`
-        COPY (
-          SELECT ip AS doc, word, count(*) AS cnt FROM (
-            SELECT sip AS ip, src AS word FROM w WHERE src IS NOT NULL AND dst IS NOT NULL
-            UNION ALL
-            SELECT dip, dst FROM w WHERE src IS NOT NULL AND dst IS NOT NULL
-          ) GROUP BY ip, word ORDER BY ip, word
-        ) TO ${sqlString(full + '.tmp')} (FORMAT csv, DELIMITER '\t', HEADER false, QUOTE '')`);
-      await rename(full + '.tmp', full);
-      await rm(root, { recursive: true, force: true });
-      log(`  corpus written in ${((Date.now() - started) / 1000).toFixed(1)} s: ${full}`);
-    }
     const corpus = `read_csv(${sqlString(full)}, delim = '\t', header = false, quote = '', columns = {'doc': 'VARCHAR', 'word': 'VARCHAR', 'cnt': 'BIGINT'})`;
     // Held out: the documents whose seeded hash falls in the lowest tenth.
     await engine.exec(`

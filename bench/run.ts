@@ -4,10 +4,11 @@
  * stage, peak RSS, rows per second, distinct IPs, vocabulary and nonzeros, next to a bare DuckDB scan of the
  * same Parquet columns (the floor).
  *
- *   npx tsc -p . && node dist/bench/run.js [flow:1m] [flow:10m] [flow:50m:2000] [--threads N]
+ *   npm run build && node dist/bench/run.js [flow:1m] [flow:10m] [flow:50m:2000] [--threads N] [--runs N]
  *
  * Not run by CI. A case is `TYPE:ROWS[:PER_HOST]` (ROWS like 1m, 10m, 500k, 2500000; PER_HOST events per
- * internal host, default 200); default: flow:1m flow:10m.
+ * internal host, default 200); default: flow:1m flow:10m. With --runs N each case runs N times and the table
+ * gives the median of every time and of the peak RSS (the walls of all runs are printed too).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,26 +98,53 @@ function table(results: CaseResult[]): string {
   return lines.join('\n');
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/** The first run's counts with the median of every time and of the peak RSS over the runs. */
+function medianOf(runs: CaseResult[]): CaseResult {
+  const stageSeconds: Record<string, number> = {};
+  for (const stage of Object.keys(runs[0].stageSeconds)) stageSeconds[stage] = median(runs.map((r) => r.stageSeconds[stage]));
+  return {
+    ...runs[0],
+    scanSeconds: median(runs.map((r) => r.scanSeconds)),
+    wallSeconds: median(runs.map((r) => r.wallSeconds)),
+    peakRssMb: median(runs.map((r) => r.peakRssMb)),
+    stageSeconds,
+  };
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   let threads: number | undefined;
+  let repeat = 1;
   const cases: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--threads') threads = Number(argv[++i]);
+    else if (argv[i] === '--runs') repeat = Number(argv[++i]);
     else cases.push(argv[i]);
   }
   if (cases.length === 0) cases.push('flow:1m', 'flow:10m');
   process.stderr.write(`machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}\n`);
   const results: CaseResult[] = [];
+  const walls: string[] = [];
   for (const spec of cases) {
-    const r = await runCase(spec, threads);
-    results.push(r);
-    process.stderr.write(`${spec}: ${JSON.stringify(r)}\n`);
+    const runs: CaseResult[] = [];
+    for (let i = 0; i < repeat; i++) {
+      const r = await runCase(spec, threads);
+      runs.push(r);
+      process.stderr.write(`${spec}: ${JSON.stringify(r)}\n`);
+    }
+    results.push(repeat > 1 ? medianOf(runs) : runs[0]);
+    if (repeat > 1) {
+      const list = (f: (r: CaseResult) => number) => runs.map((r) => f(r).toFixed(1)).join(' ');
+      walls.push(`${spec}: wall s ${list((r) => r.wallSeconds)}; LDA s ${list((r) => r.stageSeconds.lda ?? 0)}; peak RSS MB ${list((r) => r.peakRssMb)}`);
+    }
   }
   mkdirSync(outRoot, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   writeFileSync(join(outRoot, `results-${stamp}.json`), JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(table(results) + '\n');
+  if (walls.length) process.stdout.write(`\nmedians of ${repeat} runs; every run:\n${walls.join('\n')}\n`);
   const gen = results.filter((r) => r.generateSeconds !== undefined);
   if (gen.length) process.stdout.write(`\ngenerated: ${gen.map((r) => `${r.case} ${r.generateSeconds!.toFixed(1)} s`).join(', ')}\n`);
 }

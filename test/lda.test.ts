@@ -3,28 +3,7 @@ import assert from 'node:assert/strict';
 import { fitLda, type Corpus, type LdaModel, type LdaParams } from '../src/lda/index.js';
 import { Rng } from '../src/lda/random.js';
 import { digamma, trigamma } from '../src/lda/special.js';
-
-type Doc = [word: number, count: number][];
-
-function corpusOf(docs: Doc[], numWords: number): Corpus {
-  const docStart = [0];
-  const wordIds: number[] = [];
-  const counts: number[] = [];
-  for (const doc of docs) {
-    for (const [w, c] of doc) {
-      wordIds.push(w);
-      counts.push(c);
-    }
-    docStart.push(wordIds.length);
-  }
-  return {
-    numDocs: docs.length,
-    numWords,
-    docStart: Int32Array.from(docStart),
-    wordIds: Int32Array.from(wordIds),
-    counts: Float64Array.from(counts),
-  };
-}
+import { corpusOf, type Doc } from './lda-corpora.js';
 
 /** P(w | doc) = Σ_k θ[doc][k] · φ[k][w]. */
 function prob(m: LdaModel, doc: number, word: number): number {

@@ -75,9 +75,10 @@ export class EmKernel {
 
   /**
    * Processes documents [docFrom, docTo) into partial buffer `block`; returns the log-likelihood
-   * of those documents under the previous iteration's counts (Spark's DistributedLDAModel formula).
+   * of those documents under the previous iteration's counts (Spark's DistributedLDAModel formula),
+   * or 0 without its logs when `withLikelihood` is false.
    */
-  iterateBlock(block: number, docFrom: number, docTo: number): number {
+  iterateBlock(block: number, docFrom: number, docTo: number, withLikelihood = true): number {
     const { docStart, wordIds, counts, nd, nw, partial, topicCoef } = this.a;
     const K = this.cfg.k;
     const am1 = this.cfg.alpha - 1;
@@ -109,8 +110,10 @@ export class EmKernel {
           sum += g;
         }
         // sum = P(w | doc) · Σ_k (N_d[k] + α − 1) under the previous iteration's MAP estimates.
-        ll += c * Math.log(sum);
-        tokens += c;
+        if (withLikelihood) {
+          ll += c * Math.log(sum);
+          tokens += c;
+        }
         const scale = c / sum;
         const p = pOff + wOff;
         for (let k = 0; k < K; k++) {
@@ -119,7 +122,7 @@ export class EmKernel {
           partial[p + k] += v;
         }
       }
-      ll -= tokens * Math.log(smoothedTotal);
+      if (withLikelihood) ll -= tokens * Math.log(smoothedTotal);
       for (let k = 0; k < K; k++) nd[dOff + k] = newNd[k];
     }
     return ll;

@@ -7,13 +7,19 @@ import { Pool, f64, shareF64, shareI32 } from './pool.js';
 import { BLOCKS, docBlocks } from './partition.js';
 import { seedWords } from './random.js';
 import type { EmArrays } from './em-kernel.js';
+import { emWasmArrays, type EmWasmInit } from './em-wasm.js';
+import { wasmKernels, type KernelKind } from './wasm.js';
 
-export async function fitEm(corpus: Corpus, params: LdaParams, threads: number): Promise<LdaModel> {
+export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, kernel: KernelKind): Promise<LdaModel> {
   const K = params.k;
   const W = corpus.numWords;
   const D = corpus.numDocs;
   const shared = threads > 1;
-  const arrays: EmArrays = {
+  const inWasm = kernel === 'wasm' ? emWasmArrays(wasmKernels()!, corpus, K) : null;
+  const wasm: EmWasmInit | undefined = inWasm?.init;
+  // Row stride of nd, nw and partial: K, or K rounded up to whole SIMD lanes in the wasm kernel's memory.
+  const S = inWasm ? inWasm.arrays.nw.length / W : K;
+  const arrays: EmArrays = inWasm?.arrays ?? {
     docStart: shareI32(corpus.docStart, shared),
     wordIds: shareI32(corpus.wordIds, shared),
     counts: shareF64(corpus.counts, shared),
@@ -26,17 +32,20 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number):
   const config = { k: K, numWords: W, alpha: params.alpha, beta: params.beta, seedLo, seedHi };
   const totals = new Float64Array(K);
   const bounds = docBlocks(corpus.docStart, D);
+  // Nobody reads the log-likelihood without a callback: then the kernels skip its logs.
+  const likelihood = params.onIteration !== undefined;
   const blockTasks = <Op extends 'emInit' | 'emIterate'>(op: Op) =>
-    Array.from({ length: BLOCKS }, (_, block) => ({ op, block, from: bounds[block], to: bounds[block + 1] }));
-  const pool = new Pool({ kind: 'em', arrays, config }, threads);
+    Array.from({ length: BLOCKS }, (_, block) => ({ op, block, from: bounds[block], to: bounds[block + 1], likelihood }));
+  const pool = new Pool({ kind: 'em', arrays, config, wasm }, threads);
   try {
     await pool.run(blockTasks('emInit'));
-    sumBlocks(arrays.partial, arrays.nw, W * K);
+    sumBlocks(arrays.partial, arrays.nw, W * S);
     for (let iter = 1; iter <= params.maxIterations; iter++) {
-      topicTotals(arrays.nw, W, K, totals);
+      topicTotals(arrays.nw, W, K, S, totals);
       for (let k = 0; k < K; k++) arrays.topicCoef[k] = 1 / (totals[k] + W * (params.beta - 1));
+      if (inWasm) addTo(arrays.nw, params.beta - 1, inWasm.nwb);
       const lls = (await pool.run(blockTasks('emIterate'))) as number[];
-      sumBlocks(arrays.partial, arrays.nw, W * K);
+      sumBlocks(arrays.partial, arrays.nw, W * S);
       let ll = 0;
       for (const x of lls) ll += x;
       // The likelihood is that of the counts this iteration started from (it is computed in the same pass).
@@ -49,21 +58,29 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number):
   const theta = new Float64Array(D * K);
   for (let d = 0; d < D; d++) {
     let sum = 0;
-    for (let k = 0; k < K; k++) sum += arrays.nd[d * K + k];
-    if (sum > 0) for (let k = 0; k < K; k++) theta[d * K + k] = arrays.nd[d * K + k] / sum;
+    for (let k = 0; k < K; k++) sum += arrays.nd[d * S + k];
+    if (sum > 0) for (let k = 0; k < K; k++) theta[d * K + k] = arrays.nd[d * S + k] / sum;
   }
-  topicTotals(arrays.nw, W, K, totals);
+  topicTotals(arrays.nw, W, K, S, totals);
   const phi = new Float64Array(W * K);
-  for (let i = 0; i < W * K; i++) {
-    const t = totals[i % K];
-    phi[i] = t > 0 ? arrays.nw[i] / t : 0;
+  for (let w = 0; w < W; w++) {
+    for (let k = 0; k < K; k++) {
+      const t = totals[k];
+      phi[w * K + k] = t > 0 ? arrays.nw[w * S + k] / t : 0;
+    }
   }
-  return { k: K, numDocs: D, numWords: W, theta, phi };
+  return { k: K, numDocs: D, numWords: W, theta, phi, kernel: inWasm ? 'wasm' : 'js' };
 }
 
-function topicTotals(nw: Float64Array, W: number, K: number, out: Float64Array): void {
+/** Per topic, Σ_w nw[w][k] over rows `stride` apart. */
+function topicTotals(nw: Float64Array, W: number, K: number, stride: number, out: Float64Array): void {
   out.fill(0);
-  for (let i = 0; i < W * K; ) for (let k = 0; k < K; k++, i++) out[k] += nw[i];
+  for (let w = 0; w < W; w++) for (let k = 0; k < K; k++) out[k] += nw[w * stride + k];
+}
+
+/** out = a + c element-wise (the wasm em kernel reads N_w + β − 1 ready-made). */
+function addTo(a: Float64Array, c: number, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) out[i] = a[i] + c;
 }
 
 /** out = Σ_b partial[b] in block order. */

@@ -14,6 +14,7 @@ import type { Corpus, LdaModel, LdaParams } from './types.js';
 import { fitEm } from './em.js';
 import { fitOnline } from './online.js';
 import { BLOCKS } from './partition.js';
+import { chooseKernel, requestedKernel } from './wasm.js';
 
 export type { Corpus, LdaModel, LdaParams, Optimizer } from './types.js';
 export { readCorpusTsv } from './corpus-tsv.js';
@@ -25,7 +26,9 @@ export async function fitLda(corpus: Corpus, params: LdaParams): Promise<LdaMode
   validateParams(params);
   validateCorpus(corpus);
   const threads = chooseThreads(corpus, params);
-  const model = params.optimizer === 'em' ? await fitEm(corpus, params, threads) : await fitOnline(corpus, params, threads);
+  const kernel = chooseKernel(requestedKernel(params.kernel));
+  const model =
+    params.optimizer === 'em' ? await fitEm(corpus, params, threads, kernel) : await fitOnline(corpus, params, threads, kernel);
   if (params.precision === 32) model.theta = Float32Array.from(model.theta);
   return model;
 }

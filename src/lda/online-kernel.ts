@@ -121,7 +121,7 @@ export class OnlineKernel {
    * E-step for the documents order[posFrom .. posTo) of mini-batch `step`, accumulating the
    * sufficient statistics and E[log θ] sums into block `block`.
    */
-  trainBlock(block: number, posFrom: number, posTo: number, step: number): EStepResult {
+  trainBlock(block: number, posFrom: number, posTo: number, step: number, withLikelihood = true): EStepResult {
     const { order, stat, logphat, docStart } = this.a;
     const K = this.cfg.k;
     const sOff = block * this.cfg.numWords * K;
@@ -132,14 +132,14 @@ export class OnlineKernel {
     for (let p = posFrom; p < posTo; p++) {
       const d = order[p];
       if (docStart[d] === docStart[d + 1]) continue;
-      this.inferDoc(d, new Rng(this.cfg.seedLo, this.cfg.seedHi, Stream.gammaInit, step, d), result);
+      this.inferDoc(d, new Rng(this.cfg.seedLo, this.cfg.seedHi, Stream.gammaInit, step, d), result, withLikelihood);
       this.accumulate(d, sOff, lOff);
     }
     return result;
   }
 
-  /** Final E-step under the current λ and α for documents [docFrom, docTo): θ = normalised γ. */
-  thetaBlock(docFrom: number, docTo: number): EStepResult {
+  /** Final E-step under the current λ and α for documents [docFrom, docTo): θ = normalised γ. `block` names the caller's scratch. */
+  thetaBlock(docFrom: number, docTo: number, _block = 0): EStepResult {
     const { theta, docStart } = this.a;
     const K = this.cfg.k;
     const { gamma } = this;
@@ -150,7 +150,7 @@ export class OnlineKernel {
         for (let k = 0; k < K; k++) theta[off + k] = 0;
         continue;
       }
-      this.inferDoc(d, new Rng(this.cfg.seedLo, this.cfg.seedHi, Stream.thetaGammaInit, d), result);
+      this.inferDoc(d, new Rng(this.cfg.seedLo, this.cfg.seedHi, Stream.thetaGammaInit, d), result, false);
       let sum = 0;
       for (let k = 0; k < K; k++) sum += gamma[k];
       for (let k = 0; k < K; k++) theta[off + k] = gamma[k] / sum;
@@ -159,7 +159,7 @@ export class OnlineKernel {
   }
 
   /** Variational inference of γ for document d (Spark's variationalTopicInference). */
-  private inferDoc(d: number, rng: Rng, result: EStepResult): void {
+  private inferDoc(d: number, rng: Rng, result: EStepResult, withLikelihood: boolean): void {
     const { docStart, counts, alpha } = this.a;
     const K = this.cfg.k;
     const { gamma, expElogtheta, acc, phiNorm } = this;
@@ -180,6 +180,8 @@ export class OnlineKernel {
       this.updatePhiNorm(start, n);
       if (change / K <= ESTEP_TOL) break;
     }
+    result.docs++;
+    if (!withLikelihood) return;
     let tokens = 0;
     let logSum = 0;
     for (let i = 0; i < n; i++) {
@@ -187,7 +189,6 @@ export class OnlineKernel {
       tokens += c;
       logSum += c * Math.log(phiNorm[i]);
     }
-    result.docs++;
     result.tokens += tokens;
     result.logSum += logSum;
   }

@@ -22,6 +22,8 @@ import { Rng, Stream, seedWords } from './random.js';
 import { digamma, trigamma } from './special.js';
 import type { EStepResult, OnlineArrays } from './online-kernel.js';
 import type { Task } from './tasks.js';
+import { wasmKernels, type KernelKind } from './wasm.js';
+import { onlineWasmArrays } from './online-wasm.js';
 
 const TAU0 = 1024;
 const KAPPA = 0.51;
@@ -32,13 +34,14 @@ export function miniBatchSize(numDocs: number): number {
   return Math.max(1, Math.ceil(numDocs / MAX_BATCHES_PER_PASS));
 }
 
-export async function fitOnline(corpus: Corpus, params: LdaParams, threads: number): Promise<LdaModel> {
+export async function fitOnline(corpus: Corpus, params: LdaParams, threads: number, kernel: KernelKind): Promise<LdaModel> {
   const K = params.k;
   const W = corpus.numWords;
   const D = corpus.numDocs;
   const shared = threads > 1;
   const [seedLo, seedHi] = seedWords(params.seed);
-  const a: OnlineArrays = {
+  const inWasm = kernel === 'wasm' ? onlineWasmArrays(wasmKernels()!, corpus, K, BLOCKS) : null;
+  const a: OnlineArrays = inWasm?.arrays ?? {
     docStart: shareI32(corpus.docStart, shared),
     wordIds: shareI32(corpus.wordIds, shared),
     counts: shareF64(corpus.counts, shared),
@@ -57,7 +60,10 @@ export async function fitOnline(corpus: Corpus, params: LdaParams, threads: numb
   a.alpha.fill(params.alpha);
   for (let d = 0; d < D; d++) a.order[d] = d;
 
-  const pool = new Pool({ kind: 'online', arrays: a, config: { k: K, numWords: W, seedLo, seedHi, blocks: BLOCKS } }, threads);
+  const config = { k: K, numWords: W, seedLo, seedHi, blocks: BLOCKS };
+  const pool = new Pool({ kind: 'online', arrays: a, config, wasm: inWasm?.init }, threads);
+  // Nobody reads the perplexity without a callback: then the kernels skip its logs.
+  const likelihood = params.onIteration !== undefined;
   const wordBounds = evenBlocks(0, W);
   const wordTasks = <T extends Task>(make: (b: number, from: number, to: number) => T): T[] =>
     Array.from({ length: BLOCKS }, (_, b) => make(b, wordBounds[b], wordBounds[b + 1]));
@@ -86,7 +92,7 @@ export async function fitOnline(corpus: Corpus, params: LdaParams, threads: numb
         step++;
         const pos = evenBlocks(from, to);
         const tasks: Task[] = [];
-        for (let b = 0; b < BLOCKS; b++) tasks.push({ op: 'train', block: b, from: pos[b], to: pos[b + 1], step });
+        for (let b = 0; b < BLOCKS; b++) tasks.push({ op: 'train', block: b, from: pos[b], to: pos[b + 1], step, likelihood });
         const results = (await pool.run(tasks)) as EStepResult[];
         let docs = 0;
         for (const r of results) {
@@ -107,7 +113,7 @@ export async function fitOnline(corpus: Corpus, params: LdaParams, threads: numb
     }
     const bounds = docBlocks(a.docStart, D);
     const tasks: Task[] = [];
-    for (let b = 0; b < BLOCKS; b++) tasks.push({ op: 'theta', from: bounds[b], to: bounds[b + 1] });
+    for (let b = 0; b < BLOCKS; b++) tasks.push({ op: 'theta', block: b, from: bounds[b], to: bounds[b + 1] });
     await pool.run(tasks);
   } finally {
     await pool.close();
@@ -117,8 +123,8 @@ export async function fitOnline(corpus: Corpus, params: LdaParams, threads: numb
   for (let b = 0; b < BLOCKS; b++) for (let k = 0; k < K; k++) totals[k] += a.lambdaSums[b * K + k];
   const phi = new Float64Array(W * K);
   for (let i = 0; i < W * K; i++) phi[i] = a.lambda[i] / totals[i % K];
-  const theta = shared ? new Float64Array(a.theta) : a.theta;
-  return { k: K, numDocs: D, numWords: W, theta, phi };
+  const theta = shared || inWasm ? new Float64Array(a.theta) : a.theta;
+  return { k: K, numDocs: D, numWords: W, theta, phi, kernel: inWasm ? 'wasm' : 'js' };
 }
 
 function shuffle(order: Int32Array, rng: Rng): void {

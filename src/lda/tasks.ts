@@ -1,19 +1,21 @@
 /** The units of parallel work, executed identically in the main thread or in a worker. */
 import { EmKernel, type EmArrays, type EmConfig } from './em-kernel.js';
+import { EmWasmKernel, type EmWasmInit } from './em-wasm.js';
 import { OnlineKernel, type OnlineArrays, type OnlineConfig, type EStepResult } from './online-kernel.js';
+import { OnlineWasmKernel, type OnlineWasmInit } from './online-wasm.js';
 
 export type KernelInit =
-  | { kind: 'em'; arrays: EmArrays; config: EmConfig }
-  | { kind: 'online'; arrays: OnlineArrays; config: OnlineConfig };
+  | { kind: 'em'; arrays: EmArrays; config: EmConfig; wasm?: EmWasmInit }
+  | { kind: 'online'; arrays: OnlineArrays; config: OnlineConfig; wasm?: OnlineWasmInit };
 
 export type Task =
   | { op: 'emInit'; block: number; from: number; to: number }
-  | { op: 'emIterate'; block: number; from: number; to: number }
+  | { op: 'emIterate'; block: number; from: number; to: number; likelihood: boolean }
   | { op: 'updateLambda'; wordBlock: number; from: number; to: number; rho: number; eta: number; scale: number }
   | { op: 'sumLambda'; wordBlock: number; from: number; to: number }
   | { op: 'expElogbeta'; from: number; to: number }
-  | { op: 'train'; block: number; from: number; to: number; step: number }
-  | { op: 'theta'; from: number; to: number };
+  | { op: 'train'; block: number; from: number; to: number; step: number; likelihood: boolean }
+  | { op: 'theta'; block: number; from: number; to: number };
 
 export type TaskResult = number | EStepResult | null;
 
@@ -21,17 +23,17 @@ export type TaskRunner = (task: Task) => TaskResult;
 
 export function createRunner(init: KernelInit): TaskRunner {
   if (init.kind === 'em') {
-    const kernel = new EmKernel(init.arrays, init.config);
+    const kernel = init.wasm ? new EmWasmKernel(init.wasm, init.config) : new EmKernel(init.arrays, init.config);
     return (task) => {
       if (task.op === 'emInit') {
         kernel.initBlock(task.block, task.from, task.to);
         return null;
       }
       if (task.op !== 'emIterate') throw new Error(`LDA: task ${task.op} is not an em task`);
-      return kernel.iterateBlock(task.block, task.from, task.to);
+      return kernel.iterateBlock(task.block, task.from, task.to, task.likelihood);
     };
   }
-  const kernel = new OnlineKernel(init.arrays, init.config);
+  const kernel = init.wasm ? new OnlineWasmKernel(init.arrays, init.config, init.wasm) : new OnlineKernel(init.arrays, init.config);
   return (task) => {
     switch (task.op) {
       case 'updateLambda':
@@ -44,9 +46,9 @@ export function createRunner(init: KernelInit): TaskRunner {
         kernel.expElogbetaRange(task.from, task.to);
         return null;
       case 'train':
-        return kernel.trainBlock(task.block, task.from, task.to, task.step);
+        return kernel.trainBlock(task.block, task.from, task.to, task.step, task.likelihood);
       case 'theta':
-        return kernel.thetaBlock(task.from, task.to);
+        return kernel.thetaBlock(task.from, task.to, task.block);
       default:
         throw new Error(`LDA: task ${task.op} is not an online task`);
     }

@@ -130,7 +130,7 @@ export async function runAnalysis(
     onIteration: (i, _total, name, value) => bar.update(i, `${name} ${value.toPrecision(8)}`),
   }).finally(() => bar.stop());
   stageSeconds.lda = (Date.now() - ldaStart) / 1000;
-  progress.note(`LDA: ${stageSeconds.lda.toFixed(1)} s`);
+  progress.note(`LDA (${model.kernel ?? 'js'} kernels): ${stageSeconds.lda.toFixed(1)} s`);
 
   const resultsFile = resultsPath(options.scoredDir, analysis.type);
   const modelDir = join(options.scoredDir, 'model');
