@@ -6,6 +6,7 @@ import { analysisFor } from '../pipeline/analyses.js';
 import { runAnalysis, type RunOptions, type RunSummary } from '../pipeline/run.js';
 import type { FeedbackSummary } from '../feedback/apply.js';
 import { parseNumber } from './options.js';
+import { parseScoringMode } from '../scoring/mode.js';
 import { feedbackFileOf, loadWrapperConf } from './spot-conf.js';
 
 /** The analysis flags as commander parsed them (Spot's names). */
@@ -19,6 +20,7 @@ export interface AnalysisFlags {
   topDomains?: string;
   threshold: number;
   maxresults: number;
+  scoring: string;
   delimiter: string;
   header: boolean;
   ldatopiccount: number;
@@ -53,6 +55,7 @@ export async function analyzeCommand(flags: AnalysisFlags, positional: string[],
     scoredDir: resolved.scored,
     threshold: resolved.threshold,
     maxResults: resolved.maxresults,
+    scoring: parseScoringMode(resolved.scoring ?? 'spot'),
     delimiter: unescapeDelimiter(resolved.delimiter),
     header: resolved.header,
     userDomain: resolved.userdomain ?? '',
@@ -140,5 +143,6 @@ async function fromWrapperForm(flags: AnalysisFlags, positional: string[], given
     ldaalpha: pick('ldaalpha', num('LDA_ALPHA', parseNumber('LDA_ALPHA'))),
     ldabeta: pick('ldabeta', num('LDA_BETA', parseNumber('LDA_BETA'))),
     precision: pick('precision', v('PRECISION')),
+    scoring: pick('scoring', v('SCORING')),
   };
 }

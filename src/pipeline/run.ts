@@ -16,6 +16,8 @@ import { checkSchema } from './schema-check.js';
 import { buildCorpus } from './corpus.js';
 import { corpusScores, scoredEventsRelation } from './score.js';
 import { feedbackPairsSql, readAnalystFeedback, type FeedbackOptions, type FeedbackSummary } from '../feedback/apply.js';
+import type { ScoringMode } from '../scoring/mode.js';
+import { robustScoredEvents } from '../scoring/robust/score.js';
 
 export interface RunOptions extends AnalysisOptions {
   input: string;
@@ -29,10 +31,13 @@ export interface RunOptions extends AnalysisOptions {
   feedback?: FeedbackOptions;
   /** SQL yielding (ip, word, n): extra training pairs beyond the day's events and the feedback. */
   extraPairs?: (engine: Engine) => Promise<string | undefined>;
+  /** spot (default): Spot's LDA score; robust: src/scoring/robust. */
+  scoring?: ScoringMode;
 }
 
 export interface RunSummary {
   analysis: string;
+  scoring: ScoringMode;
   rowsRead: number;
   invalid: number;
   notFeaturised: number;
@@ -129,7 +134,9 @@ export async function runAnalysis(
   const reported = await timed('score', 'scoring and writing results', async () => {
     const scores = corpusScores(corpus, model);
     const input = { corpus, model, scores, dayCounts: built.dayCounts, keys: wordKeys };
-    const scored = await scoredEventsRelation(engine, analysis, options, input, options.threshold, options.maxResults);
+    const scored = options.scoring === 'robust'
+      ? await robustScoredEvents(engine, analysis, options, options.threshold, options.maxResults)
+      : await scoredEventsRelation(engine, analysis, options, input, options.threshold, options.maxResults);
     candidates = scored.candidates;
     const scoredSql = scored.sql;
     const n = await writeResults(engine, scoredSql, analysis.resultColumns, resultsFile, options);
@@ -139,6 +146,7 @@ export async function runAnalysis(
 
   const summary: RunSummary = {
     analysis: analysis.type,
+    scoring: options.scoring ?? 'spot',
     rowsRead,
     invalid,
     notFeaturised: built.wordErrors,
