@@ -18,6 +18,7 @@ import { corpusScores, scoredEventsRelation } from './score.js';
 import { feedbackPairsSql, readAnalystFeedback, type FeedbackOptions, type FeedbackSummary } from '../feedback/apply.js';
 import type { ScoringMode } from '../scoring/mode.js';
 import { robustScoredEvents } from '../scoring/robust/score.js';
+import { robustFeedback } from '../scoring/robust/feedback.js';
 
 export interface RunOptions extends AnalysisOptions {
   input: string;
@@ -135,7 +136,8 @@ export async function runAnalysis(
     const scores = corpusScores(corpus, model);
     const input = { corpus, model, scores, dayCounts: built.dayCounts, keys: wordKeys };
     const scored = options.scoring === 'robust'
-      ? await robustScoredEvents(engine, analysis, options, options.threshold, options.maxResults)
+      ? await robustScoredEvents(engine, analysis, options, options.threshold, options.maxResults,
+          options.feedback && (await robustFeedback(engine, analysis, options, options.feedback.file)))
       : await scoredEventsRelation(engine, analysis, options, input, options.threshold, options.maxResults);
     candidates = scored.candidates;
     const scoredSql = scored.sql;
