@@ -4,10 +4,11 @@
  * stage, peak RSS, rows per second, distinct IPs, vocabulary and nonzeros, next to a bare DuckDB scan of the
  * same Parquet columns (the floor).
  *
- *   npx tsc -p . && node dist/bench/run.js [flow:1m] [flow:10m] [flow:50m:2000] [--threads N]
+ *   npx tsc -p . && node dist/bench/run.js [flow:1m] [flow:10m] [flow:50m:2000] [--threads N] [--scoring spot,robust]
  *
  * Not run by CI. A case is `TYPE:ROWS[:PER_HOST]` (ROWS like 1m, 10m, 500k, 2500000; PER_HOST events per
- * internal host, default 200); default: flow:1m flow:10m.
+ * internal host, default 200); default: flow:1m flow:10m. `--scoring` runs each case in each listed
+ * scoring mode (default: spot only) and prints each mode's wall time against the first's.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,16 +38,16 @@ function duSizeMb(dir: string): number {
   return Number(r.stdout.split('\t')[0]);
 }
 
-async function runCase(spec: string, threads?: number): Promise<CaseResult> {
+async function runCase(spec: string, threads?: number, scoring?: string): Promise<CaseResult> {
   const { type, source, rows, hosts, label } = parseCase(spec);
   const { day, seconds: generateSeconds } = await ensureDay(type, source, rows, hosts, label);
   const scanSeconds = await bareScan(day, source.schema, threads);
-  const scored = join(outRoot, 'runs', `${type}-${label}`);
+  const scored = join(outRoot, 'runs', `${type}-${label}${scoring ? `-${scoring}` : ''}`);
   rmSync(scored, { recursive: true, force: true });
   const args = [
     '-v', process.execPath, cli, '--analysis', type, '--input', day, '--scored', scored,
     '--ldatopiccount', '20', '--ldamaxiterations', '20', '--ldaoptimizer', 'em', '--threshold', '1', '--maxresults', '1000',
-    ...(threads ? ['--threads', String(threads)] : []),
+    ...(threads ? ['--threads', String(threads)] : []), ...(scoring ? ['--scoring', scoring] : []),
   ];
   process.stderr.write(`running: /usr/bin/time ${args.join(' ')}\n`);
   const r = spawnSync('/usr/bin/time', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -59,7 +60,7 @@ async function runCase(spec: string, threads?: number): Promise<CaseResult> {
   const wallSeconds = wall.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
   const summary = JSON.parse(readFileSync(join(scored, `${type}_summary.json`), 'utf8'));
   return {
-    case: spec,
+    case: scoring ? `${spec} ${scoring}` : spec,
     rows: summary.rowsRead,
     generateSeconds,
     scanSeconds,
@@ -100,23 +101,32 @@ function table(results: CaseResult[]): string {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   let threads: number | undefined;
+  let modes: (string | undefined)[] = [undefined];
   const cases: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--threads') threads = Number(argv[++i]);
+    else if (argv[i] === '--scoring') modes = argv[++i].split(',');
     else cases.push(argv[i]);
   }
   if (cases.length === 0) cases.push('flow:1m', 'flow:10m');
   process.stderr.write(`machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}\n`);
   const results: CaseResult[] = [];
+  const ratios: string[] = [];
   for (const spec of cases) {
-    const r = await runCase(spec, threads);
-    results.push(r);
-    process.stderr.write(`${spec}: ${JSON.stringify(r)}\n`);
+    const byMode: CaseResult[] = [];
+    for (const mode of modes) {
+      const r = await runCase(spec, threads, mode);
+      results.push(r);
+      byMode.push(r);
+      process.stderr.write(`${r.case}: ${JSON.stringify(r)}\n`);
+    }
+    for (const r of byMode.slice(1)) ratios.push(`${r.case}: ${(r.wallSeconds / byMode[0].wallSeconds).toFixed(2)}× the wall time of ${byMode[0].case}`);
   }
   mkdirSync(outRoot, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   writeFileSync(join(outRoot, `results-${stamp}.json`), JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(table(results) + '\n');
+  if (ratios.length) process.stdout.write(`\n${ratios.join('\n')}\n`);
   const gen = results.filter((r) => r.generateSeconds !== undefined);
   if (gen.length) process.stdout.write(`\ngenerated: ${gen.map((r) => `${r.case} ${r.generateSeconds!.toFixed(1)} s`).join(', ')}\n`);
 }
