@@ -18,6 +18,10 @@ export interface RobustProfile {
   features: readonly { name: string; sql: string }[];
   /** SQL boolean: the event's words could be formed (others score -1 and are never reported). */
   scorable: string;
+  /** The relation the profile reads: the featurised events (default), or the input when no word part is needed. */
+  relation?: 'input_view' | 'featured_view';
+  /** Wraps the relation read (columns computed once per row that the expressions above use). */
+  source?: (relation: string) => string;
 }
 
 /** SQL: the address is private, loopback, link-local or shared (RFC 1918, 6598, 3927, 4193): one of the organisation's own. */
@@ -32,9 +36,10 @@ export const internalAddress = (ip: string) => `(${ip} LIKE '10.%' OR ${ip} LIKE
 export const registeredDomain = (name: string) => `CASE WHEN regexp_matches(${name}, '^[0-9.:]+$') THEN ${name} ELSE
   coalesce(nullif(regexp_extract(lower(${name}), '([^.]+\\.(?:(?:co|com|net|org|gov|ac|edu|ne|or)\\.[a-z]{2}|[^.]+))\\.?$', 1), ''), lower(${name})) END`;
 
-const flowHost = `CASE WHEN ${internalAddress('sip')} OR NOT ${internalAddress('dip')} THEN sip ELSE dip END`;
-const flowDirection = `CASE WHEN ${internalAddress('sip')} THEN (CASE WHEN ${internalAddress('dip')} THEN 'internal' ELSE 'outbound' END)
-  ELSE (CASE WHEN ${internalAddress('dip')} THEN 'inbound' ELSE 'external' END) END`;
+// rb_si / rb_di: the source / destination address is internal (computed once per row by the flow source).
+const flowHost = `CASE WHEN rb_si OR NOT rb_di THEN sip ELSE dip END`;
+const flowDirection = `CASE WHEN rb_si THEN (CASE WHEN rb_di THEN 'internal' ELSE 'outbound' END)
+  ELSE (CASE WHEN rb_di THEN 'inbound' ELSE 'external' END) END`;
 
 /** Features that are the `_`-separated parts of a word column, in order. */
 const wordParts = (word: string, names: readonly string[]) => names.map((name, i) => ({ name, sql: `split_part(${word}, '_', ${i + 1})` }));
@@ -53,7 +58,11 @@ const profiles: Record<AnalysisType, RobustProfile> = {
       { name: 'hour', sql: 'CAST(trhour AS VARCHAR)' },
       { name: 'bytes', sql: 'CAST(spot_ceil_log2(ibyt + 1) AS VARCHAR)' },
     ],
-    scorable: 'spot_word_src IS NOT NULL AND spot_word_dst IS NOT NULL',
+    // A clean flow's words can be formed exactly when it has a protocol (src/flow/words.ts), so the
+    // profile reads the input itself and the words are not built for every event.
+    scorable: 'proto IS NOT NULL',
+    relation: 'input_view',
+    source: (relation) => `(SELECT *, ${internalAddress('sip')} AS rb_si, ${internalAddress('dip')} AS rb_di FROM ${relation})`,
   },
   dns: {
     host: 'ip_dst',

@@ -10,12 +10,16 @@ import type { Engine } from '../../engine/engine.js';
 
 export const featureColumns = (m: number) => Array.from({ length: m }, (_, j) => `f${j}`);
 
-/** rb_combos: distinct (host, peer, init, features) with n events, numbered; and rb_totals(hosts H, events N). */
+/** SQL: the key of an event's combination (host, peer, init, features) over rb_events columns prefixed `prefix`. */
+export const comboKey = (m: number, prefix = '') => `hash(${['host', 'peer', 'init', ...featureColumns(m)].map((c) => prefix + c).join(', ')})`;
+
+/** rb_combos: distinct (host, peer, init, features) with n events, keyed by comboKey; and rb_totals(hosts H, events N). */
 export async function buildCombos(engine: Engine, m: number): Promise<void> {
   const f = featureColumns(m).join(', ');
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_combos AS
-    SELECT row_number() OVER () AS combo, * FROM (SELECT host, peer, init, ${f}, count(*) AS n, bit_or(1 << (CAST(t // 3600 AS BIGINT) % 24)) AS hours FROM rb_events GROUP BY ALL);
+    SELECT ${comboKey(m)} AS combo, host, peer, init, ${f}, count(*) AS n, bit_or(1 << (CAST(t // 3600 AS BIGINT) % 24)) AS hours
+    FROM rb_events GROUP BY host, peer, init, ${f};
     CREATE OR REPLACE TEMP TABLE rb_totals AS
     SELECT count(DISTINCT host) AS hosts, sum(n) AS events FROM rb_combos;`);
 }
@@ -28,20 +32,21 @@ export async function buildCombos(engine: Engine, m: number): Promise<void> {
  * with one peer within an hour or two (a burst) does not make it familiar. Floored at 0 per feature.
  */
 export async function featureSurprise(engine: Engine, m: number): Promise<void> {
-  const parts: string[] = [];
-  const joins: string[] = [];
   for (let j = 0; j < m; j++) {
     await engine.exec(`
-      CREATE OR REPLACE TEMP TABLE rb_hf${j} AS SELECT host, v, sum(bit_count(hours)) AS peers
-        FROM (SELECT host, f${j} AS v, peer, bit_or(hours) AS hours FROM rb_combos GROUP BY ALL) GROUP BY ALL;
-      CREATE OR REPLACE TEMP TABLE rb_f${j} AS SELECT v, count(*) AS hosts FROM rb_hf${j} GROUP BY v;`);
-    joins.push(`JOIN rb_hf${j} hf${j} ON hf${j}.host = c.host AND hf${j}.v = c.f${j} JOIN rb_f${j} p${j} ON p${j}.v = c.f${j}`);
-    parts.push(`greatest(0, ln(t.hosts / p${j}.hosts) - ln(hf${j}.peers))`);
+      CREATE OR REPLACE TEMP TABLE rb_s${j} AS
+      WITH slots AS (
+        SELECT host, v, sum(bit_count(hours)) AS slots
+        FROM (SELECT host, f${j} AS v, peer, bit_or(hours) AS hours FROM rb_combos GROUP BY ALL) GROUP BY ALL
+      ), population AS (SELECT v, count(*) AS hosts FROM slots GROUP BY v)
+      SELECT host, v, greatest(0, ln((SELECT hosts FROM rb_totals) / p.hosts) - ln(s.slots)) AS s
+      FROM slots s JOIN population p USING (v);`);
   }
+  const joins = Array.from({ length: m }, (_, j) => `JOIN rb_s${j} s${j} ON s${j}.host = c.host AND s${j}.v = c.f${j}`);
+  const sum = Array.from({ length: m }, (_, j) => `s${j}.s`).join(' + ') || '0';
   await engine.exec(`
-    CREATE OR REPLACE TEMP TABLE rb_feature_surprise AS
-    SELECT c.combo, ${parts.length ? parts.join(' + ') : '0'} AS a FROM rb_combos c, rb_totals t ${joins.join(' ')};
-    ${Array.from({ length: m }, (_, j) => `DROP TABLE rb_hf${j}; DROP TABLE rb_f${j};`).join('\n')}`);
+    CREATE OR REPLACE TEMP TABLE rb_feature_surprise AS SELECT c.combo, ${sum} AS a FROM rb_combos c ${joins.join(' ')};
+    ${Array.from({ length: m }, (_, j) => `DROP TABLE rb_s${j};`).join('\n')}`);
 }
 
 /**
