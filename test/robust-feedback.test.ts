@@ -88,3 +88,19 @@ test('robust feedback: scope domain moves every event of the rated domain down t
   const hosts = new Set(same.map((f) => f[3]));
   for (const h of hosts) assertAttacksKept(after, h);
 });
+
+test('robust feedback: a high-risk rating brings the rated event and the other events of its domain to the top', () => {
+  // A benign event from the middle of the list.
+  const row = Math.floor(baseline.length / 2);
+  const name = baseline[row][4].toLowerCase();
+  const domain = name.split('.').slice(-2).join('.');
+  const file = join(root, 'high.csv');
+  const r = runCli(['feedback', '--type', 'dns', '--rating', '1', '--file', file, '--results', join(root, 'baseline', 'dns_results.csv'), '--row', String(row + 1)]);
+  assert.equal(r.code, 0, r.stderr);
+  const after = ranks(robustRun('rated-high', file));
+  const same = baseline.filter((f) => f[4].toLowerCase() === domain || f[4].toLowerCase().endsWith(`.${domain}`));
+  const now = after.get(keyOf(baseline[row]))!;
+  assert.ok(now < row + 1, `moved up from ${row + 1} to ${now}`);
+  // Above it: at most the other events of the domain and the same kind of event on its host, and the events already more suspicious.
+  assert.ok(now <= same.length + baseline.filter((f) => f[3] === baseline[row][3]).length, `rank ${now}, ${same.length} events of ${domain}`);
+});
