@@ -6,7 +6,7 @@ import { goldenDir, goldenRun, TOP_RESULTS } from './spot-mode-fixture.js';
 import { tempDir } from './helpers.js';
 
 // Issue 13: the spot score must not change. The expected files were made by the code before the robust
-// mode existed (test/spot-mode-golden.ts); if the LDA kernels change within their stated tolerance, they
+// mode existed (bench/spot-mode-fixtures.ts); if the LDA kernels change within their stated tolerance, they
 // are regenerated together with a check that old and new scores agree within it.
 for (const type of ['flow', 'dns', 'proxy'] as const) {
   test(`${type}: spot-mode results are byte-identical to the stored expected files`, () => {

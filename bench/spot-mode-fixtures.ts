@@ -1,16 +1,17 @@
 /**
  * Regenerates test/fixtures/spot-mode/ (inputs and expected spot-mode results) — run only when the spot
- * score is meant to change (see test/spot-mode-golden.test.ts):
+ * score is meant to change (see test/spot-mode-stable.test.ts). Kept out of test/ so the test runner never
+ * runs it.
  *
- *   npx tsc -p . && node dist/test/spot-mode-golden.js
+ *   npx tsc -p . && node dist/bench/spot-mode-fixtures.js
  */
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateDnsDay } from '../src/demo/dns-day.js';
 import { generateFlowDay } from '../src/demo/flow-day.js';
 import { generateProxyDay } from '../src/demo/proxy-day.js';
-import { goldenDir, goldenRun, TOP_RESULTS } from './spot-mode-fixture.js';
-import { tempDir, withEngine } from './helpers.js';
+import { goldenDir, goldenRun, TOP_RESULTS } from '../test/spot-mode-fixture.js';
+import { tempDir, withEngine } from '../test/helpers.js';
 
 const root = tempDir('golden');
 const day = { root, rows: 3000, hosts: 60, date: '20160505' };
