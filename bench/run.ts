@@ -4,11 +4,13 @@
  * stage, peak RSS, rows per second, distinct IPs, vocabulary and nonzeros, next to a bare DuckDB scan of the
  * same Parquet columns (the floor).
  *
- *   npm run build && node dist/bench/run.js [flow:1m] [flow:10m] [flow:50m:2000] [--threads N] [--runs N]
+ *   npm run build && node dist/bench/run.js [flow:1m] [flow:10m] [flow:50m:2000] [--threads N] [--runs N] [--scoring spot,robust]
  *
  * Not run by CI. A case is `TYPE:ROWS[:PER_HOST]` (ROWS like 1m, 10m, 500k, 2500000; PER_HOST events per
  * internal host, default 200); default: flow:1m flow:10m. With --runs N each case runs N times and the table
- * gives the median of every time and of the peak RSS (the walls of all runs are printed too).
+ * gives the median of every time and of the peak RSS (the walls of all runs are printed too). `--scoring`
+ * runs each case in each listed scoring mode (default: spot only) and prints each mode's wall time against
+ * the first's.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,16 +40,16 @@ function duSizeMb(dir: string): number {
   return Number(r.stdout.split('\t')[0]);
 }
 
-async function runCase(spec: string, threads?: number): Promise<CaseResult> {
+async function runCase(spec: string, threads?: number, scoring?: string): Promise<CaseResult> {
   const { type, source, rows, hosts, label } = parseCase(spec);
   const { day, seconds: generateSeconds } = await ensureDay(type, source, rows, hosts, label);
   const scanSeconds = await bareScan(day, source.schema, threads);
-  const scored = join(outRoot, 'runs', `${type}-${label}`);
+  const scored = join(outRoot, 'runs', `${type}-${label}${scoring ? `-${scoring}` : ''}`);
   rmSync(scored, { recursive: true, force: true });
   const args = [
     '-v', process.execPath, cli, '--analysis', type, '--input', day, '--scored', scored,
     '--ldatopiccount', '20', '--ldamaxiterations', '20', '--ldaoptimizer', 'em', '--threshold', '1', '--maxresults', '1000',
-    ...(threads ? ['--threads', String(threads)] : []),
+    ...(threads ? ['--threads', String(threads)] : []), ...(scoring ? ['--scoring', scoring] : []),
   ];
   process.stderr.write(`running: /usr/bin/time ${args.join(' ')}\n`);
   const r = spawnSync('/usr/bin/time', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -60,7 +62,7 @@ async function runCase(spec: string, threads?: number): Promise<CaseResult> {
   const wallSeconds = wall.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
   const summary = JSON.parse(readFileSync(join(scored, `${type}_summary.json`), 'utf8'));
   return {
-    case: spec,
+    case: scoring ? `${spec} ${scoring}` : spec,
     rows: summary.rowsRead,
     generateSeconds,
     scanSeconds,
@@ -117,34 +119,44 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   let threads: number | undefined;
   let repeat = 1;
+  let modes: (string | undefined)[] = [undefined];
   const cases: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--threads') threads = Number(argv[++i]);
     else if (argv[i] === '--runs') repeat = Number(argv[++i]);
+    else if (argv[i] === '--scoring') modes = argv[++i].split(',');
     else cases.push(argv[i]);
   }
   if (cases.length === 0) cases.push('flow:1m', 'flow:10m');
   process.stderr.write(`machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}\n`);
   const results: CaseResult[] = [];
   const walls: string[] = [];
+  const ratios: string[] = [];
   for (const spec of cases) {
-    const runs: CaseResult[] = [];
-    for (let i = 0; i < repeat; i++) {
-      const r = await runCase(spec, threads);
-      runs.push(r);
-      process.stderr.write(`${spec}: ${JSON.stringify(r)}\n`);
+    const byMode: CaseResult[] = [];
+    for (const mode of modes) {
+      const runs: CaseResult[] = [];
+      for (let i = 0; i < repeat; i++) {
+        const r = await runCase(spec, threads, mode);
+        runs.push(r);
+        process.stderr.write(`${r.case}: ${JSON.stringify(r)}\n`);
+      }
+      const result = repeat > 1 ? medianOf(runs) : runs[0];
+      results.push(result);
+      byMode.push(result);
+      if (repeat > 1) {
+        const list = (f: (r: CaseResult) => number) => runs.map((r) => f(r).toFixed(1)).join(' ');
+        walls.push(`${result.case}: wall s ${list((r) => r.wallSeconds)}; LDA s ${list((r) => r.stageSeconds.lda ?? 0)}; peak RSS MB ${list((r) => r.peakRssMb)}`);
+      }
     }
-    results.push(repeat > 1 ? medianOf(runs) : runs[0]);
-    if (repeat > 1) {
-      const list = (f: (r: CaseResult) => number) => runs.map((r) => f(r).toFixed(1)).join(' ');
-      walls.push(`${spec}: wall s ${list((r) => r.wallSeconds)}; LDA s ${list((r) => r.stageSeconds.lda ?? 0)}; peak RSS MB ${list((r) => r.peakRssMb)}`);
-    }
+    for (const r of byMode.slice(1)) ratios.push(`${r.case}: ${(r.wallSeconds / byMode[0].wallSeconds).toFixed(2)}× the wall time of ${byMode[0].case}`);
   }
   mkdirSync(outRoot, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   writeFileSync(join(outRoot, `results-${stamp}.json`), JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(table(results) + '\n');
   if (walls.length) process.stdout.write(`\nmedians of ${repeat} runs; every run:\n${walls.join('\n')}\n`);
+  if (ratios.length) process.stdout.write(`\n${ratios.join('\n')}\n`);
   const gen = results.filter((r) => r.generateSeconds !== undefined);
   if (gen.length) process.stdout.write(`\ngenerated: ${gen.map((r) => `${r.case} ${r.generateSeconds!.toFixed(1)} s`).join(', ')}\n`);
 }

@@ -5,6 +5,7 @@ import { runAnalysis, type RunOptions, type RunSummary } from '../pipeline/run.j
 import type { FeedbackSummary } from '../feedback/apply.js';
 import { formatSettings, resolveSettings } from './settings.js';
 import { nothingReportedLine } from './nothing-reported.js';
+import { parseScoringMode } from '../scoring/mode.js';
 
 /** The analysis flags as commander parsed them (Spot's names). */
 export interface AnalysisFlags {
@@ -17,6 +18,7 @@ export interface AnalysisFlags {
   topDomains?: string;
   threshold: number;
   maxresults: number;
+  scoring: string;
   delimiter: string;
   header: boolean;
   ldatopiccount: number;
@@ -46,6 +48,7 @@ export async function analyzeCommand(flags: AnalysisFlags, positional: string[],
     threshold: resolved.threshold,
     maxResults: resolved.maxresults,
     delimiter: run.delimiter,
+    scoring: parseScoringMode(resolved.scoring ?? 'spot'),
     header: resolved.header,
     userDomain: resolved.userdomain ?? '',
     topDomainsFile: resolved.topDomains,

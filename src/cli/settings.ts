@@ -50,6 +50,7 @@ const SPECS: readonly SettingSpec[] = [
   { name: 'header', key: 'header' },
   { name: 'threads', key: 'threads', numeric: true },
   { name: 'memory-limit', key: 'memoryLimit' },
+  { name: 'scoring', key: 'scoring', conf: 'SCORING' },
 ];
 
 export interface ResolvedRun {

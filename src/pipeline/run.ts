@@ -17,6 +17,9 @@ import { buildCorpus } from './corpus.js';
 import { corpusScores, scoredEventsRelation } from './score.js';
 import { reportHint, type ReportHint } from './report-hint.js';
 import { feedbackPairsSql, readAnalystFeedback, type FeedbackOptions, type FeedbackSummary } from '../feedback/apply.js';
+import type { ScoringMode } from '../scoring/mode.js';
+import { robustScoredEvents } from '../scoring/robust/score.js';
+import { robustFeedback } from '../scoring/robust/feedback.js';
 
 export interface RunOptions extends AnalysisOptions {
   input: string;
@@ -32,10 +35,13 @@ export interface RunOptions extends AnalysisOptions {
   extraPairs?: (engine: Engine) => Promise<string | undefined>;
   /** The settings the run used and where each came from (recorded in the summary). */
   settings?: Record<string, { value: string | number | boolean | null; source: string }>;
+  /** spot (default): Spot's LDA score; robust: src/scoring/robust. */
+  scoring?: ScoringMode;
 }
 
 export interface RunSummary {
   analysis: string;
+  scoring: ScoringMode;
   rowsRead: number;
   invalid: number;
   notFeaturised: number;
@@ -139,7 +145,10 @@ export async function runAnalysis(
   const reported = await timed('score', 'scoring and writing results', async () => {
     const scores = corpusScores(corpus, model);
     const input = { corpus, model, scores, dayCounts: built.dayCounts, keys: wordKeys };
-    const scored = await scoredEventsRelation(engine, analysis, options, input, options.threshold, options.maxResults);
+    const scored = options.scoring === 'robust'
+      ? await robustScoredEvents(engine, analysis, options, options.threshold, options.maxResults,
+          options.feedback && (await robustFeedback(engine, analysis, options, options.feedback.file)))
+      : await scoredEventsRelation(engine, analysis, options, input, options.threshold, options.maxResults);
     candidates = scored.candidates;
     const scoredSql = scored.sql;
     const n = await writeResults(engine, scoredSql, analysis.resultColumns, resultsFile, options);
@@ -150,6 +159,7 @@ export async function runAnalysis(
 
   const summary: RunSummary = {
     analysis: analysis.type,
+    scoring: options.scoring ?? 'spot',
     rowsRead,
     invalid,
     notFeaturised: built.wordErrors,

@@ -1,0 +1,102 @@
+/**
+ * What the robust score needs of an event, per analysis type, as SQL over the featurised relation: the
+ * host whose behaviour it is, the peer it deals with (the other address, or the registered domain), whether
+ * the host initiated it, its time (seconds), size and bytes sent out by the host, and a few categorical
+ * features whose rarity is judged separately ("look inside the word").
+ */
+import type { AnalysisType } from '../../pipeline/analysis.js';
+
+export interface RobustProfile {
+  host: string;
+  peer: string;
+  /** SQL boolean: the host initiated the event (its peer's novelty is evidence only then). */
+  initiated: string;
+  time: string;
+  size: string;
+  outBytes: string;
+  /** Name (for tests and docs) and SQL of each categorical feature. */
+  features: readonly { name: string; sql: string }[];
+  /** SQL boolean: the event's words could be formed (others score -1 and are never reported). */
+  scorable: string;
+  /** The relation the profile reads: the featurised events (default), or the input when no word part is needed. */
+  relation?: 'input_view' | 'featured_view';
+  /** Wraps the relation read (columns computed once per row that the expressions above use). */
+  source?: (relation: string) => string;
+}
+
+/** SQL: the address is private, loopback, link-local or shared (RFC 1918, 6598, 3927, 4193): one of the organisation's own. */
+export const internalAddress = (ip: string) => `(${ip} LIKE '10.%' OR ${ip} LIKE '192.168.%' OR ${ip} LIKE '127.%' OR ${ip} LIKE '169.254.%'
+  OR regexp_matches(${ip}, '^172\\.(1[6-9]|2[0-9]|3[01])\\.') OR regexp_matches(${ip}, '^100\\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\\.')
+  OR regexp_matches(lower(${ip}), '^(fc|fd|fe80:|::1$)'))`;
+
+/**
+ * SQL: the registered domain of a name (`a.b.example.co.uk` → `example.co.uk`), so a CDN's or a service's
+ * many host names count as one peer; an address literal is kept whole.
+ */
+export const registeredDomain = (name: string) => `CASE WHEN regexp_matches(${name}, '^[0-9.:]+$') THEN ${name} ELSE
+  coalesce(nullif(regexp_extract(lower(${name}), '([^.]+\\.(?:(?:co|com|net|org|gov|ac|edu|ne|or)\\.[a-z]{2}|[^.]+))\\.?$', 1), ''), lower(${name})) END`;
+
+// rb_si / rb_di: the source / destination address is internal (computed once per row by the flow source).
+const flowHost = `CASE WHEN rb_si OR NOT rb_di THEN sip ELSE dip END`;
+const flowDirection = `CASE WHEN rb_si THEN (CASE WHEN rb_di THEN 'internal' ELSE 'outbound' END)
+  ELSE (CASE WHEN rb_di THEN 'inbound' ELSE 'external' END) END`;
+
+/** Features that are the `_`-separated parts of a word column, in order. */
+const wordParts = (word: string, names: readonly string[]) => names.map((name, i) => ({ name, sql: `split_part(${word}, '_', ${i + 1})` }));
+
+const profiles: Record<AnalysisType, RobustProfile> = {
+  flow: {
+    host: flowHost,
+    peer: `CASE WHEN ${flowHost} = sip THEN dip ELSE sip END`,
+    initiated: `(${flowHost} = sip)`,
+    time: 'trhour * 3600 + trminute * 60 + trsec',
+    size: 'ibyt',
+    outBytes: `CASE WHEN ${flowHost} = sip THEN ibyt ELSE coalesce(obyt, 0) END`,
+    features: [
+      // The service is the lower port of the two (the responder's, for almost every protocol), with the direction.
+      { name: 'service', sql: `${flowDirection} || ':' || CAST(least(sport, dport) AS VARCHAR) || '/' || proto` },
+      { name: 'hour', sql: 'CAST(trhour AS VARCHAR)' },
+      { name: 'bytes', sql: 'CAST(spot_ceil_log2(ibyt + 1) AS VARCHAR)' },
+    ],
+    // A clean flow's words can be formed exactly when it has a protocol (src/flow/words.ts), so the
+    // profile reads the input itself and the words are not built for every event.
+    scorable: 'proto IS NOT NULL',
+    relation: 'input_view',
+    source: (relation) => `(SELECT *, ${internalAddress('sip')} AS rb_si, ${internalAddress('dip')} AS rb_di FROM ${relation})`,
+  },
+  dns: {
+    host: 'ip_dst',
+    peer: registeredDomain('dns_qry_name'),
+    initiated: 'true',
+    time: 'unix_tstamp',
+    size: 'frame_len',
+    outBytes: 'length(dns_qry_name)',
+    // The DNS word's parts (SPEC §5), each judged on its own.
+    features: wordParts('spot_word', ['domain class', 'response size', 'hour', 'subdomain length', 'subdomain entropy', 'name parts', 'query type', 'rcode']),
+    scorable: 'spot_word IS NOT NULL',
+  },
+  proxy: {
+    host: 'clientip',
+    peer: registeredDomain(`regexp_replace(host, ':\\d+$', '')`),
+    initiated: 'true',
+    time: `3600 * TRY_CAST(split_part(p_time, ':', 1) AS INTEGER) + 60 * TRY_CAST(split_part(p_time, ':', 2) AS INTEGER) + TRY_CAST(split_part(p_time, ':', 3) AS INTEGER)`,
+    size: 'coalesce(scbytes, 0) + coalesce(csbytes, 0)',
+    outBytes: 'coalesce(csbytes, 0)',
+    features: [
+      { name: 'method', sql: `coalesce(reqmethod, '-')` },
+      { name: 'user agent', sql: 'useragent' },
+      { name: 'content type', sql: `lower(split_part(resconttype, ';', 1))` },
+      { name: 'URI entropy', sql: `split_part(spot_word, '_', 4)` },
+      { name: 'URI length', sql: `split_part(spot_word, '_', 7)` },
+      { name: 'response code', sql: `coalesce(respcode, '-')` },
+      { name: 'hour', sql: `split_part(p_time, ':', 1)` },
+      { name: 'upload size', sql: 'CAST(spot_floor_log2(coalesce(csbytes, 0) + 1) AS VARCHAR)' },
+      { name: 'host class', sql: `split_part(spot_word, '_', 1)` },
+    ],
+    scorable: 'spot_word IS NOT NULL',
+  },
+};
+
+export function robustProfile(type: AnalysisType): RobustProfile {
+  return profiles[type];
+}

@@ -1,0 +1,68 @@
+import { sqlIdent, type Engine } from '../../engine/engine.js';
+import type { Analysis, AnalysisOptions } from '../../pipeline/analysis.js';
+import { robustProfile, type RobustProfile } from './profiles.js';
+import { buildCombos, combine, comboKey, featureSurprise, hostAnomalies, hostFanout, pairBehaviour, peerRarity, rankScores } from './surprise.js';
+
+/**
+ * SQL selecting the profile's columns of `relation`'s scorable clean events, as rb_events has them: host,
+ * peer and features as 64-bit hashes of their text (grouping and joining integers is several times
+ * cheaper than text; only equality is ever used).
+ */
+export function profileEventsSql(profile: RobustProfile, relation: string): string {
+  const text = (sql: string) => `hash(coalesce(CAST(${sql} AS VARCHAR), ''))`;
+  const features = profile.features.map((f, j) => `${text(f.sql)} AS f${j}`).join(', ');
+  const from = profile.source ? profile.source(relation) : relation;
+  return `SELECT spot_file, spot_row, ${text(profile.host)} AS host,
+      ${text(profile.peer)} AS peer, coalesce(${profile.initiated}, false) AS init,
+      CAST(coalesce(${profile.time}, 0) AS DOUBLE) AS t, CAST(coalesce(${profile.size}, 0) AS DOUBLE) AS size,
+      CAST(greatest(0, coalesce(${profile.outBytes}, 0)) AS DOUBLE) AS outb, ${features}
+    FROM ${from} WHERE spot_clean AND ${profile.scorable}`;
+}
+
+/**
+ * Scores the day's events in the robust mode (README "Scoring modes") and returns SQL over the events that
+ * can be reported (score <= threshold, at most maxResults): the result columns, score, spot_file, spot_row.
+ * `adjust` may rewrite the surprises (analyst feedback) before they are ranked: it gets the table name of
+ * (combo, s) and returns the table to rank.
+ */
+export async function robustScoredEvents(
+  engine: Engine,
+  analysis: Analysis,
+  options: AnalysisOptions,
+  threshold: number,
+  maxResults: number,
+  adjust?: (surprise: string) => Promise<string>,
+): Promise<{ sql: string; candidates?: number }> {
+  const profile = robustProfile(analysis.type);
+  const m = profile.features.length;
+  const timed = async (name: string, work: () => Promise<void>) => {
+    const t = Date.now();
+    await work();
+    if (process.env.SPOT_ML_ROBUST_TIMING) process.stderr.write(`robust ${name}: ${((Date.now() - t) / 1000).toFixed(2)} s\n`);
+  };
+  await timed('events', () => engine.exec(`CREATE OR REPLACE TEMP TABLE rb_events AS ${profileEventsSql(profile, profile.relation ?? 'featured_view')}`));
+  await timed('combos', () => buildCombos(engine, m));
+  await timed('features', () => featureSurprise(engine, m));
+  await timed('peers', () => peerRarity(engine));
+  await timed('pairs', () => pairBehaviour(engine));
+  await timed('fanout', () => hostFanout(engine));
+  await timed('host', () => hostAnomalies(engine));
+  await timed('combine', () => combine(engine));
+  // The parts of every distinct event kind, for studying the score (not a product output).
+  const dump = process.env.SPOT_ML_ROBUST_PARTS;
+  if (dump) await engine.exec(`COPY (SELECT * FROM rb_combos JOIN rb_surprise USING (combo)) TO '${dump.replaceAll("'", "''")}' (FORMAT parquet)`);
+  const ranked = adjust ? await adjust('rb_surprise') : 'rb_surprise';
+  await timed('rank', () => rankScores(engine, ranked));
+  const limit = maxResults > 0 ? `LIMIT ${Math.floor(maxResults)}` : '';
+  await timed('top', () => engine.exec(`
+    CREATE OR REPLACE TEMP TABLE rb_top AS
+    SELECT e.spot_file, e.spot_row, s.score FROM rb_events e JOIN rb_combo_score s ON s.combo = ${comboKey(m, 'e.')}
+    WHERE s.score <= CAST('${String(threshold)}' AS DOUBLE) ORDER BY s.score, e.spot_file, e.spot_row ${limit};
+    CREATE OR REPLACE VIEW rb_top_input AS
+    SELECT i.* FROM input_view i SEMI JOIN rb_top t ON i.spot_file = t.spot_file AND i.spot_row = t.spot_row;`));
+  await analysis.featurize(engine, options, { input: 'rb_top_input', output: 'rb_top_featured', dayRows: true });
+  const cols = analysis.resultColumns.map((c) => `f.${sqlIdent(c)}`).join(', ');
+  return {
+    sql: `SELECT ${cols}, t.score, f.spot_file, f.spot_row FROM rb_top_featured f JOIN rb_top t ON f.spot_file = t.spot_file AND f.spot_row = t.spot_row`,
+  };
+}

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { goldenDir, goldenRun } from './spot-mode-fixture.js';
+import { readResults, runCli, tempDir } from './helpers.js';
+
+// The robust mode through the CLI on the small fixed days: Spot's files and columns, scores in (0, 1],
+// the threshold as the share of the day's events, the mode named in the summary, SCORING in spot.conf.
+for (const type of ['flow', 'dns', 'proxy'] as const) {
+  test(`${type}: robust results keep Spot's columns, score every event in (0, 1] and name the mode`, () => {
+    const spot = readResults(join(goldenDir, type, 'expected_results.csv'));
+    const scored = goldenRun(type, tempDir(`robust-${type}`), ['--scoring', 'robust']);
+    const rows = readResults(join(scored, `${type}_results.csv`));
+    assert.equal(rows.length, spot.length, 'every event reported at threshold 1');
+    assert.ok(rows.every((f) => f.length === spot[0].length));
+    const scores = rows.map((f) => Number(f[f.length - 1]));
+    assert.ok(scores.every((s, i) => s > 0 && s <= 1 && (i === 0 || s >= scores[i - 1])), 'ascending, in (0, 1]');
+    assert.equal(scores[scores.length - 1], 1);
+    const summary = JSON.parse(readFileSync(join(scored, `${type}_summary.json`), 'utf8'));
+    assert.equal(summary.scoring, 'robust');
+
+    const top = goldenRun(type, tempDir(`robust-${type}-top`), ['--scoring', 'robust', '--threshold', '0.01']);
+    const kept = readResults(join(top, `${type}_results.csv`));
+    assert.ok(kept.length > 0 && kept.length <= Math.ceil(rows.length / 100) + scoreTies(scores, 0.01), `${kept.length} of ${rows.length} at 0.01`);
+    assert.deepEqual(kept, rows.slice(0, kept.length), 'the same first events as the full run');
+  });
+}
+
+/** Events tied at the cut-off score (a threshold keeps ties together). */
+function scoreTies(scores: number[], threshold: number): number {
+  const last = scores.filter((s) => s <= threshold).pop();
+  return last === undefined ? 0 : scores.filter((s) => s === last).length;
+}
+
+test('SCORING=robust in spot.conf selects the robust mode; --scoring spot on the command line wins', () => {
+  const root = tempDir('robust-conf');
+  const conf = join(root, 'spot.conf');
+  writeFileSync(conf, [`DNS_PATH=${join(goldenDir, 'dns', 'input.parquet')}`, `HPATH=${root}/scored`, 'SCORING=robust', ''].join('\n'));
+  const robust = runCli(['20160505', 'dns', '1', '--conf', conf, '--quiet']);
+  assert.equal(robust.code, 0, robust.stderr);
+  const summaryPath = join(root, 'scored', 'scores', 'dns_summary.json');
+  assert.equal(JSON.parse(readFileSync(summaryPath, 'utf8')).scoring, 'robust');
+  const spot = runCli(['20160505', 'dns', '1', '--conf', conf, '--quiet', '--scoring', 'spot']);
+  assert.equal(spot.code, 0, spot.stderr);
+  assert.equal(JSON.parse(readFileSync(summaryPath, 'utf8')).scoring, 'spot');
+});
+
+test('an unknown scoring mode is a usage error naming the choices', () => {
+  const r = runCli(['--analysis', 'dns', '--input', join(goldenDir, 'dns', 'input.parquet'), '--scored', tempDir('bad'), '--scoring', 'magic']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /spot, robust|spot.*robust/);
+});

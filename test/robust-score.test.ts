@@ -1,0 +1,132 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Engine } from '../src/engine/engine.js';
+import { internalAddress, registeredDomain } from '../src/scoring/robust/profiles.js';
+import {
+  buildCombos, combine, featureSurprise, hostAnomalies, hostFanout, pairBehaviour, peerRarity, rankScores,
+} from '../src/scoring/robust/surprise.js';
+import { withEngine } from './helpers.js';
+
+// Unit tests of each part of the robust score (src/scoring/robust/surprise.ts), on small event tables in DuckDB.
+
+interface Ev { host: string; peer: string; t: number; f0: string; size?: number; outb?: number; init?: boolean }
+
+async function events(engine: Engine, rows: readonly Ev[]): Promise<void> {
+  const values = rows.map((e, i) =>
+    `('f', ${i}, '${e.host}', '${e.peer}', ${e.init ?? true}, ${e.t}, ${e.size ?? 100}, ${e.outb ?? 100}, '${e.f0}')`);
+  await engine.exec(`CREATE OR REPLACE TEMP TABLE rb_events AS SELECT * FROM (VALUES ${values.join(', ')})
+    v(spot_file, spot_row, host, peer, init, t, size, outb, f0)`);
+  await buildCombos(engine, 1);
+}
+
+/** Ten hosts each using port 443 with its own peer, plus the given events. */
+const population = (extra: Ev[] = []): Ev[] => [
+  ...Array.from({ length: 10 }, (_, h) => ({ host: `h${h}`, peer: 'common', t: 3600 * 10 + h, f0: '443' })),
+  ...extra,
+];
+
+const one = async (engine: Engine, sql: string) => (await engine.rows(sql))[0];
+
+test('feature rarity: ln(H / hosts with the value); a value the host shows with many peers or hours is not odd', () =>
+  withEngine(async (engine) => {
+    const routine = Array.from({ length: 30 }, (_, i) => ({ host: 'h1', peer: `client${i}`, t: 3600 * (i % 24), f0: '8443' }));
+    await events(engine, population([{ host: 'h0', peer: 'x', t: 0, f0: '4444' }, ...routine]));
+    await featureSurprise(engine, 1);
+    const a = async (host: string, f0: string) =>
+      Number((await one(engine, `SELECT max(a) AS a FROM rb_feature_surprise JOIN rb_combos USING (combo) WHERE host = '${host}' AND f0 = '${f0}'`)).a);
+    assert.ok(Math.abs((await a('h0', '4444')) - Math.log(10)) < 1e-9, 'one host of ten, one peer: ln 10');
+    assert.equal(await a('h0', '443'), 0, 'every host has it');
+    assert.equal(await a('h1', '8443'), 0, 'ln 10 less ln(30 peer-hours), floored at 0');
+  }));
+
+test('feature rarity: repeating a value with one peer in one hour does not make it familiar (a beacon stays odd)', () =>
+  withEngine(async (engine) => {
+    const beacon = Array.from({ length: 50 }, (_, i) => ({ host: 'h2', peer: 'c2', t: 7200 + 60 * i, f0: '8080' }));
+    await events(engine, population(beacon));
+    await featureSurprise(engine, 1);
+    const { a } = await one(engine, `SELECT a FROM rb_feature_surprise JOIN rb_combos USING (combo) WHERE f0 = '8080'`);
+    // 50 events over 50 minutes: at most 2 hour slots with the one peer.
+    assert.ok(Number(a) >= Math.log(10) - Math.log(2) - 1e-9, `a = ${a}`);
+  }));
+
+test('peer rarity: ln(H / hosts dealing with the peer)', () =>
+  withEngine(async (engine) => {
+    await events(engine, population([{ host: 'h3', peer: 'rare.example', t: 0, f0: '443' }]));
+    await peerRarity(engine);
+    const rows = await engine.rows(`SELECT peer, hosts, b FROM rb_peer ORDER BY peer`);
+    assert.deepEqual(rows.map((r) => [r.peer, Number(r.hosts)]), [['common', 10], ['rare.example', 1]]);
+    assert.equal(Number(rows[0].b), 0);
+    assert.ok(Math.abs(Number(rows[1].b) - Math.log(10)) < 1e-9);
+  }));
+
+test('pair behaviour: a fixed interval and size give regularity ln(n − 1); random gaps or sizes give far less; routine is the share of the host\'s hours', () =>
+  withEngine(async (engine) => {
+    const beacon = Array.from({ length: 21 }, (_, i) => ({ host: 'b', peer: 'c2', t: 1000 + 300 * i, f0: '443', size: 512 }));
+    // Gaps and sizes drawn from a fixed irregular sequence.
+    const gaps = [5, 400, 37, 1200, 90, 3, 800, 60, 2500, 15, 700, 240, 9, 1800, 120, 33, 950, 7, 300, 1500];
+    let t = 0;
+    const noisy = gaps.map((g, i) => ({ host: 'n', peer: 'cdn', t: (t += g), f0: '443', size: [100, 5000, 800, 30000][i % 4] }));
+    const other = [{ host: 'b', peer: 'common', t: 23 * 3600, f0: '443' }];
+    await events(engine, population([...beacon, ...noisy, ...other]));
+    await pairBehaviour(engine);
+    const pair = async (host: string) => one(engine, `SELECT n, reg, routine FROM rb_pair WHERE host = '${host}' AND peer <> 'common'`);
+    const b = await pair('b');
+    assert.equal(Number(b.n), 21);
+    assert.ok(Math.abs(Number(b.reg) - Math.log(20)) < 1e-9, `beacon regularity ${b.reg}`);
+    // The beacon's 2 hours out of the host's 3 active hours (hours 0, 1 and 23).
+    assert.ok(Math.abs(Number(b.routine) - 2 / 3) < 1e-9, `routine ${b.routine}`);
+    assert.ok(Number((await pair('n')).reg) < 0.1 * Math.log(19));
+  }));
+
+test('host fan-out: ln(1 + rare² / peers) over the peers the host initiated', () =>
+  withEngine(async (engine) => {
+    const dga = Array.from({ length: 8 }, (_, i) => ({ host: 'h4', peer: `x${i}.example`, t: i, f0: '443' }));
+    await events(engine, population(dga));
+    await peerRarity(engine);
+    await hostFanout(engine);
+    const { fanout } = await one(engine, `SELECT fanout FROM rb_host WHERE host = 'h4'`);
+    assert.ok(Math.abs(Number(fanout) - Math.log(1 + 64 / 9)) < 1e-9, `fanout ${fanout}`);
+    const plain = await one(engine, `SELECT fanout FROM rb_host WHERE host = 'h5'`);
+    assert.equal(Number(plain.fanout), 0);
+  }));
+
+test('host anomalies: ln(1 + Σ (A / ln H)²) over the host\'s kinds of event', () =>
+  withEngine(async (engine) => {
+    const scan = Array.from({ length: 5 }, (_, i) => ({ host: 'h6', peer: 'server', t: i, f0: `port${i}` }));
+    await events(engine, population(scan));
+    await featureSurprise(engine, 1);
+    await hostAnomalies(engine);
+    const { g } = await one(engine, `SELECT g FROM rb_host_odd WHERE host = 'h6'`);
+    assert.ok(Math.abs(Number(g) - Math.log(1 + 5)) < 1e-9, `g ${g}`);
+  }));
+
+test('combination and ranking: S adds the parts; the score is the share of events at least as suspicious', () =>
+  withEngine(async (engine) => {
+    await events(engine, population([{ host: 'h7', peer: 'rare', t: 0, f0: '4444', outb: 1e6 }]));
+    await featureSurprise(engine, 1);
+    await peerRarity(engine);
+    await pairBehaviour(engine);
+    await hostFanout(engine);
+    await hostAnomalies(engine);
+    await combine(engine);
+    const r = await one(engine, `SELECT * FROM rb_surprise JOIN rb_combos USING (combo) WHERE host = 'h7' AND f0 = '4444'`);
+    const expected = Number(r.a) + (1 - Number(r.routine)) * Number(r.b) +
+      Number(r.r) * ((1 - Number(r.routine)) * (Number(r.persistence) + Number(r.volume)) + Number(r.reg)) + Number(r.r) * Number(r.fanout) + Number(r.host_odd);
+    assert.ok(Math.abs(Number(r.s) - expected) < 1e-9);
+    assert.ok(Number(r.volume) > 0, 'a million bytes against a median of 100');
+    await rankScores(engine);
+    const scores = await engine.rows(`SELECT host, f0, score FROM rb_combo_score JOIN rb_combos USING (combo) ORDER BY score`);
+    assert.equal(scores[0].host, 'h7');
+    assert.ok(Math.abs(Number(scores[0].score) - 1 / 11) < 1e-9, 'the most suspicious of 11 events: 1/11');
+    assert.ok(scores.every((s) => Number(s.score) > 0 && Number(s.score) <= 1));
+    assert.equal(Number(scores[scores.length - 1].score), 1);
+  }));
+
+test('profiles: internal addresses and registered domains', async () => {
+  const rows = await withEngine((engine) => engine.rows(`
+    SELECT ip, ${internalAddress('ip')} AS internal FROM (VALUES ('10.1.2.3'), ('172.20.0.1'), ('172.32.0.1'), ('192.168.1.1'), ('8.8.8.8'), ('100.64.0.1'), ('fd00::1')) v(ip)`));
+  assert.deepEqual(rows.map((r) => r.internal), [true, true, false, true, false, true, true]);
+  const names = await withEngine((engine) => engine.rows(`
+    SELECT ${registeredDomain('n')} AS d FROM (VALUES ('a.b.example.com'), ('www.bbc.co.uk'), ('d123.cloudfront.net'), ('localhost'), ('10.0.0.1')) v(n)`));
+  assert.deepEqual(names.map((r) => r.d), ['example.com', 'bbc.co.uk', 'cloudfront.net', 'localhost', '10.0.0.1']);
+});
