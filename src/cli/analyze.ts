@@ -1,9 +1,13 @@
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { DuckDbEngine } from '../engine/duckdb.js';
 import { SpotError } from '../common/errors.js';
 import { Progress, formatCount } from '../common/progress.js';
 import { analysisFor } from '../pipeline/analyses.js';
 import { runAnalysis, type RunOptions, type RunSummary } from '../pipeline/run.js';
+import { inRunFolder } from '../output/run-folder.js';
+import { engineFailure } from '../engine/failures.js';
+import { undecodableInput } from '../pipeline/undecodable.js';
+import { resolveInputFiles } from '../pipeline/input.js';
 import type { FeedbackSummary } from '../feedback/apply.js';
 import { parseNumber } from './options.js';
 import { feedbackFileOf, loadWrapperConf } from './spot-conf.js';
@@ -33,6 +37,8 @@ export interface AnalysisFlags {
   spillDir?: string;
   conf?: string;
   quiet: boolean;
+  keepRuns: number;
+  wait: boolean;
 }
 
 /** Which flags the user gave on the command line (they win over spot.conf). */
@@ -70,17 +76,26 @@ export async function analyzeCommand(flags: AnalysisFlags, positional: string[],
     },
   };
   const progress = new Progress(resolved.quiet);
-  const engine = await DuckDbEngine.open({ threads: resolved.threads, memoryLimit: resolved.memoryLimit, tempDirectory: resolved.spillDir });
-  try {
-    const summary = await runAnalysis(engine, analysis, options, progress);
-    printSummary(summary);
-    return summary;
-  } finally {
-    await engine.close();
-  }
+  const scored = resolved.scored;
+  const summary = await inRunFolder(scored, { keepRuns: resolved.keepRuns, wait: resolved.wait }, async (runDir) => {
+    const engine = await DuckDbEngine.open({ threads: resolved.threads, memoryLimit: resolved.memoryLimit, tempDirectory: resolved.spillDir })
+      .catch((err) => { throw engineFailure(err) ?? err; });
+    try {
+      return await runAnalysis(engine, analysis, { ...options, scoredDir: runDir }, progress);
+    } catch (err) {
+      throw engineFailure(err) ?? (await undecodableInput(engine, await resolveInputFiles(engine, options.input).catch(() => []), err)) ?? err;
+    } finally {
+      await engine.close();
+    }
+  });
+  printSummary(summary, scored);
+  return summary;
 }
 
-function printSummary(s: RunSummary): void {
+function printSummary(run: RunSummary, scored: string): void {
+  // The run's own folder is where --scored now points: print the paths through --scored.
+  const through = (p: string) => join(scored, relative(dirname(run.resultsFile), p));
+  const s = { ...run, resultsFile: through(run.resultsFile), invalidRecordsDir: through(run.invalidRecordsDir), modelDir: through(run.modelDir) };
   const lines = [
     `spot-ml ${s.analysis}: ${formatCount(s.rowsRead)} rows read, ${formatCount(s.invalid)} invalid, ` +
       `${formatCount(s.notFeaturised)} could not be featurised, ${formatCount(s.scored)} scored, ` +

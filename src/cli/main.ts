@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SpotError } from '../common/errors.js';
 import { DEFAULT_MEMORY_LIMIT } from '../engine/duckdb.js';
+import { DEFAULT_KEEP_RUNS } from '../output/run-folder.js';
 import { DEFAULTS, ldaOptions, parseNumber } from './options.js';
 import { analyzeCommand, type AnalysisFlags } from './analyze.js';
 import { demoCommand } from './demo.js';
@@ -30,6 +31,8 @@ const program = new Command('spot-ml')
   .option('--header', 'write a header line in the results file', false)
   .option('--memory-limit <size>', `the engine's working memory before it spills to disk (default: ${DEFAULT_MEMORY_LIMIT})`)
   .option('--spill-dir <dir>', 'where the engine spills (default: a fresh folder under the OS temp dir, removed afterwards)')
+  .addOption(new Option('--keep-runs <N>', 'earlier runs kept in <scored>.runs/ besides the current one (the previous run is always kept)').default(DEFAULT_KEEP_RUNS).argParser(parseNumber('--keep-runs', { integer: true, min: 1 })))
+  .option('--wait', 'when another run is writing to --scored, wait for it instead of stopping', false)
   .option('--conf <file>', 'spot.conf for the YYYYMMDD TYPE form (default: $SPOT_CONF, ./spot.conf, /etc/spot.conf)')
   .option('-q, --quiet', 'no progress on stderr', false);
 for (const opt of ldaOptions()) program.addOption(opt);

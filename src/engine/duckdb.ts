@@ -8,11 +8,14 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ColumnData, ColumnInfo, CsvOptions, Engine, QueryProgress } from './engine.js';
 import { sqlIdent, sqlString } from './engine.js';
+import { onInterrupt } from '../common/interrupt.js';
+import { processAlive } from '../common/process-alive.js';
 
 const CHUNK_ROWS = 2048;
 
@@ -37,10 +40,13 @@ export class DuckDbEngine implements Engine {
     private readonly conn: DuckDBConnection,
     /** The spill folder this engine made and removes on close. */
     private readonly ownSpillDir: string | undefined,
+    private readonly forgetSpillDir: () => void,
   ) {}
 
   static async open(options: DuckDbOptions = {}): Promise<DuckDbEngine> {
-    const ownSpillDir = options.tempDirectory ? undefined : await mkdtemp(join(tmpdir(), 'spot-ml-spill-'));
+    if (!options.tempDirectory) await removeDeadSpillFolders();
+    const ownSpillDir = options.tempDirectory ? undefined : await mkdtemp(join(tmpdir(), `${SPILL_PREFIX}${process.pid}-`));
+    const forgetSpillDir = ownSpillDir ? onInterrupt(() => rmSync(ownSpillDir, { recursive: true, force: true, maxRetries: 3 })) : () => {};
     const config: Record<string, string> = {
       memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
       temp_directory: options.tempDirectory ?? ownSpillDir!,
@@ -51,8 +57,9 @@ export class DuckDbEngine implements Engine {
       const conn = await instance.connect();
       // Track statements' progress for queryProgress (without DuckDB printing a bar of its own).
       await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0');
-      return new DuckDbEngine(instance, conn, ownSpillDir);
+      return new DuckDbEngine(instance, conn, ownSpillDir, forgetSpillDir);
     } catch (err) {
+      forgetSpillDir();
       if (ownSpillDir) await rm(ownSpillDir, { recursive: true, force: true });
       throw err;
     }
@@ -64,7 +71,7 @@ export class DuckDbEngine implements Engine {
   }
 
   async attachParquet(name: string, files: readonly string[]): Promise<void> {
-    const list = `[${files.map(sqlString).join(', ')}]`;
+    const list = `[${files.map((f) => sqlString(escapeGlob(f))).join(', ')}]`;
     await this.exec(
       `CREATE OR REPLACE VIEW ${sqlIdent(name)} AS SELECT * FROM read_parquet(${list}, ` +
         `union_by_name = true, hive_partitioning = false, filename = 'spot_file', file_row_number = true)`,
@@ -139,11 +146,31 @@ export class DuckDbEngine implements Engine {
     this.conn.closeSync();
     this.instance.closeSync();
     if (this.ownSpillDir) await rm(this.ownSpillDir, { recursive: true, force: true });
+    this.forgetSpillDir();
   }
 
   private async copy(sql: string, path: string, options: string): Promise<number> {
     const rows = await this.rows(`COPY (${sql}) TO ${sqlString(path)} ${options}`);
     return Number(rows[0]?.Count ?? 0);
+  }
+}
+
+/**
+ * A real file name made safe to hand to DuckDB's readers, which expand glob characters in any path:
+ * each of `*`, `?` and `[` becomes a one-character class that matches only itself.
+ */
+export function escapeGlob(path: string): string {
+  return path.replace(/[*?[]/g, (c) => `[${c}]`);
+}
+
+const SPILL_PREFIX = 'spot-ml-spill-';
+
+/** Spill folders `spot-ml-spill-<pid>-*` of processes that are no longer running (killed runs), removed at the next start. */
+async function removeDeadSpillFolders(): Promise<void> {
+  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = /^spot-ml-spill-(\d+)-/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) await rm(join(tmpdir(), name), { recursive: true, force: true });
   }
 }
 

@@ -15,6 +15,9 @@ import { resolveInputFiles } from './input.js';
 import { checkSchema } from './schema-check.js';
 import { buildCorpus } from './corpus.js';
 import { corpusScores, scoredEventsRelation } from './score.js';
+import { pauseForTest } from '../common/test-pause.js';
+import { printable } from '../common/display.js';
+import { engineFailure } from '../engine/failures.js';
 import { feedbackPairsSql, readAnalystFeedback, type FeedbackOptions, type FeedbackSummary } from '../feedback/apply.js';
 
 export interface RunOptions extends AnalysisOptions {
@@ -70,9 +73,10 @@ export async function runAnalysis(
   progress.follow(() => engine.queryProgress());
   await defineSqlHelpers(engine);
   const feedback = options.feedback ? await readAnalystFeedback(analysis, options.feedback) : undefined;
-  const files = await resolveInputFiles(engine, options.input);
+  const files = await resolveInputFiles(engine, options.input, options.scoredDir);
   const rowsRead = await timed('read', `checking ${files.length} input file(s)`, () => attachInput(engine, analysis, files, options.input));
   progress.note(`${formatCount(rowsRead)} rows in ${options.input}`);
+  await pauseForTest('reading');
 
   const invalidDir = join(options.scoredDir, 'invalid_records');
   await mkdir(options.scoredDir, { recursive: true });
@@ -111,9 +115,13 @@ export async function runAnalysis(
     `corpus: ${formatCount(corpus.numDocs)} documents (IPs), ${formatCount(corpus.numWords)} words, ${formatCount(corpus.wordIds.length)} nonzeros`,
   );
   if (corpus.numDocs === 0) {
-    throw new SpotError(`no valid ${analysis.type} records to model: all ${formatCount(rowsRead)} rows were invalid (see ${invalidDir})`);
+    throw new SpotError(
+      `no valid ${analysis.type} records to model: of ${formatCount(rowsRead)} rows read, ${formatCount(invalid)} are invalid ` +
+        `and ${formatCount(built.wordErrors)} could not be featurised; nothing was written`,
+    );
   }
 
+  await pauseForTest('lda');
   const bar = progress.bar(`LDA ${options.lda.optimizer}`, options.lda.maxIterations);
   const ldaStart = Date.now();
   const model = await fitLda(corpus, {
@@ -133,6 +141,7 @@ export async function runAnalysis(
     candidates = scored.candidates;
     const scoredSql = scored.sql;
     const n = await writeResults(engine, scoredSql, analysis.resultColumns, resultsFile, options);
+    await pauseForTest('writing');
     await writeModel(engine, model, modelDir, 'SELECT ip AS name, id FROM spot_docs', 'SELECT word AS name, id FROM spot_vocab');
     return n;
   }, built.featurised);
@@ -183,7 +192,7 @@ async function attachInput(engine: Engine, analysis: Analysis, files: string[], 
     return rows;
   } catch (err) {
     if (err instanceof SpotError) throw err;
-    throw new SpotError(`cannot read the input as Parquet (${source}): ${firstLine(err)}`);
+    throw engineFailure(err) ?? new SpotError(`cannot read the input as Parquet (${printable(source)}): ${printable(firstLine(err))}`);
   }
 }
 

@@ -16,11 +16,12 @@ const EXPECTED: Record<SchemaColumn['kind'], string> = {
  * Returns the string columns stored with another type, which the pipeline reads as text.
  */
 export function checkSchema(found: readonly ColumnInfo[], wanted: readonly SchemaColumn[], source: string): string[] {
-  const byName = new Map(found.map((c) => [c.name, c.type]));
+  // The engine matches column names case-insensitively (SIP is sip), and so does the check.
+  const byName = new Map(found.map((c) => [c.name.toLowerCase(), c.type]));
   const problems: string[] = [];
   const castToText: string[] = [];
   for (const col of wanted) {
-    const type = byName.get(col.name);
+    const type = byName.get(col.name.toLowerCase());
     if (type === undefined) {
       problems.push(`  ${col.name}: expected ${EXPECTED[col.kind]}, found no such column`);
     } else if (col.kind === 'string') {
