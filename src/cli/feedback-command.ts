@@ -2,7 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { SpotError } from '../common/errors.js';
 import { appendFeedback } from '../feedback/append.js';
-import { detectDelimiter, parseLine, splitLines } from '../feedback/delimited.js';
+import { parse } from 'csv-parse/sync';
+import { detectDelimiter } from '../feedback/delimited.js';
+import { feedbackTarget } from '../feedback/target-file.js';
+import { withFileLock } from '../common/file-lock.js';
+import { printable } from '../common/display.js';
 import { feedbackLayoutFor, feedbackLayouts } from '../feedback/layouts.js';
 import type { FeedbackLayout } from '../feedback/layout.js';
 import { feedbackFileOf, loadWrapperConf } from './spot-conf.js';
@@ -15,10 +19,11 @@ interface FeedbackFlags {
   conf?: string;
   results?: string;
   row?: string;
-  [column: string]: string | undefined;
+  wait?: boolean;
+  [column: string]: string | boolean | undefined;
 }
 
-const OWN_FLAGS = new Set(['type', 'rating', 'file', 'date', 'conf', 'results', 'row']);
+const OWN_FLAGS = new Set(['type', 'rating', 'file', 'date', 'conf', 'results', 'row', 'wait']);
 
 /** `spot-ml feedback`: records an analyst's rating of one event in the day's ml_feedback.csv (SPEC §6). */
 export function feedbackCommand(): Command {
@@ -34,14 +39,16 @@ export function feedbackCommand(): Command {
     .option('--date <YYYYMMDD>', 'with --type: append to ${HPATH}/feedback/ml_feedback.csv of that day (HPATH from spot.conf)')
     .option('--conf <file>', 'spot.conf for --date (default: $SPOT_CONF, ./spot.conf, /etc/spot.conf)')
     .option('--results <file>', 'a results file (<type>_results.csv) to take the event from')
-    .option('--row <N>', 'the event\'s row in --results, 1 = the first (least probable) event');
+    .option('--row <N>', 'the event\'s row in --results, 1 = the first (least probable) event')
+    .option('--wait', 'when another writer holds the feedback file, wait for it instead of stopping', false);
   for (const name of columnFlagNames()) command.option(`--${name} <value>`, `the event's ${name} (${typesWith(name)})`);
   return command.action(async (flags: FeedbackFlags) => {
     const layout = feedbackLayoutFor(flags.type);
     const file = await feedbackFile(flags);
     const values = { ...(await eventFromResults(flags, layout)), ...eventFromFlags(flags, layout), [layout.rating]: flags.rating };
-    const line = await appendFeedback(file, layout, values);
-    process.stdout.write(`recorded in ${file}:\n${line}\n`);
+    const target = await feedbackTarget(file);
+    const line = await withFileLock(target, () => appendFeedback(target, layout, values), { wait: flags.wait === true });
+    process.stdout.write(`recorded in ${printable(file)}:\n${printable(line)}\n`);
   });
 }
 
@@ -67,7 +74,7 @@ function eventFromFlags(flags: FeedbackFlags, layout: FeedbackLayout): Record<st
   const values: Record<string, string> = {};
   for (const name of columnFlagNames()) {
     const value = flags[name];
-    if (value === undefined) continue;
+    if (typeof value !== 'string') continue;
     if (!layout.columns.some((c) => c.name === name)) throw new SpotError(`--${name} is not a column of ${layout.type} feedback`);
     values[name] = value;
   }
@@ -80,19 +87,24 @@ async function eventFromResults(flags: FeedbackFlags, layout: FeedbackLayout): P
   if (!flags.results || !flags.row) throw new SpotError('--results and --row go together');
   const n = Number(flags.row);
   if (!Number.isInteger(n) || n < 1) throw new SpotError(`--row must be a whole number from 1, got "${flags.row}"`);
+  const source = printable(flags.results);
   const text = await readFile(flags.results, 'utf8').catch((err: Error) => {
-    throw new SpotError(`cannot read the results file ${flags.results}: ${err.message}`);
+    throw new SpotError(`cannot read the results file ${source}: ${printable(err.message)}`);
   });
-  const lines = splitLines(text);
-  const delimiter = detectDelimiter(lines[0] ?? '');
-  const first = parseLine(lines[0] ?? '', delimiter);
-  const hasHeader = 'fields' in first && first.fields[0] === layout.resultsColumns[0];
-  const rows = lines.slice(hasHeader ? 1 : 0);
-  if (n > rows.length) throw new SpotError(`${flags.results} has ${rows.length} rows; there is no row ${n}`);
-  const parsed = parseLine(rows[n - 1], delimiter);
-  const fields = 'fields' in parsed ? parsed.fields : [];
+  // Records, not lines: a quoted field may hold a line break (the results writer quotes such values).
+  const delimiter = detectDelimiter(text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]);
+  let records: string[][];
+  try {
+    records = parse(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+  } catch (err) {
+    throw new SpotError(`cannot read the results file ${source} as ${delimiter === '\t' ? 'tab' : 'comma'}-separated records: ${printable(err instanceof Error ? err.message : String(err))}`);
+  }
+  const hasHeader = records[0]?.[0] === layout.resultsColumns[0];
+  const rows = records.slice(hasHeader ? 1 : 0);
+  if (n > rows.length) throw new SpotError(`${source} has ${rows.length} rows; there is no row ${n}`);
+  const fields = rows[n - 1];
   if (fields.length !== layout.resultsColumns.length)
-    throw new SpotError(`row ${n} of ${flags.results} is not a ${layout.type} result (${layout.resultsColumns.length} fields expected)`);
+    throw new SpotError(`row ${n} of ${source} is not a ${layout.type} result (${layout.resultsColumns.length} fields expected)`);
   const byName = new Map(layout.resultsColumns.map((c, i) => [c, fields[i]]));
   const values: Record<string, string> = {};
   for (const c of layout.columns) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { SpotError } from '../common/errors.js';
+import { printable } from '../common/display.js';
 import { DEFAULT_MEMORY_LIMIT } from '../engine/duckdb.js';
 import { DEFAULT_KEEP_RUNS } from '../output/run-folder.js';
 import { DEFAULTS, ldaOptions, parseNumber } from './options.js';
@@ -79,14 +80,19 @@ function wrapperFormArgv(argv: string[]): string[] {
 function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
     if (err.exitCode === 0) return 0;
-    process.stderr.write(`spot-ml: ${err.message.replace(/^error: /, '')}\n(see spot-ml --help)\n`);
+    process.stderr.write(`spot-ml: ${printableLines(err.message.replace(/^error: /, ''))}\n(see spot-ml --help)\n`);
     return 2;
   }
   if (err instanceof SpotError) {
-    process.stderr.write(`spot-ml: error: ${err.message}\n`);
+    process.stderr.write(`spot-ml: error: ${printableLines(err.message)}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? (process.env.SPOT_DEBUG ? err.stack : err.message) : String(err);
-  process.stderr.write(`spot-ml: unexpected error: ${message}\n`);
+  process.stderr.write(`spot-ml: unexpected error: ${printableLines(message ?? '')}\n`);
   return 1;
+}
+
+/** A message's lines with any control character from a path or a file's content escaped, never sent raw to the terminal. */
+function printableLines(message: string): string {
+  return message.split('\n').map(printable).join('\n');
 }

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { SpotError } from './errors.js';
 import { processAlive, processStartTicks } from './process-alive.js';
@@ -41,6 +42,11 @@ async function acquire(lockPath: string, target: string, wait: boolean): Promise
     since: new Date().toISOString(),
   } satisfies Holder);
   let told = false;
+  try {
+    mkdirSync(dirname(lockPath), { recursive: true });
+  } catch (err) {
+    throw new SpotError(`cannot create the folder of ${printable(target)}: ${printable((err as Error).message)}`);
+  }
   for (;;) {
     if (createExclusive(lockPath, content)) return content;
     const held = readHolder(lockPath);

@@ -4,6 +4,7 @@ import type { Analysis, AnalysisOptions } from '../pipeline/analysis.js';
 import { eventSlotsSql } from '../pipeline/corpus.js';
 import { readFeedbackFile, type FeedbackRow, type LineProblem } from './read.js';
 import { createFeedbackTable } from './table.js';
+import { printable } from '../common/display.js';
 
 export interface FeedbackOptions {
   /** The ml_feedback.csv to read; a missing file means no feedback. */
@@ -117,5 +118,5 @@ function reportLines(file: string, what: string, problems: readonly LineProblem[
 
 /** Feedback warnings go to stderr even with --quiet: they say what the analyst's ratings did not do. */
 function warn(message: string): void {
-  process.stderr.write(`spot-ml: feedback: ${message}\n`);
+  process.stderr.write(`spot-ml: feedback: ${printable(message)}\n`);
 }

@@ -75,7 +75,7 @@ export async function runAnalysis(
   const feedback = options.feedback ? await readAnalystFeedback(analysis, options.feedback) : undefined;
   const files = await resolveInputFiles(engine, options.input, options.scoredDir);
   const rowsRead = await timed('read', `checking ${files.length} input file(s)`, () => attachInput(engine, analysis, files, options.input));
-  progress.note(`${formatCount(rowsRead)} rows in ${options.input}`);
+  progress.note(`${formatCount(rowsRead)} rows in ${printable(options.input)}`);
   await pauseForTest('reading');
 
   const invalidDir = join(options.scoredDir, 'invalid_records');
