@@ -33,7 +33,8 @@ export async function resolveInputFiles(engine: Engine, input: string, outputDir
 
 /** A run writing into its own input would read its model and results back as events the next time. */
 async function refuseOutputInsideInput(input: string, inputDir: string | undefined, files: string[], outputDir: string): Promise<void> {
-  const out = await realPathOf(outputDir);
+  // A run's folder in a history (<scored>.runs/<run>): the whole history is output, earlier runs too.
+  const out = await realPathOf(basename(dirname(outputDir)).endsWith('.runs') ? dirname(outputDir) : outputDir);
   const inside = (p: string, folder: string) => p === folder || p.startsWith(folder.endsWith(sep) ? folder : folder + sep);
   const clash = inputDir ? inside(out, await realPathOf(inputDir)) : (await Promise.all(files.map(realPathOf))).some((f) => inside(f, out));
   if (clash) {

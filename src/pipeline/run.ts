@@ -12,7 +12,7 @@ import { writeModel } from '../output/model.js';
 import { writeAtomically } from '../output/atomic.js';
 import type { Analysis, AnalysisOptions } from './analysis.js';
 import { resolveInputFiles } from './input.js';
-import { checkSchema } from './schema-check.js';
+import { caseRenames, checkSchema } from './schema-check.js';
 import { buildCorpus } from './corpus.js';
 import { corpusScores, scoredEventsRelation } from './score.js';
 import { pauseForTest } from '../common/test-pause.js';
@@ -185,7 +185,7 @@ async function attachInput(engine: Engine, analysis: Analysis, files: string[], 
     await engine.exec(`
       CREATE OR REPLACE VIEW input_view AS
       SELECT * EXCLUDE (file_row_number) ${replace}, file_row_number AS spot_row, ${analysis.cleanPredicate} AS spot_clean
-      FROM raw_input`);
+      FROM (SELECT * ${caseRenames(found, analysis.schema)} FROM raw_input)`);
     const [{ n }] = await engine.rows('SELECT count(*) AS n FROM raw_input');
     const rows = Number(n);
     if (rows === 0) throw new SpotError(`the input has no rows: ${source} (${files.length} file(s))`);

@@ -1,6 +1,7 @@
 import type { ColumnInfo } from '../engine/engine.js';
 import type { SchemaColumn } from './analysis.js';
 import { SpotError } from '../common/errors.js';
+import { sqlIdent } from '../engine/engine.js';
 
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL\(\d+,\s*\d+\))$/;
 
@@ -37,4 +38,16 @@ export function checkSchema(found: readonly ColumnInfo[], wanted: readonly Schem
     );
   }
   return castToText;
+}
+
+/**
+ * `RENAME (...)` giving the analysis' own spelling to input columns named in another case (`SIP` → `sip`),
+ * so that every later step, in SQL and in JavaScript, sees one name; empty when none differ.
+ */
+export function caseRenames(found: readonly ColumnInfo[], wanted: readonly SchemaColumn[]): string {
+  const renames = wanted.flatMap((col) => {
+    const match = found.find((c) => c.name.toLowerCase() === col.name.toLowerCase());
+    return match && match.name !== col.name ? [`${sqlIdent(match.name)} AS ${sqlIdent(col.name)}`] : [];
+  });
+  return renames.length ? `RENAME (${renames.join(', ')})` : '';
 }
