@@ -6,6 +6,7 @@ import { Progress, formatCount } from '../common/progress.js';
 import type { AnalysisType } from '../pipeline/analysis.js';
 import { analysisFor } from '../pipeline/analyses.js';
 import { runAnalysis } from '../pipeline/run.js';
+import { DEFAULT_KEEP_RUNS, inRunFolder } from '../output/run-folder.js';
 import { generateFlowDay } from '../demo/flow-day.js';
 import { generateDnsDay } from '../demo/dns-day.js';
 import { generateProxyDay } from '../demo/proxy-day.js';
@@ -79,16 +80,16 @@ async function demoDay(engine: Engine, day: DemoDay, root: string, hosts: number
     day.generate(engine, root, rows, hosts),
   );
   const scoredDir = join(root, day.type, 'scored_results', DATE, 'scores');
-  const summary = await runAnalysis(engine, analysisFor(day.type), {
+  const summary = await inRunFolder(scoredDir, { keepRuns: DEFAULT_KEEP_RUNS }, (runDir) => runAnalysis(engine, analysisFor(day.type), {
     input: folder,
-    scoredDir,
+    scoredDir: runDir,
     threshold: 1,
     maxResults: 1000,
     delimiter: '\t',
     header: false,
     userDomain: USER_DOMAIN,
     lda: { k: DEFAULTS.topics, optimizer: 'em', maxIterations: DEFAULTS.iterations, alpha: DEFAULTS.alpha, beta: DEFAULTS.beta, seed: DEFAULTS.seed, precision: 64 },
-  }, progress);
+  }, progress));
   const lines = (await readFile(summary.resultsFile, 'utf8')).split('\n').filter(Boolean).slice(0, 10);
   const out = [
     `\n${day.what}: ${formatCount(summary.rowsRead)} events from ${folder}`,

@@ -16,12 +16,14 @@ import type { ColumnData, ColumnInfo, CsvOptions, Engine, QueryProgress } from '
 import { sqlIdent, sqlString } from './engine.js';
 import { onInterrupt } from '../common/interrupt.js';
 import { processAlive } from '../common/process-alive.js';
+import { SpotError } from '../common/errors.js';
+import { printable } from '../common/display.js';
 
 const CHUNK_ROWS = 2048;
 
 export interface DuckDbOptions {
   threads?: number;
-  /** Folder DuckDB spills to when a step does not fit in its memory (default: a fresh folder under the OS temp dir, removed on close). */
+  /** Folder under which DuckDB spills when a step does not fit in its memory, in a fresh folder of its own removed on close (default: the OS temp dir). */
   tempDirectory?: string;
   /** DuckDB's working memory before it spills, e.g. `2GB` (default DEFAULT_MEMORY_LIMIT). */
   memoryLimit?: string;
@@ -39,17 +41,22 @@ export class DuckDbEngine implements Engine {
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     /** The spill folder this engine made and removes on close. */
-    private readonly ownSpillDir: string | undefined,
+    private readonly ownSpillDir: string,
     private readonly forgetSpillDir: () => void,
   ) {}
 
   static async open(options: DuckDbOptions = {}): Promise<DuckDbEngine> {
-    if (!options.tempDirectory) await removeDeadSpillFolders();
-    const ownSpillDir = options.tempDirectory ? undefined : await mkdtemp(join(tmpdir(), `${SPILL_PREFIX}${process.pid}-`));
-    const forgetSpillDir = ownSpillDir ? onInterrupt(() => rmSync(ownSpillDir, { recursive: true, force: true, maxRetries: 3 })) : () => {};
+    // Always a folder of this process' own (also under --spill-dir), so that what a killed run leaves
+    // is recognisable by name and removed by the next start.
+    const parent = options.tempDirectory ?? tmpdir();
+    await removeDeadSpillFolders(parent);
+    const ownSpillDir = await mkdtemp(join(parent, `${SPILL_PREFIX}${process.pid}-`)).catch((err: Error) => {
+      throw new SpotError(`cannot create a spill folder in ${printable(parent)} (--spill-dir): ${printable(err.message)}`);
+    });
+    const forgetSpillDir = onInterrupt(() => rmSync(ownSpillDir, { recursive: true, force: true, maxRetries: 3 }));
     const config: Record<string, string> = {
       memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
-      temp_directory: options.tempDirectory ?? ownSpillDir!,
+      temp_directory: ownSpillDir,
     };
     if (options.threads) config.threads = String(options.threads);
     try {
@@ -60,7 +67,7 @@ export class DuckDbEngine implements Engine {
       return new DuckDbEngine(instance, conn, ownSpillDir, forgetSpillDir);
     } catch (err) {
       forgetSpillDir();
-      if (ownSpillDir) await rm(ownSpillDir, { recursive: true, force: true });
+      await rm(ownSpillDir, { recursive: true, force: true });
       throw err;
     }
   }
@@ -145,7 +152,7 @@ export class DuckDbEngine implements Engine {
   async close(): Promise<void> {
     this.conn.closeSync();
     this.instance.closeSync();
-    if (this.ownSpillDir) await rm(this.ownSpillDir, { recursive: true, force: true });
+    await rm(this.ownSpillDir, { recursive: true, force: true });
     this.forgetSpillDir();
   }
 
@@ -166,11 +173,11 @@ export function escapeGlob(path: string): string {
 const SPILL_PREFIX = 'spot-ml-spill-';
 
 /** Spill folders `spot-ml-spill-<pid>-*` of processes that are no longer running (killed runs), removed at the next start. */
-async function removeDeadSpillFolders(): Promise<void> {
-  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+async function removeDeadSpillFolders(parent: string): Promise<void> {
+  const names = await readdir(parent).catch(() => [] as string[]);
   for (const name of names) {
     const m = /^spot-ml-spill-(\d+)-/.exec(name);
-    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) await rm(join(tmpdir(), name), { recursive: true, force: true });
+    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) await rm(join(parent, name), { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readlinkSync, rmSync } from 'node:fs';
 import { lstat, mkdir, readdir, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SpotError } from '../common/errors.js';
@@ -49,7 +49,10 @@ export async function inRunFolder<T>(scoredPath: string, options: RunFolderOptio
       await moveRealFolderIntoHistory(scored, runs);
       const runDir = join(runs, runName(new Date(), process.pid));
       await mkdir(runDir);
-      const forget = onInterrupt(() => rmSync(runDir, { recursive: true, force: true, maxRetries: 3 }));
+      const forget = onInterrupt(() => {
+        // Interrupted just after the switch: the folder is --scored now, and complete.
+        if (readlinkOrUndefined(scored) !== relativeLink(scored, runDir)) rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
+      });
       let result: T;
       try {
         result = await work(runDir);
@@ -94,11 +97,23 @@ async function checkScoredKind(scored: string, given: string): Promise<void> {
   throw new SpotError(`--scored ${printable(given)} exists and is not a folder: give a folder for the results`);
 }
 
+function relativeLink(scored: string, runDir: string): string {
+  return join(basename(runsFolderOf(scored)), basename(runDir));
+}
+
+function readlinkOrUndefined(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Switches `--scored` to the run's folder: a relative link made under a temporary name, renamed over. */
 async function pointAt(scored: string, runDir: string): Promise<void> {
   const tmp = join(dirname(scored), `.${basename(scored)}.${process.pid}.link.tmp`);
   await rm(tmp, { force: true });
-  await symlink(join(basename(runsFolderOf(scored)), basename(runDir)), tmp);
+  await symlink(relativeLink(scored, runDir), tmp);
   try {
     await rename(tmp, scored);
   } catch (err) {
