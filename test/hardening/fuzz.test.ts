@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { flowRowsSql, tempDir } from '../helpers.js';
@@ -11,7 +11,7 @@ import { analyzeCommand, type AnalysisFlags } from '../../src/cli/analyze.js';
 import { feedbackCommand } from '../../src/cli/feedback-command.js';
 import { DEFAULTS } from '../../src/cli/options.js';
 import type { RunSummary } from '../../src/pipeline/run.js';
-import { baseRows, random, writeFeedbackCase, writeParquetCase } from './fuzz-cases.js';
+import { baseRows, random, writeFeedbackCase, writeParquetCase, type ParquetCase } from './fuzz-cases.js';
 
 /**
  * Seeded fuzzing of the analysis (in this process, through the CLI's own command functions, so hundreds
@@ -20,6 +20,22 @@ import { baseRows, random, writeFeedbackCase, writeParquetCase } from './fuzz-ca
  */
 const CASES = Number(process.env.SPOT_ML_FUZZ_CASES ?? 200);
 const SEED = Number(process.env.SPOT_ML_FUZZ_SEED ?? 20160505);
+/** Cases run two at a time: each run's engine work leaves the main thread idle much of the time. */
+const PARALLEL = 2;
+
+/** Runs the jobs with at most PARALLEL at once; results in job order. */
+async function inParallel<T>(jobs: readonly (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await jobs[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
+  return results;
+}
 
 function flags(input: string, scored: string, extra: Partial<AnalysisFlags> = {}): AnalysisFlags {
   return {
@@ -37,23 +53,35 @@ function exitCode(err: unknown): number {
   return 1;
 }
 
-/** Runs work with stdout and stderr silenced (hundreds of summaries and warnings); returns what it threw. */
-async function quietly(work: () => Promise<unknown>): Promise<{ error?: unknown; value?: unknown }> {
+interface Outcome {
+  error?: unknown;
+  value?: unknown;
+}
+
+/** What work returned or threw. */
+async function settle(work: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    return { value: await work() };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** Runs work with stdout and stderr silenced (hundreds of summaries and warnings). */
+async function quietly(work: () => Promise<unknown>): Promise<Outcome> {
   const out = process.stdout.write;
   const err = process.stderr.write;
   process.stdout.write = (() => true) as typeof process.stdout.write;
   process.stderr.write = (() => true) as typeof process.stderr.write;
   try {
-    return { value: await work() };
-  } catch (error) {
-    return { error };
+    return await settle(work);
   } finally {
     process.stdout.write = out;
     process.stderr.write = err;
   }
 }
 
-function checkOutcome(label: string, outcome: { error?: unknown; value?: unknown }): void {
+function checkOutcome(label: string, outcome: Outcome): void {
   const code = exitCode(outcome.error);
   const why = outcome.error instanceof Error ? (outcome.error.stack ?? outcome.error.message) : String(outcome.error);
   assert.ok(code === 0 || code === 2, `${label}: exit ${code}: ${why}`);
@@ -75,15 +103,22 @@ test(`fuzz: ${CASES} malformed Parquet days (seed ${SEED}) each exit 0 or 2, and
     }
     const rng = random(SEED);
     const kinds = new Map<string, number>();
-    let ok = 0;
+    const cases: ParquetCase[] = [];
     for (let i = 0; i < CASES; i++) {
       const c = await writeParquetCase(engine, rng, valid, join(dir, `case-${i}.parquet`));
       const kind = c.kind.split(':')[0];
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-      const outcome = await quietly(() => analyzeCommand(flags(c.path, join(dir, `scored-${i}`)), [], () => false));
-      checkOutcome(`case ${i} (${c.kind})`, outcome);
-      if (!outcome.error) ok++;
+      cases.push(c);
     }
+    const outcomes = await quietly(() =>
+      inParallel(cases.map((c, i) => () => settle(() => analyzeCommand(flags(c.path, join(dir, `scored-${i}`)), [], () => false)))),
+    );
+    assert.equal(outcomes.error, undefined);
+    let ok = 0;
+    (outcomes.value as Outcome[]).forEach((outcome, i) => {
+      checkOutcome(`case ${i} (${cases[i].kind})`, outcome);
+      if (!outcome.error) ok++;
+    });
     assert.ok(ok > 0 && ok < CASES, `both outcomes occur (${ok} of ${CASES} ran)`);
     for (const k of ['flip', 'truncate', 'hostile', 'utf8']) assert.ok((kinds.get(k) ?? 0) > 0 || CASES < 50, `kind ${k} generated`);
   } finally {
@@ -101,22 +136,30 @@ test(`fuzz: ${CASES} malformed feedback files (seed ${SEED}) each exit 0 or 2 wh
     await engine.close();
   }
   const rng = random(SEED + 1);
-  let appended = 0;
-  for (let i = 0; i < CASES; i++) {
+  const cases = Array.from({ length: CASES }, (_, i) => {
     const file = join(dir, `fb-${i}.csv`);
     const kind = writeFeedbackCase(rng, file);
-    const dupfactor = rng.pick([0, 1, 1000]);
-    const run = await quietly(() => analyzeCommand(flags(day, join(dir, `scored-${i}`), { feedback: file, dupfactor }), [], () => false));
-    checkOutcome(`feedback case ${i} (${kind}) in a run`, run);
     const copy = join(dir, `append-${i}.csv`);
     copyFileSync(file, copy);
     const args = ['--type', 'flow', '--rating', String(1 + rng.int(3)), '--file', copy, '--tstart', '2016-05-05 00:05:14',
       '--sip', '10.0.0.1', '--dip', '172.16.0.1', '--sport', '1', '--dport', '2', '--ipkt', '3', '--ibyt', '4'];
-    const append = await quietly(() => feedbackCommand().exitOverride().parseAsync(args, { from: 'user' }));
+    return { file, kind, dupfactor: rng.pick([0, 1, 1000]), args };
+  });
+  const outcomes = await quietly(() =>
+    inParallel(
+      cases.map((c, i) => async () => ({
+        run: await settle(() => analyzeCommand(flags(day, join(dir, `scored-${i}`), { feedback: c.file, dupfactor: c.dupfactor }), [], () => false)),
+        append: await settle(() => feedbackCommand().exitOverride().parseAsync(c.args, { from: 'user' })),
+      })),
+    ),
+  );
+  assert.equal(outcomes.error, undefined);
+  let appended = 0;
+  (outcomes.value as { run: Outcome; append: Outcome }[]).forEach(({ run, append }, i) => {
+    checkOutcome(`feedback case ${i} (${cases[i].kind}) in a run`, run);
     const code = exitCode(append.error);
-    assert.ok(code === 0 || code === 2, `feedback case ${i} (${kind}) appended to: exit ${code}: ${String(append.error)}`);
+    assert.ok(code === 0 || code === 2, `feedback case ${i} (${cases[i].kind}) appended to: exit ${code}: ${String(append.error)}`);
     if (code === 0) appended++;
-  }
+  });
   assert.ok(appended > 0, 'some malformed files still take a rating (their header is a feedback header)');
-  writeFileSync(join(dir, 'done'), '');
 });
