@@ -80,9 +80,12 @@ test('defect 8 / done-when 4: two concurrent runs into one --scored: one complet
   const dir = tempDir('lock');
   const input = await smallDay(dir);
   const scored = join(dir, 'scores');
-  const first = startCli(flowRun(input, scored), { SPOT_ML_TEST_PAUSE_AT: 'reading', SPOT_ML_TEST_PAUSE_MS: '1500' });
+  const resume = join(dir, 'resume');
+  const paused = { SPOT_ML_TEST_PAUSE_AT: 'reading', SPOT_ML_TEST_RESUME_FILE: resume };
+  const first = startCli(flowRun(input, scored), paused);
   await first.waitFor('test pause at reading');
   const second = runCli(flowRun(input, scored));
+  writeFileSync(resume, '');
   assert.equal(second.code, 2, second.stderr);
   assert.match(second.stderr, new RegExp(`in use by process ${first.child.pid}\\b`));
   assert.doesNotMatch(second.stderr, /unexpected/);
@@ -91,13 +94,15 @@ test('defect 8 / done-when 4: two concurrent runs into one --scored: one complet
   assertCompleteSet(scored);
   assert.equal(readdirSync(`${scored}.runs`).filter((n) => RUN.test(n)).length, 1, 'one complete set');
 
-  const holder = startCli(flowRun(input, scored), { SPOT_ML_TEST_PAUSE_AT: 'lda', SPOT_ML_TEST_PAUSE_MS: '3000' });
+  const resume2 = join(dir, 'resume2');
+  const holder = startCli(flowRun(input, scored), { SPOT_ML_TEST_PAUSE_AT: 'lda', SPOT_ML_TEST_RESUME_FILE: resume2 });
   await holder.waitFor('test pause at lda');
   const waiter = startCli(flowRun(input, scored, '--wait'));
+  await waiter.waitFor(`waiting for process ${holder.child.pid}`);
+  writeFileSync(resume2, '');
   const [a, b] = await Promise.all([holder.exit, waiter.exit]);
   assert.equal(a.code, 0, holder.stderr());
   assert.equal(b.code, 0, waiter.stderr());
-  assert.match(waiter.stderr(), /waiting for process \d+/);
   assertCompleteSet(scored);
 });
 
