@@ -1,5 +1,5 @@
 import { readlinkSync, rmSync } from 'node:fs';
-import { lstat, mkdir, readdir, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readlink, rename, rm, rmdir, stat, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SpotError } from '../common/errors.js';
 import { withFileLock } from '../common/file-lock.js';
@@ -44,7 +44,7 @@ export async function inRunFolder<T>(scoredPath: string, options: RunFolderOptio
     scored,
     async () => {
       const runs = runsFolderOf(scored);
-      await mkdir(runs, { recursive: true });
+      const newHistory = (await mkdir(runs, { recursive: true })) !== undefined;
       await removeLeftovers(scored, runs);
       await moveRealFolderIntoHistory(scored, runs);
       const runDir = join(runs, runName(new Date(), process.pid));
@@ -59,6 +59,8 @@ export async function inRunFolder<T>(scoredPath: string, options: RunFolderOptio
         await pointAt(scored, runDir);
       } catch (err) {
         await rm(runDir, { recursive: true, force: true, maxRetries: 3 });
+        // A first run that failed leaves no empty history behind either.
+        if (newHistory) await rmdir(runs).catch(() => {});
         throw err;
       } finally {
         forget();

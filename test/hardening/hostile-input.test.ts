@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flowRowsSql, query, reportAll, runCli, spotCheckRows, tempDir, writeParquet } from '../helpers.js';
 import { DuckDbEngine } from '../../src/engine/duckdb.js';
@@ -42,7 +42,7 @@ test('defect 11: a --scored folder (or its history) inside --input is refused be
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /is inside the input/);
   assert.ok(!existsSync(join(day, 'scores')));
-  assert.deepEqual(readdirSync(join(day, 'scores.runs')), [], 'no run folder left in the input');
+  assert.ok(!existsSync(join(day, 'scores.runs')), 'no run folder (nor an empty history) left in the input');
   const g = flow(join(dir, '*', '*.parquet'), join(dir, 'day2', 'x'));
   assert.equal(g.code, 0, g.stderr);
   const again = flow(join(dir, '**', '*.parquet'), join(dir, 'day2', 'x'));
