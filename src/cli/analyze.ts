@@ -6,7 +6,7 @@ import { analysisFor } from '../pipeline/analyses.js';
 import { runAnalysis, type RunOptions, type RunSummary } from '../pipeline/run.js';
 import { inRunFolder } from '../output/run-folder.js';
 import { engineFailure } from '../engine/failures.js';
-import { undecodableInput } from '../pipeline/undecodable.js';
+import { findUndecodable, undecodableNote, type UndecodablePart } from '../pipeline/undecodable.js';
 import { resolveInputFiles } from '../pipeline/input.js';
 import type { FeedbackSummary } from '../feedback/apply.js';
 import { parseNumber } from './options.js';
@@ -80,10 +80,17 @@ export async function analyzeCommand(flags: AnalysisFlags, positional: string[],
   const summary = await inRunFolder(scored, { keepRuns: resolved.keepRuns, wait: resolved.wait }, async (runDir) => {
     const engine = await DuckDbEngine.open({ threads: resolved.threads, memoryLimit: resolved.memoryLimit, tempDirectory: resolved.spillDir })
       .catch((err) => { throw engineFailure(err) ?? err; });
+    const attempt = (skipRowGroups?: UndecodablePart[]) => runAnalysis(engine, analysis, { ...options, scoredDir: runDir, skipRowGroups }, progress);
     try {
-      return await runAnalysis(engine, analysis, { ...options, scoredDir: runDir }, progress);
+      return await attempt().catch(async (err) => {
+        const found = engineFailure(err) ?? (await findUndecodable(engine, await resolveInputFiles(engine, options.input).catch(() => []), err));
+        if (!Array.isArray(found)) throw found ?? err;
+        // Corrupt row groups: the run starts again without them, and reports them.
+        progress.note(undecodableNote(found));
+        return attempt(found);
+      });
     } catch (err) {
-      throw engineFailure(err) ?? (await undecodableInput(engine, await resolveInputFiles(engine, options.input).catch(() => []), err)) ?? err;
+      throw engineFailure(err) ?? err;
     } finally {
       await engine.close();
     }
@@ -105,6 +112,7 @@ function printSummary(run: RunSummary, scored: string): void {
     `model:           ${s.modelDir}`,
   ];
   if (s.feedback) lines.push(feedbackLine(s.feedback));
+  if (s.undecodable) lines.push(`undecodable:     ${undecodableNote(s.undecodable.parts)}`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 

@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ColumnData, ColumnInfo, CsvOptions, Engine, QueryProgress } from './engine.js';
+import type { ColumnData, ColumnInfo, CsvOptions, Engine, QueryProgress, RowRange } from './engine.js';
 import { sqlIdent, sqlString } from './engine.js';
 import { onInterrupt } from '../common/interrupt.js';
 import { processAlive } from '../common/process-alive.js';
@@ -77,12 +77,34 @@ export class DuckDbEngine implements Engine {
     return rows.map((r) => String(r.file));
   }
 
-  async attachParquet(name: string, files: readonly string[]): Promise<void> {
-    const list = `[${files.map((f) => sqlString(escapeGlob(f))).join(', ')}]`;
-    await this.exec(
-      `CREATE OR REPLACE VIEW ${sqlIdent(name)} AS SELECT * FROM read_parquet(${list}, ` +
-        `union_by_name = true, hive_partitioning = false, filename = 'spot_file', file_row_number = true)`,
+  async attachParquet(name: string, files: readonly string[], skip: readonly RowRange[] = []): Promise<void> {
+    const read = (list: readonly string[]) =>
+      `SELECT * FROM read_parquet([${list.map((f) => sqlString(escapeGlob(f))).join(', ')}], ` +
+      `union_by_name = true, hive_partitioning = false, filename = 'spot_file', file_row_number = true)`;
+    const damaged = new Set(skip.map((r) => r.file));
+    const whole = files.filter((f) => !damaged.has(f));
+    // A damaged file is read on its own, its skipped ranges as row-number filters: DuckDB then prunes
+    // those row groups without decoding them.
+    const parts = [
+      ...(whole.length ? [read(whole)] : []),
+      ...[...damaged].map((f) => {
+        const keep = skip.filter((r) => r.file === f).map((r) => `(file_row_number < ${r.from} OR file_row_number >= ${r.to})`);
+        return `${read([f])} WHERE ${keep.join(' AND ')}`;
+      }),
+    ];
+    await this.exec(`CREATE OR REPLACE VIEW ${sqlIdent(name)} AS ${parts.join(' UNION ALL BY NAME ')}`);
+  }
+
+  async rowGroups(file: string): Promise<RowRange[]> {
+    const rows = await this.rows(
+      `SELECT DISTINCT row_group_id AS id, row_group_num_rows AS n FROM parquet_metadata(${sqlString(escapeGlob(file))}) ORDER BY id`,
     );
+    let from = 0;
+    return rows.map((r) => {
+      const range = { file, from, to: from + Number(r.n) };
+      from = range.to;
+      return range;
+    });
   }
 
   async describe(relation: string): Promise<ColumnInfo[]> {

@@ -18,6 +18,7 @@ import { corpusScores, scoredEventsRelation } from './score.js';
 import { pauseForTest } from '../common/test-pause.js';
 import { printable } from '../common/display.js';
 import { engineFailure } from '../engine/failures.js';
+import { undecodableNote, type UndecodablePart } from './undecodable.js';
 import { feedbackPairsSql, readAnalystFeedback, type FeedbackOptions, type FeedbackSummary } from '../feedback/apply.js';
 
 export interface RunOptions extends AnalysisOptions {
@@ -30,6 +31,8 @@ export interface RunOptions extends AnalysisOptions {
   lda: Omit<LdaParams, 'onIteration'>;
   /** Analyst feedback (SPEC §6): low-risk events join the training corpus dupFactor times. */
   feedback?: FeedbackOptions;
+  /** Row groups the engine cannot decode, left out of the run (found after a first attempt failed). */
+  skipRowGroups?: UndecodablePart[];
   /** SQL yielding (ip, word, n): extra training pairs beyond the day's events and the feedback. */
   extraPairs?: (engine: Engine) => Promise<string | undefined>;
 }
@@ -52,6 +55,8 @@ export interface RunSummary {
   invalidRecordsDir: string;
   modelDir: string;
   feedback?: FeedbackSummary;
+  /** Row groups skipped as undecodable; their rows are not in rowsRead. */
+  undecodable?: { rows: number; parts: UndecodablePart[] };
 }
 
 /** The whole analysis (SPEC §1): schema check → clean/invalid → words → corpus → LDA → scores → files. */
@@ -74,7 +79,7 @@ export async function runAnalysis(
   await defineSqlHelpers(engine);
   const feedback = options.feedback ? await readAnalystFeedback(analysis, options.feedback) : undefined;
   const files = await resolveInputFiles(engine, options.input, options.scoredDir);
-  const rowsRead = await timed('read', `checking ${files.length} input file(s)`, () => attachInput(engine, analysis, files, options.input));
+  const rowsRead = await timed('read', `checking ${files.length} input file(s)`, () => attachInput(engine, analysis, files, options.input, options.skipRowGroups));
   progress.note(`${formatCount(rowsRead)} rows in ${printable(options.input)}`);
   await pauseForTest('reading');
 
@@ -163,6 +168,9 @@ export async function runAnalysis(
     invalidRecordsDir: invalidDir,
     modelDir,
     feedback: feedback?.summary,
+    undecodable: options.skipRowGroups?.length
+      ? { rows: options.skipRowGroups.reduce((n, p) => n + p.to - p.from, 0), parts: options.skipRowGroups }
+      : undefined,
   };
   if (summary.rowsRead !== summary.invalid + summary.notFeaturised + summary.scored) {
     throw new SpotError(`internal accounting error: ${JSON.stringify(summary)}`, 1);
@@ -174,9 +182,9 @@ export async function runAnalysis(
 }
 
 /** Attaches the input, checks its schema, defines input_view (typed, with spot_clean); returns its row count. */
-async function attachInput(engine: Engine, analysis: Analysis, files: string[], source: string): Promise<number> {
+async function attachInput(engine: Engine, analysis: Analysis, files: string[], source: string, skip?: UndecodablePart[]): Promise<number> {
   try {
-    await engine.attachParquet('raw_input', files);
+    await engine.attachParquet('raw_input', files, skip);
     const found = await engine.describe('raw_input');
     const castToText = checkSchema(found, analysis.schema, source);
     const replace = castToText.length
@@ -188,6 +196,7 @@ async function attachInput(engine: Engine, analysis: Analysis, files: string[], 
       FROM (SELECT * ${caseRenames(found, analysis.schema)} FROM raw_input)`);
     const [{ n }] = await engine.rows('SELECT count(*) AS n FROM raw_input');
     const rows = Number(n);
+    if (rows === 0 && skip?.length) throw new SpotError(`the input has no rows the engine can decode (${printable(source)}): ${undecodableNote(skip)}`);
     if (rows === 0) throw new SpotError(`the input has no rows: ${source} (${files.length} file(s))`);
     return rows;
   } catch (err) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { flowRowsSql, query, reportAll, runCli, spotCheckRows, tempDir, writeParquet } from '../helpers.js';
+import { flowRowsSql, query, reportAll, runCli, spotCheckRows, tempDir, withEngine, writeParquet } from '../helpers.js';
 import { DuckDbEngine } from '../../src/engine/duckdb.js';
 import { engineFailure } from '../../src/engine/failures.js';
 import { SpotError } from '../../src/common/errors.js';
@@ -50,6 +50,33 @@ test('defect 11: a --scored folder (or its history) inside --input is refused be
   assert.match(again.stderr, /is inside the input/);
 });
 
+test('item 13: a row group the engine cannot decode is skipped and reported with its file and row group; the rest is analysed', async () => {
+  const dir = tempDir('row-groups');
+  const whole = join(dir, 'whole.parquet');
+  const rows = Array.from({ length: 8192 }, (_, i) => ({ sport: 1000 + (i % 3000), trhour: i % 24, sip: `10.0.${i % 250}.${i % 7}` }));
+  await withEngine((engine) => engine.exec(`COPY (${flowRowsSql(rows)}) TO '${whole}' (FORMAT parquet, ROW_GROUP_SIZE 2048, COMPRESSION snappy)`));
+  const groups = await query(
+    `SELECT row_group_id AS g, min(data_page_offset) AS at, any_value(row_group_num_rows) AS n FROM parquet_metadata('${whole}') GROUP BY g ORDER BY g`,
+  );
+  assert.ok(groups.length >= 2);
+  const bytes = readFileSync(whole);
+  for (let i = Number(groups[1].at) + 50; i < Number(groups[1].at) + 250; i += 7) bytes[i] ^= 0x55;
+  const damaged = join(dir, 'damaged.parquet');
+  writeFileSync(damaged, bytes);
+  const scored = join(dir, 'scores');
+  const r = flow(damaged, scored);
+  assert.equal(r.code, 0, r.stderr);
+  const skipped = Number(groups[1].n);
+  const from = Number(groups[0].n);
+  const read = (8192 - skipped).toLocaleString('en-US');
+  assert.match(r.stdout, new RegExp(`${read} rows read, 0 invalid, 0 could not be featurised, ${read} scored`));
+  assert.match(r.stdout, new RegExp(`${skipped} rows the engine cannot decode were skipped:\\n  .*damaged\\.parquet row group 1 \\(rows ${from}–${from + skipped - 1}\\)`));
+  const summary = JSON.parse(readFileSync(join(scored, 'flow_summary.json'), 'utf8'));
+  assert.equal(summary.undecodable.rows, skipped);
+  assert.deepEqual(summary.undecodable.parts.map((p: { rowGroup: number }) => p.rowGroup), [1]);
+  assert.equal(summary.rowsRead + summary.undecodable.rows, 8192, 'every row of the file is read or reported as undecodable');
+});
+
 test('defect 9: running out of memory is reported as such, naming --memory-limit, --threads and --spill-dir (exit 2), and --scored is unchanged', async () => {
   const engine = await DuckDbEngine.open({ memoryLimit: '1KB', threads: 1 });
   let failure: SpotError | undefined;
@@ -87,7 +114,7 @@ test('defect 13: bad UTF-8 and corrupt pages name the file (exit 2); fractional 
   writeFileSync(utf, bytes);
   const u = flow(utf, join(dir, 'u'));
   assert.equal(u.code, 2, u.stderr);
-  assert.match(u.stderr, /cannot decode this input file[^]*utf\.parquet: .*not valid UTF8/);
+  assert.match(u.stderr, /cannot decode[^]*utf\.parquet row group 0 \(rows 0–9\): .*not valid UTF8/);
 
   const big = join(dir, 'big.parquet');
   await writeParquet(big, flowRowsSql(Array.from({ length: 2000 }, (_, i) => ({ sport: 1000 + i, trhour: i % 24 }))));
@@ -97,7 +124,7 @@ test('defect 13: bad UTF-8 and corrupt pages name the file (exit 2); fractional 
   writeFileSync(corrupt, damaged);
   const c = flow(corrupt, join(dir, 'c'));
   assert.equal(c.code, 2, c.stderr);
-  assert.match(c.stderr, /cannot decode this input file[^]*corrupt\.parquet/);
+  assert.match(c.stderr, /cannot decode[^]*corrupt\.parquet/);
   assert.ok(!existsSync(join(dir, 'c')), 'no empty results folder');
 
   const frac = join(dir, 'frac.parquet');
