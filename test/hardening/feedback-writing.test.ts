@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { cliPath, tempDir } from '../helpers.js';
 import { parseFeedback } from '../../src/feedback/read.js';
 import { flowFeedbackLayout } from '../../src/flow/feedback.js';
+import { createFeedbackTable } from '../../src/feedback/table.js';
+import { DuckDbEngine } from '../../src/engine/duckdb.js';
 
 /** `spot-ml ARGS` with a short time limit: a defect here used to loop forever. */
 function cli(args: string[], cwd: string) {
@@ -97,4 +99,17 @@ test('defect 13: feedback refuses a file whose header is not a feedback header; 
   assert.equal(held.code, 2, held.stderr);
   assert.match(held.stderr, new RegExp(`in use by process ${process.pid}\\b`));
   assert.ok(!existsSync(file));
+});
+
+test('a number with an invisible character JavaScript trims (a byte-order mark) reads as that number, not a failed cast (found by the fuzz test)', async () => {
+  const text = `sev,tstart,sip,dip,sport,dport,ipkt,ibyt\n3,2016-05-05 00:05:14,10.0.0.1,172.16.0.1,1,2,3,44\uFEFF\n`;
+  const parsed = parseFeedback(text, flowFeedbackLayout);
+  assert.equal(parsed.rows.length, 1);
+  const engine = await DuckDbEngine.open({ threads: 1 });
+  try {
+    await createFeedbackTable(engine, 'fb', flowFeedbackLayout, parsed.rows);
+    assert.deepEqual(await engine.rows('SELECT ibyt FROM fb'), [{ ibyt: 44n }]);
+  } finally {
+    await engine.close();
+  }
 });
