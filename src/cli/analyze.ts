@@ -1,7 +1,12 @@
+import { dirname, join, relative } from 'node:path';
 import { DuckDbEngine } from '../engine/duckdb.js';
 import { Progress, formatCount } from '../common/progress.js';
 import { analysisFor } from '../pipeline/analyses.js';
 import { runAnalysis, type RunOptions, type RunSummary } from '../pipeline/run.js';
+import { inRunFolder } from '../output/run-folder.js';
+import { engineFailure } from '../engine/failures.js';
+import { findUndecodable, undecodableNote, type UndecodablePart } from '../pipeline/undecodable.js';
+import { resolveInputFiles } from '../pipeline/input.js';
 import type { FeedbackSummary } from '../feedback/apply.js';
 import { formatSettings, resolveSettings } from './settings.js';
 import { nothingReportedLine } from './nothing-reported.js';
@@ -33,6 +38,8 @@ export interface AnalysisFlags {
   spillDir?: string;
   conf?: string;
   quiet: boolean;
+  keepRuns: number;
+  wait: boolean;
 }
 
 /** Which flags the user gave on the command line (they win over spot.conf). */
@@ -67,17 +74,33 @@ export async function analyzeCommand(flags: AnalysisFlags, positional: string[],
   };
   const progress = new Progress(resolved.quiet);
   progress.note(formatSettings(run.settings, run.confPath));
-  const engine = await DuckDbEngine.open({ threads: resolved.threads, memoryLimit: run.memoryLimit, tempDirectory: resolved.spillDir });
-  try {
-    const summary = await runAnalysis(engine, analysis, options, progress);
-    printSummary(summary, formatSettings(run.settings, run.confPath));
-    return summary;
-  } finally {
-    await engine.close();
-  }
+  const scored = resolved.scored;
+  const summary = await inRunFolder(scored, { keepRuns: resolved.keepRuns, wait: resolved.wait }, async (runDir) => {
+    const engine = await DuckDbEngine.open({ threads: resolved.threads, memoryLimit: run.memoryLimit, tempDirectory: resolved.spillDir })
+      .catch((err) => { throw engineFailure(err) ?? err; });
+    const attempt = (skipRowGroups?: UndecodablePart[]) => runAnalysis(engine, analysis, { ...options, scoredDir: runDir, skipRowGroups }, progress);
+    try {
+      return await attempt().catch(async (err) => {
+        const found = engineFailure(err) ?? (await findUndecodable(engine, await resolveInputFiles(engine, options.input).catch(() => []), err));
+        if (!Array.isArray(found)) throw found ?? err;
+        // Corrupt row groups: the run starts again without them, and reports them.
+        progress.note(undecodableNote(found));
+        return attempt(found);
+      });
+    } catch (err) {
+      throw engineFailure(err) ?? err;
+    } finally {
+      await engine.close();
+    }
+  });
+  printSummary(summary, scored, formatSettings(run.settings, run.confPath));
+  return summary;
 }
 
-function printSummary(s: RunSummary, settings: string): void {
+function printSummary(run: RunSummary, scored: string, settings: string): void {
+  // The run's own folder is where --scored now points: print the paths through --scored.
+  const through = (p: string) => join(scored, relative(dirname(run.resultsFile), p));
+  const s = { ...run, resultsFile: through(run.resultsFile), invalidRecordsDir: through(run.invalidRecordsDir), modelDir: through(run.modelDir) };
   const lines = [
     `spot-ml ${s.analysis}: ${formatCount(s.rowsRead)} rows read, ${formatCount(s.invalid)} invalid, ` +
       `${formatCount(s.notFeaturised)} could not be featurised, ${formatCount(s.scored)} scored, ` +
@@ -87,6 +110,7 @@ function printSummary(s: RunSummary, settings: string): void {
     `model:           ${s.modelDir}`,
   ];
   if (s.feedback) lines.push(feedbackLine(s.feedback));
+  if (s.undecodable) lines.push(`undecodable:     ${undecodableNote(s.undecodable.parts)}`);
   if (s.reported === 0) lines.push(nothingReportedLine(s));
   lines.push(settings);
   process.stdout.write(lines.join('\n') + '\n');

@@ -6,6 +6,7 @@ import { Progress, formatCount } from '../common/progress.js';
 import type { AnalysisType } from '../pipeline/analysis.js';
 import { analysisFor } from '../pipeline/analyses.js';
 import { runAnalysis } from '../pipeline/run.js';
+import { DEFAULT_KEEP_RUNS, inRunFolder } from '../output/run-folder.js';
 import { generateFlowDay } from '../demo/flow-day.js';
 import { generateDnsDay } from '../demo/dns-day.js';
 import { generateProxyDay } from '../demo/proxy-day.js';
@@ -97,9 +98,9 @@ async function demoDay(engine: Engine, day: DemoDay, root: string, hosts: number
     process.stdout.write(`\nraw ${day.what} log: ${file}\n${summaryText(report)}`);
   }
   const scoredDir = join(root, day.type, 'scored_results', DATE, 'scores');
-  const summary = await runAnalysis(engine, analysisFor(day.type), {
+  const summary = await inRunFolder(scoredDir, { keepRuns: DEFAULT_KEEP_RUNS }, (runDir) => runAnalysis(engine, analysisFor(day.type), {
     input: folder,
-    scoredDir,
+    scoredDir: runDir,
     threshold: 1,
     maxResults: 1000,
     delimiter: '\t',
@@ -107,7 +108,7 @@ async function demoDay(engine: Engine, day: DemoDay, root: string, hosts: number
     userDomain: USER_DOMAIN,
     lda: { k: DEFAULTS.topics, optimizer: 'em', maxIterations: DEFAULTS.iterations, alpha: DEFAULTS.alpha, beta: DEFAULTS.beta, seed: DEFAULTS.seed, precision: 64 },
     settings: demoSettings(day.type),
-  }, progress);
+  }, progress));
   const lines = (await readFile(summary.resultsFile, 'utf8')).split('\n').filter(Boolean).slice(0, 10);
   const out = [
     `\n${day.what}: ${formatCount(summary.rowsRead)} events from ${folder}`,

@@ -2,7 +2,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { SpotError } from '../common/errors.js';
 import { appendFeedback } from '../feedback/append.js';
-import { detectDelimiter, parseLine, splitLines } from '../feedback/delimited.js';
+import { parse } from 'csv-parse/sync';
+import { detectDelimiter } from '../feedback/delimited.js';
+import { feedbackTarget } from '../feedback/target-file.js';
+import { withFileLock } from '../common/file-lock.js';
+import { printable } from '../common/display.js';
 import { feedbackLayoutFor, feedbackLayouts } from '../feedback/layouts.js';
 import { usedColumns, type FeedbackLayout } from '../feedback/layout.js';
 import { rowProblems } from '../feedback/rows.js';
@@ -20,10 +24,11 @@ interface FeedbackFlags {
   row?: string;
   input?: string;
   quiet?: boolean;
+  wait?: boolean;
   [column: string]: string | boolean | undefined;
 }
 
-const OWN_FLAGS = new Set(['type', 'rating', 'file', 'date', 'conf', 'results', 'row', 'input', 'quiet']);
+const OWN_FLAGS = new Set(['type', 'rating', 'file', 'date', 'conf', 'results', 'row', 'input', 'quiet', 'wait']);
 
 /** `spot-ml feedback`: records an analyst's rating of one event in the day's ml_feedback.csv (SPEC §6). */
 export function feedbackCommand(): Command {
@@ -41,6 +46,7 @@ export function feedbackCommand(): Command {
     .option('--results <file>', 'a results file (<type>_results.csv) to take the event from')
     .option('--row <N>', 'the event\'s row in --results, 1 = the first (least probable) event')
     .option('--input <path>', "the event's day (Parquet file, folder or glob) to check the event against (default: <TYPE>_PATH of spot.conf with --date)")
+    .option('--wait', 'when another writer holds the feedback file, wait for it instead of stopping', false)
     .option('-q, --quiet', 'no warnings or progress on stderr', false);
   for (const name of columnFlagNames()) command.addOption(new Option(`--${name} <value>`, `the event's ${name}`).hideHelp());
   command.addHelpText('after', fieldsHelp());
@@ -49,12 +55,13 @@ export function feedbackCommand(): Command {
     if (missing.length > 0) throw new SpotError(`missing ${missing.join(' and ')} (see spot-ml feedback --help)`);
     const layout = feedbackLayoutFor(flags.type);
     const progress = new Progress(flags.quiet);
-    const { file, dayInput } = await feedbackTarget(flags);
+    const { file, dayInput } = await feedbackLocation(flags);
     const values = { ...(await eventFromResults(flags, layout)), ...eventFromFlags(flags, layout), [layout.rating]: flags.rating };
     checkEventFields(values, layout);
     if (dayInput) await warnWhenNotInDay(layout, dayInput, values, progress);
-    const line = await appendFeedback(file, layout, values);
-    process.stdout.write(`recorded in ${file}:\n${line}\n`);
+    const target = await feedbackTarget(file);
+    const line = await withFileLock(target, () => appendFeedback(target, layout, values), { wait: flags.wait === true });
+    process.stdout.write(`recorded in ${printable(file)}:\n${printable(line)}\n`);
   });
 }
 
@@ -105,7 +112,7 @@ function columnFlagNames(): string[] {
 }
 
 /** The feedback file to append to, and the event's day to check it against (when known). */
-async function feedbackTarget(flags: FeedbackFlags): Promise<{ file: string; dayInput?: string }> {
+async function feedbackLocation(flags: FeedbackFlags): Promise<{ file: string; dayInput?: string }> {
   if (flags.file && flags.date) throw new SpotError('give --file or --date, not both');
   if (flags.file) {
     if (flags.input) await checkInputExists(flags.input);
@@ -128,8 +135,8 @@ async function checkInputExists(input: string): Promise<void> {
 function eventFromFlags(flags: FeedbackFlags, layout: FeedbackLayout): Record<string, string> {
   const values: Record<string, string> = {};
   for (const name of columnFlagNames()) {
-    const value = flags[name] as string | undefined;
-    if (value === undefined) continue;
+    const value = flags[name];
+    if (typeof value !== 'string') continue;
     if (!layout.columns.some((c) => c.name === name)) throw new SpotError(`--${name} is not a column of ${layout.type} feedback`);
     values[name] = value;
   }
@@ -142,19 +149,24 @@ async function eventFromResults(flags: FeedbackFlags, layout: FeedbackLayout): P
   if (!flags.results || !flags.row) throw new SpotError('--results and --row go together');
   const n = Number(flags.row);
   if (!Number.isInteger(n) || n < 1) throw new SpotError(`--row must be a whole number from 1, got "${flags.row}"`);
+  const source = printable(flags.results);
   const text = await readFile(flags.results, 'utf8').catch((err: Error) => {
-    throw new SpotError(`cannot read the results file ${flags.results}: ${err.message}`);
+    throw new SpotError(`cannot read the results file ${source}: ${printable(err.message)}`);
   });
-  const lines = splitLines(text);
-  const delimiter = detectDelimiter(lines[0] ?? '');
-  const first = parseLine(lines[0] ?? '', delimiter);
-  const hasHeader = 'fields' in first && first.fields[0] === layout.resultsColumns[0];
-  const rows = lines.slice(hasHeader ? 1 : 0);
-  if (n > rows.length) throw new SpotError(`${flags.results} has ${rows.length} rows; there is no row ${n}`);
-  const parsed = parseLine(rows[n - 1], delimiter);
-  const fields = 'fields' in parsed ? parsed.fields : [];
+  // Records, not lines: a quoted field may hold a line break (the results writer quotes such values).
+  const delimiter = detectDelimiter(text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]);
+  let records: string[][];
+  try {
+    records = parse(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+  } catch (err) {
+    throw new SpotError(`cannot read the results file ${source} as ${delimiter === '\t' ? 'tab' : 'comma'}-separated records: ${printable(err instanceof Error ? err.message : String(err))}`);
+  }
+  const hasHeader = records[0]?.[0] === layout.resultsColumns[0];
+  const rows = records.slice(hasHeader ? 1 : 0);
+  if (n > rows.length) throw new SpotError(`${source} has ${rows.length} rows; there is no row ${n}`);
+  const fields = rows[n - 1];
   if (fields.length !== layout.resultsColumns.length)
-    throw new SpotError(`row ${n} of ${flags.results} is not a ${layout.type} result (${layout.resultsColumns.length} fields expected)`);
+    throw new SpotError(`row ${n} of ${source} is not a ${layout.type} result (${layout.resultsColumns.length} fields expected)`);
   const byName = new Map(layout.resultsColumns.map((c, i) => [c, fields[i]]));
   const values: Record<string, string> = {};
   for (const c of layout.columns) {

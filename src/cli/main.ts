@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { SpotError } from '../common/errors.js';
+import { printable } from '../common/display.js';
 import { DEFAULT_MEMORY_LIMIT } from '../engine/duckdb.js';
+import { DEFAULT_KEEP_RUNS } from '../output/run-folder.js';
 import { DEFAULTS, ldaOptions, parseNumber } from './options.js';
 import { analyzeCommand, type AnalysisFlags } from './analyze.js';
 import { demoCommand } from './demo.js';
@@ -34,6 +36,8 @@ const program = new Command('spot-ml')
   .option('--header', 'write a header line in the results file', false)
   .option('--memory-limit <size>', `the engine's working memory before it spills to disk (default: ${DEFAULT_MEMORY_LIMIT})`)
   .option('--spill-dir <dir>', 'where the engine spills (default: a fresh folder under the OS temp dir, removed afterwards)')
+  .addOption(new Option('--keep-runs <N>', 'earlier runs kept in <scored>.runs/ besides the current one (the previous run is always kept)').default(DEFAULT_KEEP_RUNS).argParser(parseNumber('--keep-runs', { integer: true, min: 1 })))
+  .option('--wait', 'when another run is writing to --scored, wait for it instead of stopping', false)
   .option('--conf <file>', 'spot.conf for the YYYYMMDD TYPE form (default: $SPOT_CONF, ./spot.conf, /etc/spot.conf)')
   .option('-q, --quiet', 'no progress on stderr', false);
 for (const opt of ldaOptions()) program.addOption(opt);
@@ -83,14 +87,19 @@ function wrapperFormArgv(argv: string[]): string[] {
 function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
     if (err.exitCode === 0) return 0;
-    process.stderr.write(`spot-ml: ${err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (${(err as { helpHint?: string }).helpHint ?? 'see spot-ml --help'})\n`);
+    process.stderr.write(`spot-ml: ${printable(err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' '))} (${(err as { helpHint?: string }).helpHint ?? 'see spot-ml --help'})\n`);
     return 2;
   }
   if (err instanceof SpotError) {
-    process.stderr.write(`spot-ml: error: ${err.message}\n`);
+    process.stderr.write(`spot-ml: error: ${printableLines(err.message)}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? (process.env.SPOT_DEBUG ? err.stack : err.message) : String(err);
-  process.stderr.write(`spot-ml: unexpected error: ${message}\n`);
+  process.stderr.write(`spot-ml: unexpected error: ${printableLines(message ?? '')}\n`);
   return 1;
+}
+
+/** A message's lines with any control character from a path or a file's content escaped, never sent raw to the terminal. */
+function printableLines(message: string): string {
+  return message.split('\n').map(printable).join('\n');
 }

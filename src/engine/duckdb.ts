@@ -8,17 +8,22 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ColumnData, ColumnInfo, CsvOptions, Engine, QueryProgress } from './engine.js';
+import type { ColumnData, ColumnInfo, CsvOptions, Engine, QueryProgress, RowRange } from './engine.js';
 import { sqlIdent, sqlString } from './engine.js';
+import { onInterrupt } from '../common/interrupt.js';
+import { processAlive } from '../common/process-alive.js';
+import { SpotError } from '../common/errors.js';
+import { printable } from '../common/display.js';
 
 const CHUNK_ROWS = 2048;
 
 export interface DuckDbOptions {
   threads?: number;
-  /** Folder DuckDB spills to when a step does not fit in its memory (default: a fresh folder under the OS temp dir, removed on close). */
+  /** Folder under which DuckDB spills when a step does not fit in its memory, in a fresh folder of its own removed on close (default: the OS temp dir). */
   tempDirectory?: string;
   /** DuckDB's working memory before it spills, e.g. `2GB` (default DEFAULT_MEMORY_LIMIT). */
   memoryLimit?: string;
@@ -36,14 +41,22 @@ export class DuckDbEngine implements Engine {
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     /** The spill folder this engine made and removes on close. */
-    private readonly ownSpillDir: string | undefined,
+    private readonly ownSpillDir: string,
+    private readonly forgetSpillDir: () => void,
   ) {}
 
   static async open(options: DuckDbOptions = {}): Promise<DuckDbEngine> {
-    const ownSpillDir = options.tempDirectory ? undefined : await mkdtemp(join(tmpdir(), 'spot-ml-spill-'));
+    // Always a folder of this process' own (also under --spill-dir), so that what a killed run leaves
+    // is recognisable by name and removed by the next start.
+    const parent = options.tempDirectory ?? tmpdir();
+    await removeDeadSpillFolders(parent);
+    const ownSpillDir = await mkdtemp(join(parent, `${SPILL_PREFIX}${process.pid}-`)).catch((err: Error) => {
+      throw new SpotError(`cannot create a spill folder in ${printable(parent)} (--spill-dir): ${printable(err.message)}`);
+    });
+    const forgetSpillDir = onInterrupt(() => rmSync(ownSpillDir, { recursive: true, force: true, maxRetries: 3 }));
     const config: Record<string, string> = {
       memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
-      temp_directory: options.tempDirectory ?? ownSpillDir!,
+      temp_directory: ownSpillDir,
     };
     if (options.threads) config.threads = String(options.threads);
     try {
@@ -51,9 +64,10 @@ export class DuckDbEngine implements Engine {
       const conn = await instance.connect();
       // Track statements' progress for queryProgress (without DuckDB printing a bar of its own).
       await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0');
-      return new DuckDbEngine(instance, conn, ownSpillDir);
+      return new DuckDbEngine(instance, conn, ownSpillDir, forgetSpillDir);
     } catch (err) {
-      if (ownSpillDir) await rm(ownSpillDir, { recursive: true, force: true });
+      forgetSpillDir();
+      await rm(ownSpillDir, { recursive: true, force: true });
       throw err;
     }
   }
@@ -63,12 +77,34 @@ export class DuckDbEngine implements Engine {
     return rows.map((r) => String(r.file));
   }
 
-  async attachParquet(name: string, files: readonly string[]): Promise<void> {
-    const list = `[${files.map(sqlString).join(', ')}]`;
-    await this.exec(
-      `CREATE OR REPLACE VIEW ${sqlIdent(name)} AS SELECT * FROM read_parquet(${list}, ` +
-        `union_by_name = true, hive_partitioning = false, filename = 'spot_file', file_row_number = true)`,
+  async attachParquet(name: string, files: readonly string[], skip: readonly RowRange[] = []): Promise<void> {
+    const read = (list: readonly string[]) =>
+      `SELECT * FROM read_parquet([${list.map((f) => sqlString(escapeGlob(f))).join(', ')}], ` +
+      `union_by_name = true, hive_partitioning = false, filename = 'spot_file', file_row_number = true)`;
+    const damaged = new Set(skip.map((r) => r.file));
+    const whole = files.filter((f) => !damaged.has(f));
+    // A damaged file is read on its own, its skipped ranges as row-number filters: DuckDB then prunes
+    // those row groups without decoding them.
+    const parts = [
+      ...(whole.length ? [read(whole)] : []),
+      ...[...damaged].map((f) => {
+        const keep = skip.filter((r) => r.file === f).map((r) => `(file_row_number < ${r.from} OR file_row_number >= ${r.to})`);
+        return `${read([f])} WHERE ${keep.join(' AND ')}`;
+      }),
+    ];
+    await this.exec(`CREATE OR REPLACE VIEW ${sqlIdent(name)} AS ${parts.join(' UNION ALL BY NAME ')}`);
+  }
+
+  async rowGroups(file: string): Promise<RowRange[]> {
+    const rows = await this.rows(
+      `SELECT DISTINCT row_group_id AS id, row_group_num_rows AS n FROM parquet_metadata(${sqlString(escapeGlob(file))}) ORDER BY id`,
     );
+    let from = 0;
+    return rows.map((r) => {
+      const range = { file, from, to: from + Number(r.n) };
+      from = range.to;
+      return range;
+    });
   }
 
   async describe(relation: string): Promise<ColumnInfo[]> {
@@ -138,12 +174,32 @@ export class DuckDbEngine implements Engine {
   async close(): Promise<void> {
     this.conn.closeSync();
     this.instance.closeSync();
-    if (this.ownSpillDir) await rm(this.ownSpillDir, { recursive: true, force: true });
+    await rm(this.ownSpillDir, { recursive: true, force: true });
+    this.forgetSpillDir();
   }
 
   private async copy(sql: string, path: string, options: string): Promise<number> {
     const rows = await this.rows(`COPY (${sql}) TO ${sqlString(path)} ${options}`);
     return Number(rows[0]?.Count ?? 0);
+  }
+}
+
+/**
+ * A real file name made safe to hand to DuckDB's readers, which expand glob characters in any path:
+ * each of `*`, `?` and `[` becomes a one-character class that matches only itself.
+ */
+export function escapeGlob(path: string): string {
+  return path.replace(/[*?[]/g, (c) => `[${c}]`);
+}
+
+const SPILL_PREFIX = 'spot-ml-spill-';
+
+/** Spill folders `spot-ml-spill-<pid>-*` of processes that are no longer running (killed runs), removed at the next start. */
+async function removeDeadSpillFolders(parent: string): Promise<void> {
+  const names = await readdir(parent).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = /^spot-ml-spill-(\d+)-/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) await rm(join(parent, name), { recursive: true, force: true });
   }
 }
 

@@ -20,6 +20,13 @@ export interface CsvOptions {
   header: boolean;
 }
 
+/** Rows [from, to) of one input file (a Parquet row group). */
+export interface RowRange {
+  file: string;
+  from: number;
+  to: number;
+}
+
 /** How far the statement the engine is running has got. */
 export interface QueryProgress {
   /** 0..1 of the statement's estimated work. */
@@ -31,8 +38,13 @@ export interface QueryProgress {
 export interface Engine {
   /** Files matched by a glob pattern, sorted. */
   glob(pattern: string): Promise<string[]>;
-  /** Defines `name` as a view over the Parquet files, with `spot_file` and `spot_row` identifying each row. */
-  attachParquet(name: string, files: readonly string[]): Promise<void>;
+  /**
+   * Defines `name` as a view over the Parquet files, with `spot_file` and `spot_row` identifying each row;
+   * the row ranges in `skip` (undecodable row groups) are left out without being read.
+   */
+  attachParquet(name: string, files: readonly string[], skip?: readonly RowRange[]): Promise<void>;
+  /** The row groups of a Parquet file as row ranges (reading only its metadata). */
+  rowGroups?(file: string): Promise<RowRange[]>;
   describe(relation: string): Promise<ColumnInfo[]>;
   exec(sql: string): Promise<void>;
   /** Runs a query whose result is small (counts, a few rows) and returns its rows as JS values. */

@@ -4,6 +4,7 @@ import type { Analysis, AnalysisOptions } from '../pipeline/analysis.js';
 import { eventSlotsSql } from '../pipeline/corpus.js';
 import { readFeedbackFile, type FeedbackRow, type LineProblem } from './read.js';
 import { createFeedbackTable } from './table.js';
+import { printable } from '../common/display.js';
 
 export interface FeedbackOptions {
   /** The ml_feedback.csv to read; a missing file means no feedback. */
@@ -120,5 +121,5 @@ function reportLines(options: FeedbackOptions, what: string, problems: readonly 
 
 /** Feedback warnings say what the analyst's ratings did not do; -q silences them (the summary still counts them). */
 function warn(options: FeedbackOptions, message: string): void {
-  if (!options.quiet) process.stderr.write(`spot-ml: feedback: ${message}\n`);
+  if (!options.quiet) process.stderr.write(`spot-ml: feedback: ${printable(message)}\n`);
 }

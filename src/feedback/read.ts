@@ -48,7 +48,10 @@ export function parseFeedback(text: string, layout: FeedbackLayout): ParsedFeedb
     if (lines[i].trim() === '') continue;
     const parsed = parseLine(lines[i], delimiter);
     if ('error' in parsed) {
-      problems.push({ line, problem: parsed.error });
+      const last = quotedRecordEnd(lines, i, delimiter);
+      if (last === undefined) problems.push({ line, problem: parsed.error });
+      else problems.push({ line, problem: `a quoted field runs on to line ${last + 1}: lines ${line}–${last + 1} skipped as one malformed record` });
+      i = last ?? i;
       continue;
     }
     const row = rowValues(parsed.fields, columns, layout);
@@ -56,6 +59,21 @@ export function parseFeedback(text: string, layout: FeedbackLayout): ParsedFeedb
     else rows.push({ line, values: row.values });
   }
   return { delimiter, header, columns, rows, problems };
+}
+
+const MAX_RECORD_LINES = 100;
+
+/**
+ * When line i opens a quoted field that closes on a later line, the index of that line: the lines between
+ * belong to one record (a value with a line break, which is never a rating of its own). Undefined when
+ * no later line (within a bound) closes it.
+ */
+function quotedRecordEnd(lines: readonly string[], i: number, delimiter: string): number | undefined {
+  if ((lines[i].match(/"/g)?.length ?? 0) % 2 === 0) return undefined;
+  for (let j = i + 1; j < Math.min(lines.length, i + MAX_RECORD_LINES); j++) {
+    if ('fields' in parseLine(lines.slice(i, j + 1).join('\n'), delimiter)) return j;
+  }
+  return undefined;
 }
 
 /**

@@ -16,7 +16,13 @@ export async function createFeedbackTable(engine: Engine, name: string, layout: 
   const textTable = `${name}_text`;
   await engine.createTable(textTable, [
     { name: 'spot_line', type: 'INTEGER', values: Int32Array.from(rows, (r) => r.line) },
-    ...present.map((c) => ({ name: c.name, type: 'VARCHAR' as const, values: rows.map((r) => r.values[c.name] ?? '') })),
+    // Numbers are trimmed here, as they were when checked: JavaScript's trim also drops a byte-order mark
+    // or a no-break space, which SQL's trim keeps (and then the cast would fail).
+    ...present.map((c) => ({
+      name: c.name,
+      type: 'VARCHAR' as const,
+      values: rows.map((r) => (SQL_TYPE[c.kind] ? (r.values[c.name] ?? '').trim() : (r.values[c.name] ?? ''))),
+    })),
   ]);
   const typed = columns.map((c) => {
     const type = SQL_TYPE[c.kind];

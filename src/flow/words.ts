@@ -25,8 +25,8 @@ const partsSql = `
   CASE ${rules.map((r, i) => `WHEN ${r[0]} THEN ${i}`).join(' ')} END AS spot_flow_rule,
   CASE ${rules.map((r) => `WHEN ${r[0]} THEN ${r[1]}`).join(' ')} END AS spot_flow_port,
   CASE ${rules.map((r) => `WHEN ${r[0]} THEN ${r[3]}`).join(' ')} END AS spot_flow_port_num,
-  '_' || proto || '_' || spot_num_text(trhour) || '_' || CAST(spot_ceil_log2(ibyt + 1) AS VARCHAR) || '_' ||
-    CAST(spot_ceil_log2(ipkt + 1) AS VARCHAR) AS spot_flow_tail`;
+  '_' || proto || '_' || spot_num_text(trhour) || '_' || CAST(spot_ceil_log2(CAST(ibyt AS DOUBLE) + 1) AS VARCHAR) || '_' ||
+    CAST(spot_ceil_log2(CAST(ipkt AS DOUBLE) + 1) AS VARCHAR) AS spot_flow_tail`;
 
 /** SQL: the event's rule gives `side` the `-1_` prefix. */
 const prefixedOn = (side: 1 | 2) => `spot_flow_rule IN (${rules.flatMap((r, i) => (r[2] === side ? [i] : [])).join(', ')})`;
@@ -43,10 +43,16 @@ const wordFromParts = (side: 1 | 2) =>
 const PROTO_SLOTS = 64;
 const keyPartsSql = (protos: readonly string[]) => `
   (((((CASE spot_flow_rule WHEN 0 THEN 0 WHEN 3 THEN 1 WHEN 6 THEN 2 ELSE CAST(spot_flow_port_num AS BIGINT) + 2 END)
-    * ${PROTO_SLOTS} + CASE proto ${protos.map((p, i) => `WHEN ${sqlString(p)} THEN ${i}`).join(' ')} END)
-    * 24 + trhour) * 128 + spot_ceil_log2(ibyt + 1)) * 128 + spot_ceil_log2(ipkt + 1)) * 2`;
+    * ${PROTO_SLOTS} + ${protoIndexSql(protos)})
+    * 24 + trhour) * 128 + spot_ceil_log2(CAST(ibyt AS DOUBLE) + 1)) * 128 + spot_ceil_log2(CAST(ipkt AS DOUBLE) + 1)) * 2`;
 
 const keyFromParts = (side: 1 | 2) => `spot_flow_key + CASE WHEN ${prefixedOn(side)} THEN 1 ELSE 0 END`;
+
+/** The protocol's position in `protos`; NULL (no word) when the day has no protocol at all (proto NULL on every row). */
+function protoIndexSql(protos: readonly string[]): string {
+  if (protos.length === 0) return 'CAST(NULL AS BIGINT)';
+  return `CASE proto ${protos.map((p, i) => `WHEN ${sqlString(p)} THEN ${i}`).join(' ')} END`;
+}
 
 /** The most protocols a day may have for its words to be counted by integer keys. */
 export const MAX_KEYED_PROTOS = PROTO_SLOTS;

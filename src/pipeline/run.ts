@@ -12,10 +12,14 @@ import { writeModel } from '../output/model.js';
 import { writeAtomically } from '../output/atomic.js';
 import type { Analysis, AnalysisOptions } from './analysis.js';
 import { resolveInputFiles } from './input.js';
-import { checkSchema } from './schema-check.js';
+import { caseRenames, checkSchema } from './schema-check.js';
 import { buildCorpus } from './corpus.js';
 import { corpusScores, scoredEventsRelation } from './score.js';
 import { reportHint, type ReportHint } from './report-hint.js';
+import { pauseForTest } from '../common/test-pause.js';
+import { printable } from '../common/display.js';
+import { engineFailure } from '../engine/failures.js';
+import { undecodableNote, type UndecodablePart } from './undecodable.js';
 import { feedbackPairsSql, readAnalystFeedback, type FeedbackOptions, type FeedbackSummary } from '../feedback/apply.js';
 import type { ScoringMode } from '../scoring/mode.js';
 import { robustScoredEvents } from '../scoring/robust/score.js';
@@ -31,6 +35,8 @@ export interface RunOptions extends AnalysisOptions {
   lda: Omit<LdaParams, 'onIteration'>;
   /** Analyst feedback (SPEC §6): low-risk events join the training corpus dupFactor times. */
   feedback?: FeedbackOptions;
+  /** Row groups the engine cannot decode, left out of the run (found after a first attempt failed). */
+  skipRowGroups?: UndecodablePart[];
   /** SQL yielding (ip, word, n): extra training pairs beyond the day's events and the feedback. */
   extraPairs?: (engine: Engine) => Promise<string | undefined>;
   /** The settings the run used and where each came from (recorded in the summary). */
@@ -64,6 +70,8 @@ export interface RunSummary {
   feedbackPath: string | null;
   /** When no event is reported: the day's lowest score and a threshold that reports some. */
   whenNothingReported?: ReportHint;
+  /** Row groups skipped as undecodable; their rows are not in rowsRead. */
+  undecodable?: { rows: number; parts: UndecodablePart[] };
 }
 
 /** The whole analysis (SPEC §1): schema check → clean/invalid → words → corpus → LDA → scores → files. */
@@ -84,10 +92,11 @@ export async function runAnalysis(
 
   progress.follow(() => engine.queryProgress());
   await defineSqlHelpers(engine);
-  const files = await resolveInputFiles(engine, options.input);
+  const files = await resolveInputFiles(engine, options.input, options.scoredDir);
   const feedback = options.feedback ? await readAnalystFeedback(analysis, options.feedback) : undefined;
-  const rowsRead = await timed('read', `checking ${files.length} input file(s)`, () => attachInput(engine, analysis, files, options.input));
-  progress.note(`${formatCount(rowsRead)} rows in ${options.input}`);
+  const rowsRead = await timed('read', `checking ${files.length} input file(s)`, () => attachInput(engine, analysis, files, options.input, options.skipRowGroups));
+  progress.note(`${formatCount(rowsRead)} rows in ${printable(options.input)}`);
+  await pauseForTest('reading');
 
   const invalidDir = join(options.scoredDir, 'invalid_records');
   await mkdir(options.scoredDir, { recursive: true });
@@ -126,9 +135,13 @@ export async function runAnalysis(
     `corpus: ${formatCount(corpus.numDocs)} documents (IPs), ${formatCount(corpus.numWords)} words, ${formatCount(corpus.wordIds.length)} nonzeros`,
   );
   if (corpus.numDocs === 0) {
-    throw new SpotError(`no valid ${analysis.type} records to model: all ${formatCount(rowsRead)} rows were invalid (see ${invalidDir})`);
+    throw new SpotError(
+      `no valid ${analysis.type} records to model: of ${formatCount(rowsRead)} rows read, ${formatCount(invalid)} are invalid ` +
+        `and ${formatCount(built.wordErrors)} could not be featurised; nothing was written`,
+    );
   }
 
+  await pauseForTest('lda');
   const bar = progress.bar(`LDA ${options.lda.optimizer}`, options.lda.maxIterations);
   const ldaStart = Date.now();
   const model = await fitLda(corpus, {
@@ -152,6 +165,7 @@ export async function runAnalysis(
     candidates = scored.candidates;
     const scoredSql = scored.sql;
     const n = await writeResults(engine, scoredSql, analysis.resultColumns, resultsFile, options);
+    await pauseForTest('writing');
     await writeModel(engine, model, modelDir, 'SELECT ip AS name, id FROM spot_docs', 'SELECT word AS name, id FROM spot_vocab');
     if (n === 0) hint = reportHint(scores, built.dayCounts, analysis.wordSlots.length, options.maxResults, built.featurised);
     return n;
@@ -179,6 +193,9 @@ export async function runAnalysis(
     inputPath: resolve(options.input),
     feedbackPath: options.feedback ? resolve(options.feedback.file) : null,
     whenNothingReported: hint,
+    undecodable: options.skipRowGroups?.length
+      ? { rows: options.skipRowGroups.reduce((n, p) => n + p.to - p.from, 0), parts: options.skipRowGroups }
+      : undefined,
   };
   if (summary.rowsRead !== summary.invalid + summary.notFeaturised + summary.scored) {
     throw new SpotError(`internal accounting error: ${JSON.stringify(summary)}`, 1);
@@ -190,9 +207,9 @@ export async function runAnalysis(
 }
 
 /** Attaches the input, checks its schema, defines input_view (typed, with spot_clean); returns its row count. */
-export async function attachInput(engine: Engine, analysis: Analysis, files: string[], source: string): Promise<number> {
+export async function attachInput(engine: Engine, analysis: Analysis, files: string[], source: string, skip?: UndecodablePart[]): Promise<number> {
   try {
-    await engine.attachParquet('raw_input', files);
+    await engine.attachParquet('raw_input', files, skip);
     const found = await engine.describe('raw_input');
     const castToText = checkSchema(found, analysis.schema, source);
     const replace = castToText.length
@@ -201,14 +218,15 @@ export async function attachInput(engine: Engine, analysis: Analysis, files: str
     await engine.exec(`
       CREATE OR REPLACE VIEW input_view AS
       SELECT * EXCLUDE (file_row_number) ${replace}, file_row_number AS spot_row, ${analysis.cleanPredicate} AS spot_clean
-      FROM raw_input`);
+      FROM (SELECT * ${caseRenames(found, analysis.schema)} FROM raw_input)`);
     const [{ n }] = await engine.rows('SELECT count(*) AS n FROM raw_input');
     const rows = Number(n);
+    if (rows === 0 && skip?.length) throw new SpotError(`the input has no rows the engine can decode (${printable(source)}): ${undecodableNote(skip)}`);
     if (rows === 0) throw new SpotError(`the input has no rows: ${source} (${files.length} file(s))`);
     return rows;
   } catch (err) {
     if (err instanceof SpotError) throw err;
-    throw new SpotError(`cannot read the input as Parquet (${source}): ${firstLine(err)}`);
+    throw engineFailure(err) ?? new SpotError(`cannot read the input as Parquet (${printable(source)}): ${printable(firstLine(err))}`);
   }
 }
 
