@@ -7,6 +7,7 @@ import { analyzeCommand, type AnalysisFlags } from './analyze.js';
 import { demoCommand } from './demo.js';
 import { feedbackCommand } from './feedback-command.js';
 import { ldaCommand } from './lda-command.js';
+import { showCommand } from './show-command.js';
 
 const program = new Command('spot-ml')
   .description(
@@ -50,6 +51,7 @@ program
 program.enablePositionalOptions();
 program.addCommand(feedbackCommand());
 program.addCommand(ldaCommand());
+program.addCommand(showCommand());
 
 program.helpCommand('help [command]', 'show help for a command');
 program.exitOverride();

@@ -10,6 +10,7 @@ import type { LdaParams } from '../lda/types.js';
 import { resultsPath, writeResults } from '../output/results.js';
 import { writeModel } from '../output/model.js';
 import { writeAtomically } from '../output/atomic.js';
+import { writeRunCorpus } from '../output/corpus.js';
 import type { Analysis, AnalysisOptions } from './analysis.js';
 import { resolveInputFiles } from './input.js';
 import { checkSchema } from './schema-check.js';
@@ -134,6 +135,7 @@ export async function runAnalysis(
     const scoredSql = scored.sql;
     const n = await writeResults(engine, scoredSql, analysis.resultColumns, resultsFile, options);
     await writeModel(engine, model, modelDir, 'SELECT ip AS name, id FROM spot_docs', 'SELECT word AS name, id FROM spot_vocab');
+    await writeRunCorpus(engine, corpus, scores, built.dayCounts, options.scoredDir, analysis.wordSlots.length);
     return n;
   }, built.featurised);
 
