@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { SpotError } from '../common/errors.js';
 import { appendFeedback } from '../feedback/append.js';
+import { feedbackValuesOfResult } from '../feedback/rate.js';
 import { detectDelimiter, parseLine, splitLines } from '../feedback/delimited.js';
 import { feedbackLayoutFor, feedbackLayouts } from '../feedback/layouts.js';
 import type { FeedbackLayout } from '../feedback/layout.js';
@@ -93,11 +94,5 @@ async function eventFromResults(flags: FeedbackFlags, layout: FeedbackLayout): P
   const fields = 'fields' in parsed ? parsed.fields : [];
   if (fields.length !== layout.resultsColumns.length)
     throw new SpotError(`row ${n} of ${flags.results} is not a ${layout.type} result (${layout.resultsColumns.length} fields expected)`);
-  const byName = new Map(layout.resultsColumns.map((c, i) => [c, fields[i]]));
-  const values: Record<string, string> = {};
-  for (const c of layout.columns) {
-    const value = byName.get(c.fromResults ?? c.name);
-    if (value !== undefined) values[c.name] = value;
-  }
-  return values;
+  return feedbackValuesOfResult(layout, new Map(layout.resultsColumns.map((c, i) => [c, fields[i]])));
 }

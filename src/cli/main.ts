@@ -8,6 +8,7 @@ import { demoCommand } from './demo.js';
 import { feedbackCommand } from './feedback-command.js';
 import { ldaCommand } from './lda-command.js';
 import { showCommand } from './show-command.js';
+import { serveCommand } from './serve-command.js';
 
 const program = new Command('spot-ml')
   .description(
@@ -52,6 +53,7 @@ program.enablePositionalOptions();
 program.addCommand(feedbackCommand());
 program.addCommand(ldaCommand());
 program.addCommand(showCommand());
+program.addCommand(serveCommand());
 
 program.helpCommand('help [command]', 'show help for a command');
 program.exitOverride();
