@@ -5,6 +5,8 @@ import { ApiError, intParam, numberParam } from './api-error.js';
 
 export interface EventQuery {
   q?: string;
+  /** Exact IPs the event must involve (one: the IP's events; two: the pair's). */
+  ips: string[];
   port?: number;
   proto?: string;
   min?: number;
@@ -32,8 +34,11 @@ export function parseEventQuery(params: URLSearchParams, columns: readonly strin
   const q = params.get('q')?.trim();
   const proto = params.get('proto')?.trim();
   const port = params.get('port') ? intParam(params, 'port', 0, 0, 65535) : undefined;
+  const ips = params.getAll('ip').map((ip) => ip.trim()).filter(Boolean);
+  if (ips.length > 2 || ips.some((ip) => ip.length > 100)) throw new ApiError(400, 'ip: at most two addresses');
   return {
     q: q ? q.slice(0, 200) : undefined,
+    ips,
     port,
     proto: proto ? proto.slice(0, 20) : undefined,
     min: numberParam(params, 'min'),
@@ -62,6 +67,7 @@ export function filterConditions(type: AnalysisType, q: EventQuery): string[] {
     const needle = sqlString(q.q.toLowerCase());
     where.push(`(${TEXT_COLUMNS[type].map((c) => `contains(lower(${sqlIdent(c)}), ${needle})`).join(' OR ')})`);
   }
+  for (const ip of q.ips) where.push(ofIp(type, ip));
   if (q.port !== undefined) {
     const cols = PORT_COLUMNS[type];
     if (cols.length === 0) throw new ApiError(400, `${type} events have no port to filter on`);
@@ -95,6 +101,7 @@ export function ofIp(type: AnalysisType, ip: string): string {
 export function queryParams(q: EventQuery): URLSearchParams {
   const p = new URLSearchParams();
   if (q.q) p.set('q', q.q);
+  for (const ip of q.ips) p.append('ip', ip);
   if (q.port !== undefined) p.set('port', String(q.port));
   if (q.proto) p.set('proto', q.proto);
   if (q.min !== undefined) p.set('min', String(q.min));
