@@ -1,4 +1,4 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { withFileLock } from '../common/file-lock.js';
 import { SpotError } from '../common/errors.js';
@@ -44,6 +44,7 @@ export function ratingsOf(text: string | undefined, layout: FeedbackLayout): Map
  * the new text is written aside and renamed into place, so the file is never half-written. Returns the line.
  */
 export async function rateEvent(path: string, layout: FeedbackLayout, values: Readonly<Record<string, string>>): Promise<string> {
+  await mkdir(dirname(path), { recursive: true });
   return withFileLock(
     path,
     async () => {
