@@ -24,7 +24,8 @@ function markerPlugin(at: number, label: string): Plugin<'bar'> {
       ctx.stroke();
       ctx.fillStyle = '#b42318';
       ctx.font = '12px system-ui';
-      ctx.fillText(label, left + 4, y.top + 12);
+      const width = ctx.measureText(label).width;
+      ctx.fillText(label, left + 4 + width > x.right ? left - 4 - width : left + 4, y.top + 12);
       ctx.restore();
     },
   };
@@ -46,7 +47,7 @@ export function scoreHistogram(dist: Distribution, threshold: number | null, rep
     data.push(counts.get(b) ?? 0);
   }
   const mark = threshold !== null && threshold > 0 ? threshold : reportedMax;
-  const markLabel = threshold !== null && threshold > 0 ? `threshold ${threshold.toExponential(1)}` : `reported up to ${reportedMax?.toExponential(2)}`;
+  const markLabel = threshold !== null && threshold > 0 ? `threshold ${threshold.toExponential(1)}` : `results reach ${reportedMax?.toExponential(2)}`;
   const plugins = mark ? [markerPlugin(Math.log10(mark) * dist.binsPerDecade - first, markLabel)] : [];
   new Chart(canvas, {
     type: 'bar',

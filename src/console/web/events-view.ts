@@ -4,6 +4,8 @@ import { scoreHistogram } from './charts.js';
 import { ratingButtons } from './rating.js';
 import type { EventRow, EventsPage, Job } from './types.js';
 
+/** Fields that may be long (names, URIs, agents) wrap; the others stay on one line. */
+const LONG_FIELDS = new Set(['name', 'URI', 'agent', 'host', 'content type']);
 const FILTERS = ['q', 'ip', 'port', 'proto', 'min', 'max', 'rated', 'hidden', 'sort', 'dir', 'limit'];
 
 /** The table of one day's suspicious events: score order, paging, sorting, filters, ratings, re-score. */
@@ -103,7 +105,7 @@ export function eventsTable(base: string, type: string, page: { rows: EventRow[]
   return h(
     'table',
     { id: 'events', 'data-type': type },
-    h('thead', {}, h('tr', {}, h('th', { class: 'num' }, 'rank'), ...labels.map((l) => h('th', {}, l)), h('th', { class: 'num' }, 'score'), h('th', { class: 'num' }, 'percentile'), h('th', {}, 'rating'), h('th', {}, ''))),
+    h('thead', {}, h('tr', {}, h('th', { class: 'num' }, 'rank'), ...labels.map((l) => h('th', {}, l)), h('th', { class: 'num' }, 'score'), h('th', { class: 'num' }, 'percentile'), h('th', {}, 'risk rating'), h('th', {}, ''))),
     h(
       'tbody',
       {},
@@ -113,7 +115,7 @@ export function eventsTable(base: string, type: string, page: { rows: EventRow[]
           'tr',
           { class: `${r.rating ? `rated-${r.rating}` : ''}${r.allowlisted ? ' hidden-row' : ''}`, 'data-rank': r.rank },
           h('td', { class: 'num' }, link(`${base}/events/${r.rank}`, String(r.rank))),
-          ...r.labelled.map((l) => h('td', { class: 'wrap' }, l.value)),
+          ...r.labelled.map((l) => h('td', { class: LONG_FIELDS.has(l.label) ? 'wrap' : 'nowrap' }, l.value)),
           h('td', { class: 'num' }, fmtScore(r.score)),
           h('td', { class: 'num' }, fmtPct(r.percentile)),
           h('td', {}, ratingButtons(base, r.rank, r.rating, (v) => (tr.className = `rated-${v}`))),

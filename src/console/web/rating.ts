@@ -27,7 +27,7 @@ export function ratingButtons(base: string, rank: number, current: number | null
               }
             },
           },
-          `${RATING_NAMES[r]} risk`,
+          RATING_NAMES[r],
         ),
       ),
     );
