@@ -67,8 +67,15 @@ export class ConsoleApi {
       });
   }
 
+  /** Defines the engine helpers, then loads every day's results in the background (the first page need not wait for it). */
   async init(): Promise<void> {
     await this.engine.exec(IP4_MACRO);
+    for (const day of this.days.values()) void this.serial.run(() => day.refresh()).catch(() => undefined);
+  }
+
+  /** Resolves when the engine work queued so far is done (before closing the engine). */
+  idle(): Promise<void> {
+    return this.serial.run(async () => undefined);
   }
 
   /** GET and POST routes; `path` is the URL path after /api. */
@@ -148,13 +155,14 @@ export class ConsoleApi {
 
   async events(day: DayState, params: URLSearchParams): Promise<unknown> {
     const q = parseEventQuery(params, day.columns());
-    const { sql } = await this.filtered(day, q);
+    const { sql, allow } = await this.filtered(day, q);
     const [counts] = await this.engine.rows(
       `SELECT count(*) FILTER (WHERE NOT allowlisted) AS shown, count(*) FILTER (WHERE allowlisted) AS hidden FROM ${sql}`,
     );
     const visible = q.showHidden ? 'true' : 'NOT allowlisted';
-    const page = `(SELECT * FROM ${sql} WHERE ${visible} ORDER BY ${orderBy(q)} LIMIT ${q.limit} OFFSET ${q.offset})`;
-    const rows = await this.engine.rows(`SELECT * FROM ${day.tables.withPercentile(page)} ORDER BY ${orderBy(q)}`);
+    // The page's ranks first (only the filter and sort columns are read), then those rows whole.
+    const ranks = await this.engine.rows(`SELECT rank FROM ${sql} WHERE ${visible} ORDER BY ${orderBy(q)} LIMIT ${q.limit} OFFSET ${q.offset}`);
+    const rows = await this.rowsByRank(day, ranks.map((r) => Number(r.rank)), allow);
     const shown = Number(counts.shown);
     const hidden = Number(counts.hidden);
     return {
@@ -169,13 +177,21 @@ export class ConsoleApi {
     };
   }
 
+  /** Whole rows (with rating and allowlisted) of the given ranks, in that order. */
+  private async rowsByRank(day: DayState, ranks: number[], allow: string): Promise<Record<string, unknown>[]> {
+    if (ranks.length === 0) return [];
+    const found = await this.engine.rows(`SELECT *, ${allow} AS allowlisted FROM ${day.ratedRows()} WHERE rank IN (${ranks.join(', ')})`);
+    const byRank = new Map(found.map((r) => [Number(r.rank), r]));
+    return ranks.map((r) => byRank.get(r)!).filter(Boolean);
+  }
+
   private rowJson(day: DayState, r: Record<string, unknown>) {
     const fields: Record<string, string | null> = {};
     for (const c of day.columns()) if (c !== 'score') fields[c] = r[c] === null || r[c] === undefined ? null : String(r[c]);
     return {
       rank: Number(r.rank),
       score: Number(r.score),
-      percentile: r.percentile === null || r.percentile === undefined ? null : Number(r.percentile),
+      percentile: day.tables.percentileOf(Number(r.score)),
       rating: r.rating === null || r.rating === undefined ? null : Number(r.rating),
       allowlisted: r.allowlisted === undefined ? undefined : Boolean(r.allowlisted),
       fields,
@@ -251,9 +267,8 @@ export class ConsoleApi {
     const words = await this.engine
       .rows(`SELECT word, count, score FROM read_parquet(${sqlString(day.run.corpusFile)}) WHERE ip = ${lit} ORDER BY count DESC, word LIMIT 20`)
       .catch(() => []);
-    const events = await this.engine.rows(
-      `SELECT * FROM ${day.tables.withPercentile(`(SELECT * FROM ${day.ratedRows()} WHERE ${ofIp(day.entry.type, ip)} ORDER BY rank LIMIT 200)`)} ORDER BY rank`,
-    );
+    const ranks = await this.engine.rows(`SELECT rank FROM ${day.tables.ranked()} WHERE ${ofIp(day.entry.type, ip)} ORDER BY rank LIMIT 200`);
+    const events = await this.rowsByRank(day, ranks.map((r) => Number(r.rank)), 'false');
     const [n] = await this.engine.rows(`SELECT count(*) AS n FROM ${day.tables.results} WHERE ${ofIp(day.entry.type, ip)}`);
     return {
       ip,

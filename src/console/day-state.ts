@@ -12,6 +12,9 @@ export class DayState {
   tables!: RunTables;
   readonly layout: FeedbackLayout;
   readonly ratingsTable: string;
+  /** (rank, rating) of the rated events among the results, rebuilt when the results or the ratings change. */
+  readonly ratedRanksTable: string;
+  private ratedRanksStamp = '';
   private ratingsStamp = '';
   private ratingCount = 0;
   /** A copy of the results taken before a re-score, to show what moved. */
@@ -25,6 +28,7 @@ export class DayState {
   ) {
     this.layout = feedbackLayoutFor(entry.type);
     this.ratingsTable = sqlIdent(`spot_console_${id}_ratings`);
+    this.ratedRanksTable = sqlIdent(`spot_console_${id}_rated_ranks`);
     this.previousTable = sqlIdent(`spot_console_${id}_previous`);
   }
 
@@ -38,8 +42,13 @@ export class DayState {
     if (!this.tables || JSON.stringify(this.tables.run.summary) !== JSON.stringify(run.summary)) {
       this.tables = new RunTables(this.engine, run, this.id);
     }
-    await this.tables.ensure();
-    await this.loadRatings();
+    const reloaded = await this.tables.ensure();
+    const ratingsChanged = await this.loadRatings();
+    if (reloaded || ratingsChanged || this.ratedRanksStamp === '') {
+      await this.engine.exec(`CREATE OR REPLACE TABLE ${this.ratedRanksTable} AS
+        SELECT r.rank, f.rating FROM ${this.tables.ranked()} r JOIN ${this.ratingsTable} f ON f.key = ${this.keyExpr('r.')}`);
+      this.ratedRanksStamp = 'loaded';
+    }
   }
 
   get rated(): number {
@@ -56,7 +65,7 @@ export class DayState {
   /** SQL: every result row with rank, rating (1..3 or NULL) and the columns of the results. */
   ratedRows(): string {
     if (this.ratingCount === 0) return `(SELECT r.*, CAST(NULL AS INTEGER) AS rating FROM ${this.tables.ranked()} r)`;
-    return `(SELECT r.*, f.rating FROM ${this.tables.ranked()} r LEFT JOIN ${this.ratingsTable} f ON f.key = ${this.keyExpr('r.')})`;
+    return `(SELECT r.*, f.rating FROM ${this.tables.ranked()} r LEFT JOIN ${this.ratedRanksTable} f USING (rank))`;
   }
 
   columns(): string[] {
@@ -67,10 +76,11 @@ export class DayState {
     return readFile(this.entry.feedbackFile, 'utf8').catch(() => undefined);
   }
 
-  private async loadRatings(): Promise<void> {
+  /** Reads the feedback file when it changed; true when it did. */
+  private async loadRatings(): Promise<boolean> {
     const s = await stat(this.entry.feedbackFile).catch(() => undefined);
     const stamp = s ? `${s.ino}:${s.size}:${s.mtimeMs}` : 'none';
-    if (stamp === this.ratingsStamp) return;
+    if (stamp === this.ratingsStamp) return false;
     const ratings = ratingsOf(await this.feedbackText(), this.layout);
     const keys = [...ratings.keys()];
     await this.engine.createTable(this.ratingsTable.replaceAll('"', ''), [
@@ -79,6 +89,7 @@ export class DayState {
     ]);
     this.ratingCount = keys.length;
     this.ratingsStamp = stamp;
+    return true;
   }
 
   /** Keeps the current results as the previous run's (before a re-score replaces them). */

@@ -79,6 +79,7 @@ export class ConsoleServer {
       server.close(() => resolve());
       server.closeAllConnections();
     });
+    await this.api.idle();
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

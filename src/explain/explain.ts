@@ -28,7 +28,7 @@ export async function explainEvents(engine: Engine, tables: RunTables, ranks: re
   if (ranks.length === 0) return [];
   const columns = resultColumnsOf(tables.run);
   const list = ranks.map((r) => String(Math.floor(r))).join(', ');
-  const rows = await engine.rows(`SELECT * FROM ${tables.withPercentile(tables.ranked())} WHERE rank IN (${list}) ORDER BY rank`);
+  const rows = await engine.rows(`SELECT * FROM ${tables.ranked()} WHERE rank IN (${list}) ORDER BY rank`);
   const slotsByRank = await eventSlots(engine, tables, rows.map((r) => Number(r.rank)));
   const out: EventExplanation[] = [];
   for (const row of rows) {
@@ -50,7 +50,7 @@ export async function explainEvents(engine: Engine, tables: RunTables, ranks: re
       type: tables.run.type,
       fields,
       score: Number(row.score),
-      percentile: row.percentile === null ? null : Number(row.percentile),
+      percentile: tables.percentileOf(Number(row.score)),
       slots,
       scoringSide: scorer?.side ?? null,
     });
