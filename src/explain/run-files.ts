@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { SpotError } from '../common/errors.js';
 import type { AnalysisType } from '../pipeline/analysis.js';
 import { CORPUS_FILE, DISTRIBUTION_FILE, type ScoreDistribution } from '../output/corpus.js';
+import type { RunSummary } from '../pipeline/run.js';
 
 export const ANALYSIS_TYPES: readonly AnalysisType[] = ['flow', 'dns', 'proxy'];
 
@@ -12,25 +13,12 @@ export interface RecordedSetting {
   source: 'flag' | 'positional' | 'spot.conf' | 'default';
 }
 
-/** What the console reads of `<type>_summary.json`; fields added by later versions are optional. */
-export interface RunSummaryFile {
-  analysis: AnalysisType;
-  rowsRead: number;
-  invalid: number;
-  notFeaturised: number;
-  scored: number;
-  reported: number;
-  documents: number;
-  vocabulary: number;
-  nonzeros: number;
-  seconds: number;
-  stageSeconds: Record<string, number>;
+/** `<type>_summary.json` as the run wrote it, with the fields later versions add (issue 10) optional. */
+export type RunSummaryFile = RunSummary & {
   settings?: Record<string, RecordedSetting>;
   inputPath?: string;
   feedbackPath?: string | null;
-  feedback?: { file: string; ratedHigh: number; ratedMedium: number; ratedLow: number };
-  [other: string]: unknown;
-}
+};
 
 /** One scored run of one type: the folder `--scored` names (a real folder or issue 11's link into the history). */
 export interface ScoredRun {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import type { Corpus } from '../lda/types.js';
 import { writeAtomically } from './atomic.js';
+import { entryDocs } from '../lda/entry-docs.js';
 
 export const CORPUS_FILE = 'corpus.parquet';
 export const DISTRIBUTION_FILE = 'score_distribution.json';
@@ -39,10 +40,8 @@ export async function writeRunCorpus(
   scoredDir: string,
   slotsPerEvent: number,
 ): Promise<void> {
-  const docs = new Int32Array(scores.length);
-  for (let d = 0; d < corpus.numDocs; d++) docs.fill(d, corpus.docStart[d], corpus.docStart[d + 1]);
   await engine.createTable('spot_run_corpus', [
-    { name: 'doc', type: 'INTEGER', values: docs },
+    { name: 'doc', type: 'INTEGER', values: entryDocs(corpus) },
     { name: 'word', type: 'INTEGER', values: corpus.wordIds },
     { name: 'n', type: 'DOUBLE', values: dayCounts },
     { name: 'score', type: 'DOUBLE', values: scores },
