@@ -29,11 +29,11 @@ export async function explainView(day: string, type: string, rank: number): Prom
         type === 'flow' ? [' · ', link(withParams(base, pair), 'other events of this pair')] : null,
       ),
     ),
-    ...e.slots.map((s) => slotCard(base, s)),
+    ...e.slots.map((s) => slotCard(base, s, type === 'flow' ? 'event sides' : 'events')),
   );
 }
 
-function slotCard(base: string, s: Slot): HTMLElement {
+function slotCard(base: string, s: Slot, unit: string): HTMLElement {
   const b = s.breakdown;
   return h(
     'div',
@@ -69,7 +69,7 @@ function slotCard(base: string, s: Slot): HTMLElement {
             h(
               'p',
               { class: 'counts' },
-              `This IP had this word in ${fmtCount(b.ipWordCount)} of its ${fmtCount(b.ipEvents)} event sides that day; ${fmtCount(b.ipsWithWord)} IP(s) had it at all (${fmtCount(b.wordEvents)} times).`,
+              `This IP had this word in ${fmtCount(b.ipWordCount)} of its ${fmtCount(b.ipEvents)} ${unit} that day; ${fmtCount(b.ipsWithWord)} IP(s) had it at all (${fmtCount(b.wordEvents)} times).`,
               !b.inModel.ip ? ' The IP is not in the model.' : '',
               !b.inModel.word ? ' The word is not in the model.' : '',
             ),
