@@ -16,7 +16,7 @@ const program = new Command('spot-ml')
       'Forms:\n' +
       '  spot-ml --analysis flow --input DAY --scored DIR [options]\n' +
       '  spot-ml YYYYMMDD TYPE [THRESHOLD] [MAXRESULTS]     (paths and defaults from spot.conf)\n' +
-      '  spot-ml demo | lda | feedback ...                  (see spot-ml help COMMAND)',
+      '  spot-ml demo | lda | feedback | show | serve ...   (see spot-ml help COMMAND)',
   )
   .argument('[YYYYMMDD TYPE THRESHOLD MAXRESULTS...]', "Spot's ml_ops.sh form: date, type, threshold, max results")
   .addOption(new Option('--analysis <type>', 'analysis type (default: none; required unless YYYYMMDD TYPE is given)').choices(['flow', 'dns', 'proxy']))

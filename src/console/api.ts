@@ -156,20 +156,22 @@ export class ConsoleApi {
   async events(day: DayState, params: URLSearchParams): Promise<unknown> {
     const q = parseEventQuery(params, day.columns());
     const { sql, allow } = await this.filtered(day, q);
-    const [counts] = await this.engine.rows(
-      `SELECT count(*) FILTER (WHERE NOT allowlisted) AS shown, count(*) FILTER (WHERE allowlisted) AS hidden FROM ${sql}`,
-    );
     const visible = q.showHidden ? 'true' : 'NOT allowlisted';
-    // The page's ranks first (only the filter and sort columns are read), then those rows whole.
-    const ranks = await this.engine.rows(`SELECT rank FROM ${sql} WHERE ${visible} ORDER BY ${orderBy(q)} LIMIT ${q.limit} OFFSET ${q.offset}`);
+    // One pass gives the page's ranks and the count of what is shown (only the filter and sort columns are
+    // read); the page's rows are then fetched whole by rank. The allow-list's hidden count needs a pass of
+    // its own only when the list is not empty.
+    const ranks = await this.engine.rows(
+      `SELECT rank, count(*) OVER () AS total FROM ${sql} WHERE ${visible} ORDER BY ${orderBy(q)} LIMIT ${q.limit} OFFSET ${q.offset}`,
+    );
+    const counted = async (where: string) => Number((await this.engine.rows(`SELECT count(*) AS n FROM ${sql} WHERE ${where}`))[0].n);
+    const total = ranks.length > 0 ? Number(ranks[0].total) : await counted(visible);
+    const hidden = allow === 'false' ? 0 : await counted('allowlisted');
     const rows = await this.rowsByRank(day, ranks.map((r) => Number(r.rank)), allow);
-    const shown = Number(counts.shown);
-    const hidden = Number(counts.hidden);
     return {
       day: day.entry.day,
       type: day.entry.type,
       columns: day.columns(),
-      total: q.showHidden ? shown + hidden : shown,
+      total,
       hidden,
       offset: q.offset,
       limit: q.limit,
