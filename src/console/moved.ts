@@ -4,13 +4,14 @@ import { readFile, realpath } from 'node:fs/promises';
 import type { Engine } from '../engine/engine.js';
 import { exists } from '../explain/run-files.js';
 import type { DayState } from './day-state.js';
-import { ipColumns } from '../explain/event-view.js';
+import { ipColumns, labelledFields, type LabelledField } from '../explain/event-view.js';
 import { sqlIdent } from '../engine/engine.js';
 
 export interface MovedEvent {
   rankBefore: number | null;
   rankAfter: number | null;
   fields: Record<string, string | null>;
+  labelled: LabelledField[];
   rating: number | null;
 }
 
@@ -57,7 +58,7 @@ export async function whatMoved(engine: Engine, day: DayState, top: number): Pro
       FROM (SELECT r.*, ${day.keyOfAll('r.')} AS k FROM ${day.ratedRows()} r) c LEFT JOIN ${day.previousTable} p ON p.k = c.k)`;
   const pick = async (where: string, order: string, limit = 100): Promise<MovedEvent[]> => {
     const rows = await engine.rows(`SELECT * FROM ${joined} WHERE ${where} ORDER BY ${order} LIMIT ${limit}`);
-    return rows.map((r) => toMoved(r, cols));
+    return rows.map((r) => toMoved(r, cols, day));
   };
   const entered = await pick(`rank_after <= ${top} AND (rank_before IS NULL OR rank_before > ${top})`, 'rank_after');
   const rated = await pick('rating IS NOT NULL', 'rank_after');
@@ -76,18 +77,20 @@ export async function whatMoved(engine: Engine, day: DayState, top: number): Pro
     const parts = String(r.k).split('\u0001');
     const fields: Record<string, string | null> = {};
     cols.filter((c) => c !== 'word').forEach((c, i) => (fields[c] = parts[i] ?? null));
-    return { rankBefore: Number(r.rank_before), rankAfter: r.rank_after === null ? null : Number(r.rank_after), fields, rating: null };
+    const labelled = labelledFields(day.entry.type, fields);
+    return { rankBefore: Number(r.rank_before), rankAfter: r.rank_after === null ? null : Number(r.rank_after), fields, labelled, rating: null };
   });
   return { previous, top, entered, left, rated, ofRatedIps };
 }
 
-function toMoved(r: Record<string, unknown>, cols: string[]): MovedEvent {
+function toMoved(r: Record<string, unknown>, cols: string[], day: DayState): MovedEvent {
   const fields: Record<string, string | null> = {};
   for (const c of cols) fields[c] = r[c] === null || r[c] === undefined ? null : String(r[c]);
   return {
     rankBefore: r.rank_before === null ? null : Number(r.rank_before),
     rankAfter: r.rank_after === null ? null : Number(r.rank_after),
     fields,
+    labelled: labelledFields(day.entry.type, fields),
     rating: r.rating === null ? null : Number(r.rating),
   };
 }

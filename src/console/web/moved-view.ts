@@ -32,7 +32,7 @@ export async function movedView(day: string, type: string, params: URLSearchPara
               h('td', { class: 'num' }, r.rankAfter !== null ? link(`${base}/events/${r.rankAfter}`, String(r.rankAfter)) : 'not reported'),
               h('td', { class: 'num' }, r.rankBefore !== null && r.rankAfter !== null ? `${r.rankAfter - r.rankBefore > 0 ? '+' : ''}${r.rankAfter - r.rankBefore}` : '-'),
               h('td', {}, r.rating ? RATING_NAMES[r.rating] : ''),
-              h('td', { class: 'wrap' }, Object.values(r.fields).filter((v) => v !== null).join('  ')),
+              h('td', { class: 'wrap' }, r.labelled.map((l) => `${l.label} ${l.value}`).join(' · ')),
             ),
           ),
         ),

@@ -22,5 +22,5 @@ export interface Explanation {
 }
 export interface DayItem { day: string; type: string; summary?: Record<string, unknown> & { settings?: Record<string, { value: unknown; source: string }> }; rated?: number; error?: string; feedbackFile?: string }
 export interface Job { id: string; state: 'running' | 'done' | 'failed'; lines: string[]; exitCode: number | null }
-export interface MovedEvent { rankBefore: number | null; rankAfter: number | null; fields: Record<string, string | null>; rating: number | null }
+export interface MovedEvent { rankBefore: number | null; rankAfter: number | null; fields: Record<string, string | null>; labelled: Labelled[]; rating: number | null }
 export interface Moved { previous: string | null; top: number; entered: MovedEvent[]; left: MovedEvent[]; rated: MovedEvent[]; ofRatedIps: MovedEvent[] }
