@@ -7,6 +7,7 @@ import { detectDelimiter } from '../feedback/delimited.js';
 import { feedbackTarget } from '../feedback/target-file.js';
 import { withFileLock } from '../common/file-lock.js';
 import { printable } from '../common/display.js';
+import { feedbackValuesOfResult } from '../feedback/rate.js';
 import { feedbackLayoutFor, feedbackLayouts } from '../feedback/layouts.js';
 import { usedColumns, type FeedbackLayout } from '../feedback/layout.js';
 import { rowProblems } from '../feedback/rows.js';
@@ -167,11 +168,5 @@ async function eventFromResults(flags: FeedbackFlags, layout: FeedbackLayout): P
   const fields = rows[n - 1];
   if (fields.length !== layout.resultsColumns.length)
     throw new SpotError(`row ${n} of ${source} is not a ${layout.type} result (${layout.resultsColumns.length} fields expected)`);
-  const byName = new Map(layout.resultsColumns.map((c, i) => [c, fields[i]]));
-  const values: Record<string, string> = {};
-  for (const c of layout.columns) {
-    const value = byName.get(c.fromResults ?? c.name);
-    if (value !== undefined) values[c.name] = value;
-  }
-  return values;
+  return feedbackValuesOfResult(layout, new Map(layout.resultsColumns.map((c, i) => [c, fields[i]])));
 }

@@ -12,6 +12,8 @@ import { ldaCommand } from './lda-command.js';
 import { finishCommandTree, packageVersion } from './command-tree.js';
 import { ingestCommand } from './ingest-command.js';
 import { loadCommand } from './load-command.js';
+import { showCommand } from './show-command.js';
+import { serveCommand } from './serve-command.js';
 
 const program = new Command('spot-ml')
   .description(
@@ -19,7 +21,7 @@ const program = new Command('spot-ml')
       'Forms:\n' +
       '  spot-ml --analysis flow --input DAY --scored DIR [options]\n' +
       '  spot-ml YYYYMMDD TYPE [THRESHOLD] [MAXRESULTS]     (paths and defaults from spot.conf)\n' +
-      '  spot-ml demo | lda | feedback | ingest | load ...  (see spot-ml help COMMAND)',
+      '  spot-ml demo | lda | feedback | ingest | load | show | serve ...  (see spot-ml help COMMAND)',
   )
   .argument('[YYYYMMDD TYPE THRESHOLD MAXRESULTS...]', "Spot's ml_ops.sh form: date, type, threshold, max results")
   .addOption(new Option('--analysis <type>', 'analysis type (default: none; required unless YYYYMMDD TYPE is given)').choices(['flow', 'dns', 'proxy']))
@@ -61,6 +63,8 @@ program.addCommand(feedbackCommand());
 program.addCommand(ldaCommand());
 program.addCommand(ingestCommand());
 program.addCommand(loadCommand());
+program.addCommand(showCommand());
+program.addCommand(serveCommand());
 
 program.helpCommand('help [command]', 'show help for a command');
 program.version(packageVersion(), '-V, --version', 'print the version');

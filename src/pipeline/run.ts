@@ -10,6 +10,7 @@ import type { LdaParams } from '../lda/types.js';
 import { resultsPath, writeResults } from '../output/results.js';
 import { writeModel } from '../output/model.js';
 import { writeAtomically } from '../output/atomic.js';
+import { writeRunCorpus } from '../output/corpus.js';
 import type { Analysis, AnalysisOptions } from './analysis.js';
 import { resolveInputFiles } from './input.js';
 import { caseRenames, checkSchema } from './schema-check.js';
@@ -168,6 +169,7 @@ export async function runAnalysis(
     await pauseForTest('writing');
     await writeModel(engine, model, modelDir, 'SELECT ip AS name, id FROM spot_docs', 'SELECT word AS name, id FROM spot_vocab');
     if (n === 0) hint = reportHint(scores, built.dayCounts, analysis.wordSlots.length, options.maxResults, built.featurised);
+    await writeRunCorpus(engine, corpus, scores, built.dayCounts, options.scoredDir, analysis.wordSlots.length);
     return n;
   }, built.featurised);
 

@@ -3,6 +3,7 @@ import type { Corpus, LdaModel } from '../lda/types.js';
 import type { Analysis, AnalysisOptions, WordKeys, WordSlot } from './analysis.js';
 import { lowestCutoff } from './cutoff.js';
 import { collectCandidates, slotColumns } from './candidates.js';
+import { entryDocs } from '../lda/entry-docs.js';
 
 /** Score of document d and word w (SPEC §8): Σ_k θ[d][k]·φ[k][w]. */
 function pairScore(model: LdaModel, doc: number, word: number): number {
@@ -101,10 +102,8 @@ async function scoreCandidatePairs(engine: Engine, model: LdaModel, slotCount: n
 
 /** spot_pair_score(doc, word, score) for every corpus entry. */
 async function createPairScoreTable(engine: Engine, corpus: Corpus, scores: Float64Array): Promise<void> {
-  const docs = new Int32Array(scores.length);
-  for (let d = 0; d < corpus.numDocs; d++) docs.fill(d, corpus.docStart[d], corpus.docStart[d + 1]);
   await engine.createTable('spot_pair_score', [
-    { name: 'doc', type: 'INTEGER', values: docs },
+    { name: 'doc', type: 'INTEGER', values: entryDocs(corpus) },
     { name: 'word', type: 'INTEGER', values: corpus.wordIds },
     { name: 'score', type: 'DOUBLE', values: scores },
   ]);

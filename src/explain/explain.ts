@@ -1,0 +1,59 @@
+import type { Engine } from '../engine/engine.js';
+import { decodeWord, type WordPart } from './decode.js';
+import { eventSlots, type EventSlot } from './event-words.js';
+import { resultColumnsOf, type RunTables } from './run-tables.js';
+import { scoreParts, type ScoreParts } from './score-parts.js';
+
+export interface SlotExplanation extends EventSlot {
+  parts: WordPart[];
+  breakdown: ScoreParts | null;
+  /** This slot gave the event its score (the event scores the smallest of its slots' scores). */
+  scoring: boolean;
+}
+
+export interface EventExplanation {
+  rank: number;
+  type: string;
+  fields: Record<string, string | null>;
+  score: number;
+  /** Share (0..100) of the day's scored event slots scoring at most this score. */
+  percentile: number | null;
+  slots: SlotExplanation[];
+  /** The side that gave the event its score (flow: source or destination). */
+  scoringSide: EventSlot['side'] | null;
+}
+
+/** Reported events by rank, explained: the row, each word decoded and each score taken apart. */
+export async function explainEvents(engine: Engine, tables: RunTables, ranks: readonly number[]): Promise<EventExplanation[]> {
+  if (ranks.length === 0) return [];
+  const columns = resultColumnsOf(tables.run);
+  const list = ranks.map((r) => String(Math.floor(r))).join(', ');
+  const rows = await engine.rows(`SELECT * FROM ${tables.ranked()} WHERE rank IN (${list}) ORDER BY rank`);
+  const slotsByRank = await eventSlots(engine, tables, rows.map((r) => Number(r.rank)));
+  const out: EventExplanation[] = [];
+  for (const row of rows) {
+    const rank = Number(row.rank);
+    const fields: Record<string, string | null> = {};
+    for (const c of columns) if (c !== 'score') fields[c] = row[c] === null ? null : String(row[c]);
+    const slots: SlotExplanation[] = [];
+    for (const s of slotsByRank.get(rank) ?? []) {
+      const breakdown = s.word ? await scoreParts(engine, tables.run, s.ip, s.word) : null;
+      slots.push({ ...s, parts: s.word ? decodeWord(tables.run.type, s.word) : [], breakdown, scoring: false });
+    }
+    const scorer = slots.reduce<SlotExplanation | undefined>(
+      (best, s) => (s.breakdown && (!best || s.breakdown.score < best.breakdown!.score) ? s : best),
+      undefined,
+    );
+    if (scorer) scorer.scoring = true;
+    out.push({
+      rank,
+      type: tables.run.type,
+      fields,
+      score: Number(row.score),
+      percentile: tables.percentileOf(Number(row.score)),
+      slots,
+      scoringSide: scorer?.side ?? null,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { sqlString, type Engine } from '../engine/engine.js';
+import type { ScoredRun } from './run-files.js';
+
+export interface TopicShare {
+  topic: number;
+  /** θ: P(topic | IP). */
+  theta: number;
+  /** φ: P(word | topic). */
+  phi: number;
+  /** θ·φ: this topic's part of the score. */
+  product: number;
+}
+
+/** The score of one (IP, word) pair taken apart (SPEC §8: score = Σ_k θ[ip][k] · φ[k][word]). */
+export interface ScoreParts {
+  ip: string;
+  word: string;
+  /** Σ θ·φ; 0 when the IP or the word is not in the model. */
+  score: number;
+  inModel: { ip: boolean; word: boolean };
+  /** The IP's topic mix, every topic. */
+  theta: number[];
+  /** Topics by their part of the score, largest first, and the IP's largest topics when they differ (at most `topN` of each). */
+  topics: TopicShare[];
+  /** The IP's topics by θ, largest first (at most topN). */
+  ipTopics: TopicShare[];
+  /** Events of the day in which this IP had this word. */
+  ipWordCount: number;
+  /** All the IP's event slots of the day. */
+  ipEvents: number;
+  /** Distinct IPs that had this word that day. */
+  ipsWithWord: number;
+  /** Event slots of the day with this word, all IPs. */
+  wordEvents: number;
+}
+
+const toNumbers = (v: unknown): number[] => (Array.isArray(v) ? v.map(Number) : []);
+
+/** Reads θ of the IP, φ of the word and the day's counts from the run's Parquet files (filtered scans, nothing whole in memory). */
+export async function scoreParts(engine: Engine, run: ScoredRun, ip: string, word: string, topN = 5): Promise<ScoreParts> {
+  const docs = sqlString(join(run.modelDir, 'document_topics.parquet'));
+  const words = sqlString(join(run.modelDir, 'word_topics.parquet'));
+  const corpus = sqlString(run.corpusFile);
+  const [t] = await engine.rows(`SELECT topic_prob_mix AS v FROM read_parquet(${docs}) WHERE document_name = ${sqlString(ip)} LIMIT 1`);
+  const [p] = await engine.rows(`SELECT topic_probs AS v FROM read_parquet(${words}) WHERE word_name = ${sqlString(word)} LIMIT 1`);
+  const [c] = await engine
+    .rows(
+      `SELECT
+        coalesce(sum(count) FILTER (WHERE ip = ${sqlString(ip)} AND word = ${sqlString(word)}), 0) AS ip_word,
+        coalesce(sum(count) FILTER (WHERE ip = ${sqlString(ip)}), 0) AS ip_events,
+        count(DISTINCT ip) FILTER (WHERE word = ${sqlString(word)}) AS ips,
+        coalesce(sum(count) FILTER (WHERE word = ${sqlString(word)}), 0) AS word_events
+      FROM read_parquet(${corpus}) WHERE ip = ${sqlString(ip)} OR word = ${sqlString(word)}`,
+    )
+    .catch(() => [{ ip_word: 0, ip_events: 0, ips: 0, word_events: 0 }]);
+  const theta = toNumbers(t?.v);
+  const phi = toNumbers(p?.v);
+  const k = Math.max(theta.length, phi.length);
+  const shares: TopicShare[] = Array.from({ length: k }, (_, topic) => {
+    const th = theta[topic] ?? 0;
+    const ph = phi[topic] ?? 0;
+    return { topic, theta: th, phi: ph, product: th * ph };
+  });
+  const score = theta.length && phi.length ? shares.reduce((s, x) => s + x.product, 0) : 0;
+  return {
+    ip,
+    word,
+    score,
+    inModel: { ip: theta.length > 0, word: phi.length > 0 },
+    theta,
+    topics: [...shares].sort((a, b) => b.product - a.product).slice(0, topN),
+    ipTopics: [...shares].sort((a, b) => b.theta - a.theta).slice(0, topN),
+    ipWordCount: Number(c.ip_word),
+    ipEvents: Number(c.ip_events),
+    ipsWithWord: Number(c.ips),
+    wordEvents: Number(c.word_events),
+  };
+}

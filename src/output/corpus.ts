@@ -1,0 +1,78 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Engine } from '../engine/engine.js';
+import type { Corpus } from '../lda/types.js';
+import { writeAtomically } from './atomic.js';
+import { entryDocs } from '../lda/entry-docs.js';
+
+export const CORPUS_FILE = 'corpus.parquet';
+export const DISTRIBUTION_FILE = 'score_distribution.json';
+/** Histogram bins per power of ten of the score. */
+export const BINS_PER_DECADE = 10;
+
+/** What score_distribution.json holds: every scored event slot's log10(score), binned. */
+export interface ScoreDistribution {
+  /** Word slots per event (flow 2: source and destination; dns and proxy 1). */
+  slotsPerEvent: number;
+  /** Event slots counted (= events × slotsPerEvent). */
+  slots: number;
+  binsPerDecade: number;
+  /** [floor(log10(score) · binsPerDecade), slots in that bin], ascending; scores of 0 are in bin -Infinity → `zero`. */
+  bins: [number, number][];
+  /** Slots scoring exactly 0. */
+  zero: number;
+}
+
+/**
+ * The per-run files the console and `spot-ml show` read beside the results:
+ * - corpus.parquet (ip, word, count, score): the day's (IP, word) pairs with the number of the day's event
+ *   slots holding them and the pair's score (pairs present only through feedback are left out);
+ * - score_distribution.json: a histogram of every scored event slot's log10(score).
+ * An event's percentile is the share of event slots scoring at most its score (corpus.parquet, weighted by
+ * count). For DNS and proxy an event is one slot, so this is exactly the share of events; for flow an event
+ * is two slots and scores the smaller of the two, see docs/DECISIONS.md (Issue 12).
+ */
+export async function writeRunCorpus(
+  engine: Engine,
+  corpus: Corpus,
+  scores: Float64Array,
+  dayCounts: Float64Array,
+  scoredDir: string,
+  slotsPerEvent: number,
+): Promise<void> {
+  await engine.createTable('spot_run_corpus', [
+    { name: 'doc', type: 'INTEGER', values: entryDocs(corpus) },
+    { name: 'word', type: 'INTEGER', values: corpus.wordIds },
+    { name: 'n', type: 'DOUBLE', values: dayCounts },
+    { name: 'score', type: 'DOUBLE', values: scores },
+  ]);
+  await writeAtomically(join(scoredDir, CORPUS_FILE), (tmp) =>
+    engine.writeParquet(
+      `SELECT d.ip, v.word, CAST(c.n AS BIGINT) AS count, c.score
+       FROM spot_run_corpus c JOIN spot_docs d ON d.id = c.doc JOIN spot_vocab v ON v.id = c.word
+       WHERE c.n > 0 ORDER BY c.score, d.ip, v.word`,
+      tmp,
+    ),
+  );
+  await engine.exec('DROP TABLE spot_run_corpus');
+  const distribution = scoreDistribution(scores, dayCounts, slotsPerEvent);
+  await writeAtomically(join(scoredDir, DISTRIBUTION_FILE), (tmp) => writeFile(tmp, JSON.stringify(distribution) + '\n'));
+}
+
+export function scoreDistribution(scores: Float64Array, counts: Float64Array, slotsPerEvent: number): ScoreDistribution {
+  const bins = new Map<number, number>();
+  let slots = 0;
+  let zero = 0;
+  for (let e = 0; e < scores.length; e++) {
+    const n = counts[e];
+    if (!(n > 0)) continue;
+    slots += n;
+    if (!(scores[e] > 0)) {
+      zero += n;
+      continue;
+    }
+    const bin = Math.floor(Math.log10(scores[e]) * BINS_PER_DECADE);
+    bins.set(bin, (bins.get(bin) ?? 0) + n);
+  }
+  return { slotsPerEvent, slots, binsPerDecade: BINS_PER_DECADE, bins: [...bins].sort((a, b) => a[0] - b[0]), zero };
+}
