@@ -209,7 +209,7 @@ test('re-score in the background with live progress; what moved', async () => {
   assert.equal(state.state, 'done', state.lines.join('\n'));
   assert.ok(state.lines.length > 0);
   const moved = (await get(`${dns}/moved?top=10`)).body;
-  assert.equal(moved.previous, 'before re-score');
+  assert.equal(moved.previous, 'history', 'the previous run is found in the run history');
   assert.equal(moved.rated.length, 1);
   assert.equal(moved.rated[0].rankBefore, 1);
   assert.ok(moved.rated[0].rankAfter === null || moved.rated[0].rankAfter > 1, JSON.stringify(moved.rated[0]));

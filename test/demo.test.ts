@@ -27,7 +27,9 @@ test('the demo writes a day in Spot\'s layout, analyses it and shows the least p
 test('the built CLI is an executable with a node shebang, as `npx spot-ml` runs it', () => {
   assert.ok(statSync(cliPath).mode & 0o111, `${cliPath} is not executable`);
   assert.match(readFileSync(cliPath, 'utf8'), /^#!\/usr\/bin\/env node\n/);
-  const r = spawnSync('npx', ['--no', '--', 'spot-ml', '--help'], { cwd: repoRoot, encoding: 'utf8' });
+  // A cache of its own: npx keeps per-package state there, which concurrent npx runs of other tests rewrite.
+  const env = { ...process.env, npm_config_cache: tempDir('npx-cache') };
+  const r = spawnSync('npx', ['--no', '--', 'spot-ml', '--help'], { cwd: repoRoot, encoding: 'utf8', env });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^Usage: spot-ml /);
 });

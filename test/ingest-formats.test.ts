@@ -265,7 +265,7 @@ test('one ingest at a time per root: a live holder of the lock stops the second,
   writeFileSync(lock, String(process.pid));
   await assert.rejects(
     withEngine((e) => ingest(e, { type: 'proxy', format: 'squid', out: root, inputs: [log], quiet: true })),
-    (err: unknown) => err instanceof SpotError && err.message.includes(`locked by process ${process.pid}`),
+    (err: unknown) => err instanceof SpotError && err.message.includes(`in use by process ${process.pid}`),
   );
   const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
   writeFileSync(lock, dead);

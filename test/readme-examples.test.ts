@@ -29,6 +29,7 @@ test("every README example runs as written on the demo's days (from a clone: npx
   symlinkSync(cliPath, join(clone, 'node_modules', '.bin', 'spot-ml'));
   symlinkSync(join(repoRoot, 'data'), join(clone, 'data'));
   // `serve` runs until stopped: test/show-serve-cli.test.ts and the console tests run it.
+  const npxCache = tempDir('npx-cache');
   const runnable = commands.slice(2).filter((c) => !c.startsWith('npx spot-ml serve '));
   runnable.unshift(commands[0].replace(/^npm ci && /, ''));
   assert.ok(runnable.filter((c) => c.startsWith('npx spot-ml')).length >= 10, 'the README shows the commands');
@@ -36,7 +37,7 @@ test("every README example runs as written on the demo's days (from a clone: npx
     const r = spawnSync('bash', ['-c', command], {
       cwd: clone,
       encoding: 'utf8',
-      env: { ...process.env, npm_config_offline: 'true', npm_config_yes: 'false' },
+      env: { ...process.env, npm_config_offline: 'true', npm_config_yes: 'false', npm_config_cache: npxCache },
       timeout: 600_000,
       maxBuffer: 64 * 1024 * 1024,
     });

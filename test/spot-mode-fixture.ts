@@ -6,11 +6,11 @@ import { repoRoot, reportAll, runCli } from './helpers.js';
 export const goldenDir = join(repoRoot, 'test', 'fixtures', 'spot-mode');
 
 /** Runs the spot-mode analysis of the fixture day of `type` into `scored`; returns `scored`. */
-export function goldenRun(type: 'flow' | 'dns' | 'proxy', scored: string, extra: readonly string[] = []): string {
+export function goldenRun(type: 'flow' | 'dns' | 'proxy', scored: string, extra: readonly string[] = [], env?: Record<string, string>): string {
   const run = runCli([
     '--analysis', type, '--input', join(goldenDir, type, 'input.parquet'), '--scored', scored, '--userdomain', 'acme',
     '--threads', '2', '--ldatopiccount', '10', ...reportAll, ...extra,
-  ]);
+  ], { env });
   assert.equal(run.code, 0, run.stderr);
   return scored;
 }

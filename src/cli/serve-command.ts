@@ -1,3 +1,4 @@
+import { stopGracefullyOnInterrupt } from '../common/interrupt.js';
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { SpotError } from '../common/errors.js';
@@ -50,15 +51,7 @@ export function serveCommand(): Command {
       process.stdout.write(`spot-ml console: ${catalog.entries.length} day(s) and type(s) at ${url}${accessToken ? `?token=${accessToken}` : ''}\n`);
       if (accessToken) process.stdout.write('(not loopback: every request needs this access token; set SPOT_CONSOLE_TOKEN to choose it)\n');
       process.stdout.write('press Ctrl-C to stop\n');
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await new Promise<void>((resolve) => stopGracefullyOnInterrupt(() => resolve()));
       await server.close();
       await engine.close();
       process.stdout.write('spot-ml console stopped\n');

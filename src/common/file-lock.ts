@@ -93,13 +93,14 @@ function readHolder(lockPath: string): { text: string; holder: Holder | undefine
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new SpotError(`cannot read the lock file ${printable(lockPath)}: ${(err as Error).message}`);
   }
+  // A bare pid (another tool's convention) is understood too.
+  const pid = Number(text.trim());
+  if (/^\d+$/.test(text.trim())) return { text, holder: Number.isInteger(pid) && pid > 0 ? { pid, host: hostname(), since: '?' } : undefined };
   try {
     const h = JSON.parse(text) as Holder;
-    return { text, holder: Number.isInteger(h.pid) ? h : undefined };
+    return { text, holder: h !== null && typeof h === 'object' && Number.isInteger(h.pid) ? h : undefined };
   } catch {
-    // A bare pid (another tool's convention) is understood too.
-    const pid = Number(text.trim());
-    return { text, holder: Number.isInteger(pid) && pid > 0 ? { pid, host: hostname(), since: '?' } : undefined };
+    return { text, holder: undefined };
   }
 }
 
