@@ -10,6 +10,8 @@ test('the demo writes a day in Spot\'s layout, analyses it and shows the least p
   const r = runCli(['demo', '--out', out, '--hosts', '200', '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /the 10 least probable:/);
+  // paths are shown through --scored (the link to the run's folder), not through the run history
+  assert.ok(r.stdout.includes(`results: ${join(out, 'flow', 'scored_results', '20160505', 'scores', 'flow_results.csv')}\n`), r.stdout);
   const day = join(out, 'flow', 'hive', 'y=2016', 'm=05', 'd=05');
   const [{ n, hours }] = await query(`SELECT count(*) AS n, count(DISTINCT trhour) AS hours FROM read_parquet('${day}/**/*.parquet')`);
   assert.equal(n, 20027n);

@@ -1,5 +1,5 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { DuckDbEngine } from '../engine/duckdb.js';
 import { Progress, formatCount } from '../common/progress.js';
@@ -118,7 +118,8 @@ async function demoDay(engine: Engine, day: DemoDay, root: string, hosts: number
       const f = l.split('\t');
       return [Number(f[f.length - 1]).toExponential(3), ...day.show(f)].join('\t');
     }),
-    `results: ${summary.resultsFile}\nmodel:   ${summary.modelDir}`,
+    // The run folder is where --scored now points (run history): show the paths through it.
+    `results: ${join(scoredDir, basename(summary.resultsFile))}\nmodel:   ${join(scoredDir, basename(summary.modelDir))}`,
   ];
   process.stdout.write(out.join('\n') + '\n');
 }
