@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { withFileLock } from '../common/file-lock.js';
 import { SpotError } from '../common/errors.js';
 import { appendFeedback } from './append.js';
+import { feedbackTarget } from './target-file.js';
 import { splitLines } from './delimited.js';
 import { usedColumns, type FeedbackLayout } from './layout.js';
 import { parseFeedback } from './read.js';
@@ -43,7 +44,9 @@ export function ratingsOf(text: string | undefined, layout: FeedbackLayout): Map
  * line for the same event (eventKey); every other line is kept as it was. Under the feedback file's lock,
  * the new text is written aside and renamed into place, so the file is never half-written. Returns the line.
  */
-export async function rateEvent(path: string, layout: FeedbackLayout, values: Readonly<Record<string, string>>): Promise<string> {
+export async function rateEvent(given: string, layout: FeedbackLayout, values: Readonly<Record<string, string>>): Promise<string> {
+  // The real file, as `spot-ml feedback` writes it: the same lock, and a symbolic link is never replaced by a file.
+  const path = await feedbackTarget(given);
   await mkdir(dirname(path), { recursive: true });
   return withFileLock(
     path,
