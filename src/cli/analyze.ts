@@ -1,9 +1,9 @@
-import { dirname, join, relative } from 'node:path';
+import { dirname } from 'node:path';
 import { DuckDbEngine } from '../engine/duckdb.js';
 import { Progress, formatCount } from '../common/progress.js';
 import { analysisFor } from '../pipeline/analyses.js';
 import { runAnalysis, type RunOptions, type RunSummary } from '../pipeline/run.js';
-import { inRunFolder } from '../output/run-folder.js';
+import { inRunFolder, throughScored } from '../output/run-folder.js';
 import { engineFailure } from '../engine/failures.js';
 import { findUndecodable, undecodableNote, type UndecodablePart } from '../pipeline/undecodable.js';
 import { resolveInputFiles } from '../pipeline/input.js';
@@ -99,7 +99,7 @@ export async function analyzeCommand(flags: AnalysisFlags, positional: string[],
 
 function printSummary(run: RunSummary, scored: string, settings: string): void {
   // The run's own folder is where --scored now points: print the paths through --scored.
-  const through = (p: string) => join(scored, relative(dirname(run.resultsFile), p));
+  const through = (p: string) => throughScored(scored, dirname(run.resultsFile), p);
   const s = { ...run, resultsFile: through(run.resultsFile), invalidRecordsDir: through(run.invalidRecordsDir), modelDir: through(run.modelDir) };
   const lines = [
     `spot-ml ${s.analysis}: ${formatCount(s.rowsRead)} rows read, ${formatCount(s.invalid)} invalid, ` +

@@ -1,12 +1,12 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { DuckDbEngine } from '../engine/duckdb.js';
 import { Progress, formatCount } from '../common/progress.js';
 import type { AnalysisType } from '../pipeline/analysis.js';
 import { analysisFor } from '../pipeline/analyses.js';
 import { runAnalysis } from '../pipeline/run.js';
-import { DEFAULT_KEEP_RUNS, inRunFolder } from '../output/run-folder.js';
+import { DEFAULT_KEEP_RUNS, inRunFolder, throughScored } from '../output/run-folder.js';
 import { generateFlowDay } from '../demo/flow-day.js';
 import { generateDnsDay } from '../demo/dns-day.js';
 import { generateProxyDay } from '../demo/proxy-day.js';
@@ -118,8 +118,8 @@ async function demoDay(engine: Engine, day: DemoDay, root: string, hosts: number
       const f = l.split('\t');
       return [Number(f[f.length - 1]).toExponential(3), ...day.show(f)].join('\t');
     }),
-    // The run folder is where --scored now points (run history): show the paths through it.
-    `results: ${join(scoredDir, basename(summary.resultsFile))}\nmodel:   ${join(scoredDir, basename(summary.modelDir))}`,
+    `results: ${throughScored(scoredDir, dirname(summary.resultsFile), summary.resultsFile)}\n` +
+      `model:   ${throughScored(scoredDir, dirname(summary.resultsFile), summary.modelDir)}`,
   ];
   process.stdout.write(out.join('\n') + '\n');
 }

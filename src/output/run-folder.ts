@@ -1,6 +1,6 @@
 import { readlinkSync, rmSync } from 'node:fs';
 import { lstat, mkdir, readdir, readlink, rename, rm, rmdir, stat, symlink, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { SpotError } from '../common/errors.js';
 import { withFileLock } from '../common/file-lock.js';
 import { onInterrupt } from '../common/interrupt.js';
@@ -22,6 +22,11 @@ const RUN_NAME = /^(\d{8}T\d{9}Z)-(\d+)$/;
 const SUMMARY = /_summary\.json$/;
 
 /** The history beside `--scored`: `<scored>.runs/`. */
+/** A path inside a run's folder as seen through `--scored`, the link that points at that folder. */
+export function throughScored(scored: string, runDir: string, path: string): string {
+  return join(scored, relative(runDir, path));
+}
+
 export function runsFolderOf(scored: string): string {
   return `${scored.replace(/[\\/]+$/, '')}.runs`;
 }
