@@ -87,7 +87,7 @@ export async function ensureDay(
   const dayPath = join(root, type, 'hive', `y=${DATE.slice(0, 4)}`, `m=${DATE.slice(4, 6)}`, `d=${DATE.slice(6, 8)}`);
   if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === key) return { day: dayPath };
   rmSync(root, { recursive: true, force: true });
-  mkdirSync(root, { recursive: true });
+  mkdirSync(join(root, 'tmp'), { recursive: true });
   const engine = await DuckDbEngine.open({ memoryLimit: '8GB', tempDirectory: join(root, 'tmp') });
   const t = Date.now();
   try {
