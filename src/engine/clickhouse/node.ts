@@ -83,6 +83,14 @@ export class ClickHouseNode {
     });
   }
 
+  /** A query's raw output (its FORMAT clause included in `sql`), piece by piece; `onPiece`'s promise is awaited (backpressure). */
+  async streamBytes(sql: string, onPiece: (piece: Buffer) => void | Promise<void>, options: StatementOptions = {}): Promise<void> {
+    await this.guard(sql, async () => {
+      const result = await this.work.exec({ query: sql, clickhouse_settings: options.settings, abort_signal: options.signal });
+      for await (const piece of result.stream) await onPiece(piece as Buffer);
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.control.close(), this.work.close()]);
   }

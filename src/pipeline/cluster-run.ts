@@ -1,0 +1,184 @@
+import { join } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { sqlIdent, type Engine } from '../engine/engine.js';
+import { SpotError } from '../common/errors.js';
+import { defineSqlHelpers } from '../common/sql-helpers.js';
+import { Progress, formatCount } from '../common/progress.js';
+import { chIdent, chString, type ClickHouseCluster } from '../engine/clickhouse/cluster.js';
+import { clickHouseDialect } from '../engine/clickhouse/dialect.js';
+import { clusterColumns, copyToEveryNode, dropFromEveryNode, fetchInto, type ClusterColumn } from '../engine/clickhouse/fetch.js';
+import { feedbackPairsSql, readAnalystFeedback, type LoadedFeedback } from '../feedback/apply.js';
+import type { Analysis } from './analysis.js';
+import { lowEntries } from './candidates.js';
+import { corpusFromPairCounts } from './corpus.js';
+import { clusterRules, type ClusterRules } from './cluster-rules.js';
+import { modelAndResults, saveRows, startRun, type RunOptions, type RunSummary } from './run.js';
+
+/** Rows the shards sent to this process, per stage (what grows with the day, and what does not). */
+export type ShippedRows = Record<string, number>;
+
+/**
+ * The analysis of one day of a cluster's `<type>` table (SPEC §1), giving the files of the embedded run.
+ * The shards do the per-event work: validity, words, the (ip, word) counts, the invalid records and the
+ * candidate events (those having a pair that scores at most the results' cut-off). This process holds
+ * the corpus, the model and the candidates, loads them into its local DuckDB and runs the embedded
+ * run's own steps on them (LDA, scores, results writer), so the files are written by the same code.
+ */
+export async function runOnCluster(
+  engine: Engine,
+  cluster: ClickHouseCluster,
+  analysis: Analysis,
+  options: RunOptions,
+  day: string,
+  progress: Progress,
+  shipped: ShippedRows = {},
+): Promise<RunSummary> {
+  if ((options.scoring ?? 'spot') !== 'spot') {
+    throw new SpotError('--scoring robust is not available with --engine clickhouse yet: use --scoring spot, or the embedded engine');
+  }
+  const run = startRun(progress);
+  const { timed } = run;
+  const d = clickHouseDialect(cluster);
+  const rules = clusterRules(analysis.type, d);
+  progress.follow(() => engine.queryProgress());
+  await defineSqlHelpers(engine);
+  const table = cluster.table(analysis.type);
+  const columns = await eventColumns(cluster, analysis, rules);
+  const dayEvents = `FROM ${table} WHERE spot_day = ${chString(day)}`;
+  const anyMissing = rules.words.map((w) => `isNull(${w})`).join(' OR ');
+  const feedback = options.feedback ? await readAnalystFeedback(analysis, options.feedback) : undefined;
+  const source = `${cluster.database}.${analysis.type} on ${day}`;
+
+  const [tally] = await timed('read', `counting the day's events on ${cluster.nodes.length} shards`, () =>
+    cluster.rows<{ rows: string; clean: string; errors: string }>(
+      `SELECT count() AS rows, countIf(${rules.clean}) AS clean, countIf(${rules.clean} AND (${anyMissing})) AS errors ${dayEvents}`,
+    ),
+  );
+  const rowsRead = Number(tally.rows);
+  const wordErrors = Number(tally.errors);
+  const invalid = rowsRead - Number(tally.clean);
+  if (rowsRead === 0) throw new SpotError(`the cluster has no ${analysis.type} rows of ${day} in ${cluster.database}.${analysis.type}: load the day first (spot-ml load)`);
+  progress.note(`${formatCount(rowsRead)} rows in ${source}`);
+
+  const invalidDir = join(options.scoredDir, 'invalid_records');
+  await mkdir(options.scoredDir, { recursive: true });
+  await rm(invalidDir, { recursive: true, force: true });
+  await mkdir(invalidDir, { recursive: true });
+  const fetchEvents = async (where: string, into: string, stage: string) => {
+    const n = await fetchInto(cluster, engine, `SELECT ${columns.map((c) => chIdent(c.name)).join(', ')} ${dayEvents} AND (${where})`, columns, into, SPOT_ROW);
+    shipped[stage] = (shipped[stage] ?? 0) + n;
+    return n;
+  };
+  /** The events fetched into spot_cluster_events as the embedded run's input_view. */
+  const defineInputView = () =>
+    engine.exec(`CREATE OR REPLACE VIEW input_view AS SELECT *, ${analysis.cleanPredicate} AS spot_clean FROM spot_cluster_events`);
+  const saveFetched = async (where: string, file: string, expected: number) => {
+    const got = await fetchEvents(where, 'spot_cluster_rows', 'invalid records');
+    const schema = analysis.schema.map((c) => sqlIdent(c.name)).join(', ');
+    const saved = await saveRows(engine, `SELECT ${schema} FROM spot_cluster_rows ORDER BY spot_file, spot_row`, join(invalidDir, file));
+    if (got !== expected || saved !== expected) throw new SpotError(`internal accounting error: ${expected} rows counted for ${file}, ${saved} saved`, 1);
+  };
+  await timed('read', 'saving invalid records', async () => {
+    await saveFetched(invalid > 0 ? `NOT (${rules.clean})` : '0', 'invalid.parquet', invalid);
+    if (wordErrors > 0) await saveFetched(`${rules.clean} AND (${anyMissing})`, 'word_error.parquet', wordErrors);
+  });
+
+  const feedbackPairs = feedback?.lowRisk.length
+    ? await timed('words', 'analyst feedback', async () => {
+        await fetchFeedbackEvents(analysis, feedback, rules, fetchEvents);
+        await defineInputView();
+        return feedbackPairsSql(engine, analysis, feedback, options);
+      })
+    : undefined;
+  const pairs = d.countPerSlot(
+    `${table}`,
+    [
+      { name: 'ip', values: analysis.wordSlots.map((s) => chIdent(s.ip)) },
+      { name: 'word', values: rules.words },
+    ],
+    `spot_day = ${chString(day)} AND ${rules.clean}`,
+  );
+  const built = await timed('words', 'words and corpus on the shards', async () => {
+    const pairColumns = [{ name: 'ip', type: 'Nullable(String)' }, { name: 'wkey', type: 'Nullable(String)' }, { name: 'n', type: 'UInt64' }];
+    shipped['corpus pairs'] = await fetchInto(cluster, engine, pairs, pairColumns, 'spot_pair_counts', { n: 'BIGINT' });
+    return corpusFromPairCounts(engine, 'wkey', { wordErrors, featurised: Number(tally.clean) - wordErrors }, feedbackPairs);
+  }, rowsRead);
+
+  return modelAndResults(engine, analysis, options, progress, {
+    run,
+    rowsRead,
+    invalid,
+    invalidDir,
+    built,
+    feedback,
+    inputPath: `clickhouse:${source}`,
+    // The events that can be reported come from the shards; the embedded steps then score them locally.
+    beforeScoring: async (cut, scores) => {
+      const low = lowEntries(built.corpus, scores, built.dayCounts, cut, analysis.wordSlots.length, Infinity)!;
+      await engine.createTable('spot_cluster_low_ids', [
+        { name: 'doc', type: 'INTEGER', values: low.docs },
+        { name: 'word', type: 'INTEGER', values: low.words },
+      ]);
+      const names = { ip: [] as string[], word: [] as string[] };
+      await engine.streamColumns(
+        `SELECT d.ip, v.word FROM spot_cluster_low_ids l JOIN spot_docs d ON d.id = l.doc JOIN spot_vocab v ON v.id = l.word`,
+        (cols) => {
+          names.ip.push(...(cols[0] as string[]));
+          names.word.push(...(cols[1] as string[]));
+        },
+      );
+      await engine.exec('DROP TABLE spot_cluster_low_ids');
+      const lowName = `spot_low_${process.pid}_${Date.now()}`;
+      try {
+        const lowTable = await copyToEveryNode(cluster, lowName, [{ name: 'ip', type: 'Nullable(String)' }, { name: 'word', type: 'Nullable(String)' }], [names.ip, names.word]);
+        const hasLowPair = analysis.wordSlots.map((s, i) => `(${chIdent(s.ip)}, ${rules.words[i]}) IN ${lowTable}`);
+        // An address absent from the model scores 0 (score.ts): such events are reportable when 0 <= cut.
+        if (0 <= cut) hasLowPair.push(...analysis.wordSlots.map((s) => `isNull(${chIdent(s.ip)})`));
+        await fetchEvents(`${rules.clean} AND NOT (${anyMissing}) AND (${hasLowPair.join(' OR ')})`, 'spot_cluster_events', 'candidate events');
+      } finally {
+        await dropFromEveryNode(cluster, lowName);
+      }
+      await defineInputView();
+      await analysis.featurize(engine, options);
+    },
+  });
+}
+
+/** spot_row is the embedded run's file_row_number: a BIGINT. */
+const SPOT_ROW = { spot_row: 'BIGINT' };
+
+/** The type's schema columns as the cluster holds them, then spot_file and spot_row. */
+async function eventColumns(cluster: ClickHouseCluster, analysis: Analysis, rules: ClusterRules): Promise<ClusterColumn[]> {
+  const local = `${analysis.type}_local`;
+  const types = await clusterColumns(cluster, local);
+  if (types.size === 0) {
+    throw new SpotError(`the cluster has no table ${cluster.database}.${local} on ${cluster.initiator.name}: load a day first (spot-ml load --analysis ${analysis.type} …)`);
+  }
+  const names = [...analysis.schema.map((c) => c.name), 'spot_file', 'spot_row'];
+  const missing = names.filter((n) => !types.has(n));
+  if (missing.length) throw new SpotError(`the table ${cluster.database}.${local} lacks the columns ${missing.join(', ')}`);
+  const notInteger = rules.integerColumns.filter((n) => !/^(Nullable\()?U?Int\d+\)?$/.test(types.get(n)!));
+  if (notInteger.length) {
+    throw new SpotError(
+      `--engine clickhouse forms ${analysis.type} words from integer columns only; ${cluster.database}.${local} has ` +
+        notInteger.map((n) => `${n} ${types.get(n)}`).join(', ') + ': run this day with the embedded engine',
+    );
+  }
+  return names.map((name) => ({ name, type: types.get(name)! }));
+}
+
+/**
+ * Feedback rows may be completed from the day's events (analysis.feedback.inputRowsSql joins
+ * input_view): the day's clean events of the rated events' first-slot addresses are fetched as input_view.
+ */
+async function fetchFeedbackEvents(
+  analysis: Analysis,
+  feedback: LoadedFeedback,
+  rules: ClusterRules,
+  fetchEvents: (where: string, into: string, stage: string) => Promise<number>,
+): Promise<void> {
+  const ip = analysis.wordSlots[0].ip;
+  const values = [...new Set(feedback.lowRisk.map((r) => r.values[ip]?.trim()).filter((v): v is string => Boolean(v)))];
+  const where = values.length ? `${rules.clean} AND ${chIdent(ip)} IN (${values.map(chString).join(', ')})` : '0';
+  await fetchEvents(where, 'spot_cluster_events', 'feedback events');
+}

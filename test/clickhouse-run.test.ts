@@ -1,0 +1,115 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { flowRowsSql, query, runCli, tempDir, withEngine, writeParquet } from './helpers.js';
+import { startCluster, type TestCluster } from './clickhouse.js';
+import { generateFlowDay } from '../src/demo/flow-day.js';
+import { sqlString } from '../src/engine/engine.js';
+import { flowSchema } from '../src/flow/schema.js';
+
+const DATE = '20160505';
+const LDA = ['--ldatopiccount', '5', '--ldamaxiterations', '10', '--quiet'];
+
+/** A day's files of a run, compared byte for byte (results, model) or by content in Spot's columns (invalid records). */
+async function assertSameRun(embedded: string, cluster: string, label: string): Promise<void> {
+  assert.equal(readFileSync(join(cluster, 'flow_results.csv'), 'utf8'), readFileSync(join(embedded, 'flow_results.csv'), 'utf8'), `${label}: results`);
+  const models = readdirSync(join(embedded, 'model')).sort();
+  assert.deepEqual(readdirSync(join(cluster, 'model')).sort(), models, `${label}: model files`);
+  for (const f of models) assert.ok(readFileSync(join(cluster, 'model', f)).equals(readFileSync(join(embedded, 'model', f))), `${label}: model/${f}`);
+  const invalidFiles = readdirSync(join(embedded, 'invalid_records')).sort();
+  assert.deepEqual(readdirSync(join(cluster, 'invalid_records')).sort(), invalidFiles, `${label}: invalid record files`);
+  const cols = flowSchema.map((c) => `"${c.name}"`).join(', ');
+  for (const f of invalidFiles) {
+    const read = (dir: string) => query(`SELECT ${cols} FROM read_parquet(${sqlString(join(dir, 'invalid_records', f))})`);
+    const [a, b] = [await read(embedded), await read(cluster)];
+    assert.ok(a.length > 0, `${label}: ${f} has rows`);
+    assert.deepEqual(b, a, `${label}: invalid_records/${f}`);
+  }
+  const summary = (dir: string) => JSON.parse(readFileSync(join(dir, 'flow_summary.json'), 'utf8'));
+  const [s, c] = [summary(embedded), summary(cluster)];
+  for (const k of ['rowsRead', 'invalid', 'notFeaturised', 'scored', 'scoredForResults', 'reported', 'documents', 'vocabulary', 'nonzeros', 'feedback']) {
+    assert.deepEqual(c[k], s[k], `${label}: summary ${k}`);
+  }
+}
+
+describe('spot-ml --engine clickhouse on a two-shard cluster gives the embedded run\'s files', { timeout: 300_000 }, () => {
+  let cluster: TestCluster;
+  let root: string;
+  let day: string;
+
+  before(async () => {
+    cluster = await startCluster();
+    root = tempDir('clickhouse-run');
+    day = await withEngine((engine) => generateFlowDay(engine, { root, rows: 4000, hosts: 40, date: DATE }));
+    // Invalid rows, a word error (no protocol) and repeated events (ties in score) in a second file of the day.
+    const odd = [
+      { trhour: 25 }, { sip: null }, { ibyt: -5 }, { trminute: null },
+      { proto: null, sip: '10.9.9.9' }, { proto: null, dip: '10.9.9.8' },
+      ...Array.from({ length: 6 }, () => ({ sip: '10.7.7.7', dip: '172.30.0.1', sport: 40000, dport: 6000, proto: 'UDP', trhour: 3, ibyt: 12345, ipkt: 7 })),
+      ...Array.from({ length: 3 }, () => ({ sip: '10.7.7.8', dip: '172.30.0.2', sport: 0, dport: 0, proto: 'ICMP', trhour: 4 })),
+    ];
+    await writeParquet(join(day, 'zz-odd.parquet'), flowRowsSql(odd));
+    const load = runCli(['load', '--analysis', 'flow', '--input', day, '--date', DATE, '--clickhouse-url', cluster.url, '--quiet']);
+    assert.equal(load.code, 0, load.stderr);
+  });
+
+  after(() => {
+    cluster?.stop();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  const analyse = (name: string, args: string[], onCluster: boolean) => {
+    const scored = join(root, `${name}-${onCluster ? 'cluster' : 'embedded'}`);
+    const where = onCluster ? ['--engine', 'clickhouse', '--clickhouse-url', cluster.url, '--date', DATE] : ['--input', day];
+    const run = runCli(['--analysis', 'flow', ...where, '--scored', scored, ...LDA, ...args]);
+    assert.equal(run.code, 0, `${name} (${onCluster ? 'cluster' : 'embedded'}): ${run.stderr}`);
+    return { scored, stdout: run.stdout };
+  };
+  const compare = async (name: string, args: string[]) => {
+    const embedded = analyse(name, args, false);
+    const onCluster = analyse(name, args, true);
+    await assertSameRun(embedded.scored, onCluster.scored, name);
+    return { embedded, onCluster };
+  };
+
+  test('flow, every event reported: same results, invalid records, model and counts', async () => {
+    const { onCluster } = await compare('all', ['--threshold', '1', '--maxresults', '-1']);
+    assert.match(onCluster.stdout, /engine=clickhouse/);
+    const lines = readFileSync(join(onCluster.scored, 'flow_results.csv'), 'utf8').split('\n');
+    assert.ok(lines.length > 4000, `every clean event reported: ${lines.length}`);
+  });
+
+  test('flow, the lowest 40 and a small threshold (only candidate events come from the shards), ties in score', async () => {
+    await compare('top', ['--maxresults', '40', '--threshold', '0.01']);
+    const tied = readFileSync(join(root, 'top-cluster', 'flow_results.csv'), 'utf8').split('\n').filter((l) => l.includes('10.7.7.7'));
+    assert.ok(tied.length === 0 || tied.length === 6, 'tied events are reported together or not at all');
+  });
+
+  test('flow with analyst feedback (one rated event without its protocol, completed from the day)', async () => {
+    const all = readFileSync(join(root, 'all-embedded', 'flow_results.csv'), 'utf8').split('\n').filter(Boolean);
+    const rows = all.slice(0, 4).map((l, i) => {
+      const f = l.split('\t');
+      return [3, f[0], f[8], f[9], f[10], f[11], f[13], f[14], i === 0 ? '' : f[12]].join(',');
+    });
+    const feedback = join(root, 'ml_feedback.csv');
+    writeFileSync(feedback, ['sev,tstart,sip,dip,sport,dport,ipkt,ibyt,proto', ...rows, ''].join('\n'));
+    const { onCluster } = await compare('feedback', ['--maxresults', '30', '--threshold', '1', '--feedback', feedback, '--dupfactor', '200']);
+    const summary = JSON.parse(readFileSync(join(onCluster.scored, 'flow_summary.json'), 'utf8'));
+    assert.equal(summary.feedback.lowRiskUsed, 4);
+  });
+
+  test('robust scoring and analyses without cluster rules are refused with one message, exit 2, nothing written', () => {
+    const scored = join(root, 'refused');
+    const robust = runCli(['--analysis', 'flow', '--engine', 'clickhouse', '--clickhouse-url', cluster.url, '--date', DATE, '--scored', scored, '--scoring', 'robust', '--quiet']);
+    assert.equal(robust.code, 2, robust.stderr);
+    assert.match(robust.stderr, /spot-ml: (error: )?--scoring robust is not available with --engine clickhouse/);
+    assert.equal(existsSync(join(scored, 'flow_results.csv')), false);
+    const noDate = runCli(['--analysis', 'flow', '--engine', 'clickhouse', '--clickhouse-url', cluster.url, '--scored', scored, '--quiet']);
+    assert.equal(noDate.code, 2);
+    assert.match(noDate.stderr, /--engine clickhouse needs --date/);
+    const password = runCli(['--analysis', 'flow', '--engine', 'clickhouse', '--clickhouse-url', 'http://u:secret@127.0.0.1:1', '--date', DATE, '--scored', scored]);
+    assert.equal(password.code, 2);
+    assert.doesNotMatch(password.stderr + password.stdout, /secret/);
+  });
+});
