@@ -6,27 +6,31 @@ import { flowRowsSql, query, runCli, tempDir, withEngine, writeParquet } from '.
 import { startCluster, type TestCluster } from './clickhouse.js';
 import { generateFlowDay } from '../src/demo/flow-day.js';
 import { sqlString } from '../src/engine/engine.js';
-import { flowSchema } from '../src/flow/schema.js';
+import { analysisFor } from '../src/pipeline/analyses.js';
+import { generateDnsDay } from '../src/demo/dns-day.js';
 
 const DATE = '20160505';
 const LDA = ['--ldatopiccount', '5', '--ldamaxiterations', '10', '--quiet'];
 
 /** A day's files of a run, compared byte for byte (results, model) or by content in Spot's columns (invalid records). */
-async function assertSameRun(embedded: string, cluster: string, label: string): Promise<void> {
-  assert.equal(readFileSync(join(cluster, 'flow_results.csv'), 'utf8'), readFileSync(join(embedded, 'flow_results.csv'), 'utf8'), `${label}: results`);
+async function assertSameRun(type: string, embedded: string, cluster: string, label: string): Promise<void> {
+  const results = `${type}_results.csv`;
+  assert.equal(readFileSync(join(cluster, results), 'utf8'), readFileSync(join(embedded, results), 'utf8'), `${label}: results`);
   const models = readdirSync(join(embedded, 'model')).sort();
   assert.deepEqual(readdirSync(join(cluster, 'model')).sort(), models, `${label}: model files`);
   for (const f of models) assert.ok(readFileSync(join(cluster, 'model', f)).equals(readFileSync(join(embedded, 'model', f))), `${label}: model/${f}`);
   const invalidFiles = readdirSync(join(embedded, 'invalid_records')).sort();
   assert.deepEqual(readdirSync(join(cluster, 'invalid_records')).sort(), invalidFiles, `${label}: invalid record files`);
-  const cols = flowSchema.map((c) => `"${c.name}"`).join(', ');
+  const cols = analysisFor(type).schema.map((c) => `"${c.name}"`).join(', ');
   for (const f of invalidFiles) {
-    const read = (dir: string) => query(`SELECT ${cols} FROM read_parquet(${sqlString(join(dir, 'invalid_records', f))})`);
+    // The embedded run writes word errors in no particular order (they come through joins): compared sorted.
+    const order = f === 'invalid.parquet' ? '' : 'ORDER BY ALL';
+    const read = (dir: string) => query(`SELECT ${cols} FROM read_parquet(${sqlString(join(dir, 'invalid_records', f))}) ${order}`);
     const [a, b] = [await read(embedded), await read(cluster)];
     assert.ok(a.length > 0, `${label}: ${f} has rows`);
     assert.deepEqual(b, a, `${label}: invalid_records/${f}`);
   }
-  const summary = (dir: string) => JSON.parse(readFileSync(join(dir, 'flow_summary.json'), 'utf8'));
+  const summary = (dir: string) => JSON.parse(readFileSync(join(dir, `${type}_summary.json`), 'utf8'));
   const [s, c] = [summary(embedded), summary(cluster)];
   for (const k of ['rowsRead', 'invalid', 'notFeaturised', 'scored', 'scoredForResults', 'reported', 'documents', 'vocabulary', 'nonzeros', 'feedback']) {
     assert.deepEqual(c[k], s[k], `${label}: summary ${k}`);
@@ -37,6 +41,7 @@ describe('spot-ml --engine clickhouse on a two-shard cluster gives the embedded 
   let cluster: TestCluster;
   let root: string;
   let day: string;
+  let dnsDay: string;
 
   before(async () => {
     cluster = await startCluster();
@@ -50,8 +55,22 @@ describe('spot-ml --engine clickhouse on a two-shard cluster gives the embedded 
       ...Array.from({ length: 3 }, () => ({ sip: '10.7.7.8', dip: '172.30.0.2', sport: 0, dport: 0, proto: 'ICMP', trhour: 4 })),
     ];
     await writeParquet(join(day, 'zz-odd.parquet'), flowRowsSql(odd));
-    const load = runCli(['load', '--analysis', 'flow', '--input', day, '--date', DATE, '--clickhouse-url', cluster.url, '--quiet']);
-    assert.equal(load.code, 0, load.stderr);
+    dnsDay = await withEngine((engine) => generateDnsDay(engine, { root, rows: 2500, hosts: 30, date: DATE, userDomain: 'spotdemo', tunnelQueries: 3 }));
+    // The same columns and types as the day: invalid rows, unreadable and zero-padded hours, a missing type, repeated events.
+    const same = (replace: string, n = 1) => `SELECT * REPLACE (${replace}) FROM (SELECT * FROM read_parquet(${sqlString(join(dnsDay, '**', '*.parquet'))}) ORDER BY ALL LIMIT 1) CROSS JOIN range(${n})`;
+    await writeParquet(join(dnsDay, 'zz-odd.parquet'), [
+      same('CASE WHEN false THEN frame_len END AS frame_len'),
+      same('CASE WHEN false THEN ip_dst END AS ip_dst'),
+      same("'-' AS dns_qry_name"),
+      same("'May  5 2016 xx:11:00.1 UTC' AS frame_time"),
+      same("'May  5 2016 123:11:00.1 UTC' AS frame_time"),
+      same("'May  5 2016 07:11:00.1 UTC' AS frame_time, 'rare-name.example.org' AS dns_qry_name", 5),
+      same("CASE WHEN false THEN dns_qry_type END AS dns_qry_type, 'weird.tunnel.example.net' AS dns_qry_name"),
+    ].map((q) => `SELECT * EXCLUDE (range) FROM (${q})`).join(' UNION ALL '));
+    for (const [type, input] of [['flow', day], ['dns', dnsDay]]) {
+      const load = runCli(['load', '--analysis', type, '--input', input, '--date', DATE, '--clickhouse-url', cluster.url, '--quiet']);
+      assert.equal(load.code, 0, load.stderr);
+    }
   });
 
   after(() => {
@@ -59,17 +78,17 @@ describe('spot-ml --engine clickhouse on a two-shard cluster gives the embedded 
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  const analyse = (name: string, args: string[], onCluster: boolean) => {
+  const analyse = (name: string, args: string[], onCluster: boolean, type = 'flow') => {
     const scored = join(root, `${name}-${onCluster ? 'cluster' : 'embedded'}`);
-    const where = onCluster ? ['--engine', 'clickhouse', '--clickhouse-url', cluster.url, '--date', DATE] : ['--input', day];
-    const run = runCli(['--analysis', 'flow', ...where, '--scored', scored, ...LDA, ...args]);
+    const where = onCluster ? ['--engine', 'clickhouse', '--clickhouse-url', cluster.url, '--date', DATE] : ['--input', type === 'dns' ? dnsDay : day];
+    const run = runCli(['--analysis', type, ...where, '--scored', scored, ...LDA, ...args]);
     assert.equal(run.code, 0, `${name} (${onCluster ? 'cluster' : 'embedded'}): ${run.stderr}`);
     return { scored, stdout: run.stdout };
   };
-  const compare = async (name: string, args: string[]) => {
-    const embedded = analyse(name, args, false);
-    const onCluster = analyse(name, args, true);
-    await assertSameRun(embedded.scored, onCluster.scored, name);
+  const compare = async (name: string, args: string[], type = 'flow') => {
+    const embedded = analyse(name, args, false, type);
+    const onCluster = analyse(name, args, true, type);
+    await assertSameRun(type, embedded.scored, onCluster.scored, name);
     return { embedded, onCluster };
   };
 
@@ -97,6 +116,13 @@ describe('spot-ml --engine clickhouse on a two-shard cluster gives the embedded 
     const { onCluster } = await compare('feedback', ['--maxresults', '30', '--threshold', '1', '--feedback', feedback, '--dupfactor', '200']);
     const summary = JSON.parse(readFileSync(join(onCluster.scored, 'flow_summary.json'), 'utf8'));
     assert.equal(summary.feedback.lowRiskUsed, 4);
+  });
+
+  test('dns, all reported and the lowest 25: same results, invalid records (word errors too), model and counts', async () => {
+    await compare('dns-all', ['--threshold', '1', '--maxresults', '-1', '--userdomain', 'spotdemo'], 'dns');
+    await compare('dns-top', ['--threshold', '1', '--maxresults', '25', '--userdomain', 'spotdemo'], 'dns');
+    const errors = await query(`SELECT count(*) AS n FROM read_parquet(${sqlString(join(root, 'dns-all-cluster', 'invalid_records', 'word_error.parquet'))})`);
+    assert.equal(Number(errors[0].n), 2, 'the unreadable hours are word errors');
   });
 
   test('robust scoring and analyses without cluster rules are refused with one message, exit 2, nothing written', () => {

@@ -6,7 +6,9 @@
 import type { SqlDialect } from '../engine/dialect.js';
 import { SpotError } from '../common/errors.js';
 import { flowCleanSql, flowWordSql } from '../flow/words-dialect.js';
-import type { AnalysisType } from './analysis.js';
+import type { Engine } from '../engine/engine.js';
+import type { AnalysisOptions, AnalysisType } from './analysis.js';
+import { dnsClusterRules } from '../dns/cluster.js';
 
 export interface ClusterRules {
   /** SQL over the type's table: the event is clean (SPEC §3); never NULL. */
@@ -15,6 +17,18 @@ export interface ClusterRules {
   words: readonly string[];
   /** Columns whose ClickHouse type must be an integer for these rules to give the embedded words. */
   integerColumns: readonly string[];
+  /** Parts of the words computed here once per distinct value of a column, joined by the shards (at most one). */
+  lookups?: readonly ClusterLookup[];
+}
+
+/** Word parts of the distinct values of an event column, computed by the coordinator's DuckDB. */
+export interface ClusterLookup {
+  /** The event column (text). */
+  column: string;
+  /** Names of the parts (text columns the words' SQL reads). */
+  parts: readonly string[];
+  /** DuckDB SQL giving (value, ...parts) for the values of the column in `values` (a relation with spot_clean). */
+  build(engine: Engine, options: AnalysisOptions, values: string): Promise<string>;
 }
 
 const RULES: Partial<Record<AnalysisType, (d: SqlDialect) => ClusterRules>> = {
@@ -23,10 +37,11 @@ const RULES: Partial<Record<AnalysisType, (d: SqlDialect) => ClusterRules>> = {
     words: [flowWordSql(d, 1), flowWordSql(d, 2)],
     integerColumns: ['sport', 'dport', 'trhour', 'ibyt', 'ipkt'],
   }),
+  dns: dnsClusterRules,
 };
 
 export function clusterRules(type: AnalysisType, d: SqlDialect): ClusterRules {
   const rules = RULES[type];
-  if (!rules) throw new SpotError(`--engine clickhouse runs the flow analysis only so far; run ${type} with the embedded engine (--engine duckdb)`);
+  if (!rules) throw new SpotError(`--engine clickhouse runs the flow and dns analyses only so far; run ${type} with the embedded engine (--engine duckdb)`);
   return rules(d);
 }

@@ -11,7 +11,7 @@ import { feedbackPairsSql, readAnalystFeedback, type LoadedFeedback } from '../f
 import type { Analysis } from './analysis.js';
 import { lowEntries } from './candidates.js';
 import { corpusFromPairCounts } from './corpus.js';
-import { clusterRules, type ClusterRules } from './cluster-rules.js';
+import { clusterRules, type ClusterLookup, type ClusterRules } from './cluster-rules.js';
 import { modelAndResults, saveRows, startRun, type RunOptions, type RunSummary } from './run.js';
 
 /** Rows the shards sent to this process, per stage (what grows with the day, and what does not). */
@@ -44,104 +44,154 @@ export async function runOnCluster(
   await defineSqlHelpers(engine);
   const table = cluster.table(analysis.type);
   const columns = await eventColumns(cluster, analysis, rules);
-  const dayEvents = `FROM ${table} WHERE spot_day = ${chString(day)}`;
-  const anyMissing = rules.words.map((w) => `isNull(${w})`).join(' OR ');
-  const feedback = options.feedback ? await readAnalystFeedback(analysis, options.feedback) : undefined;
-  const source = `${cluster.database}.${analysis.type} on ${day}`;
-
-  const [tally] = await timed('read', `counting the day's events on ${cluster.nodes.length} shards`, () =>
-    cluster.rows<{ rows: string; clean: string; errors: string }>(
-      `SELECT count() AS rows, countIf(${rules.clean}) AS clean, countIf(${rules.clean} AND (${anyMissing})) AS errors ${dayEvents}`,
-    ),
-  );
-  const rowsRead = Number(tally.rows);
-  const wordErrors = Number(tally.errors);
-  const invalid = rowsRead - Number(tally.clean);
-  if (rowsRead === 0) throw new SpotError(`the cluster has no ${analysis.type} rows of ${day} in ${cluster.database}.${analysis.type}: load the day first (spot-ml load)`);
-  progress.note(`${formatCount(rowsRead)} rows in ${source}`);
-
-  const invalidDir = join(options.scoredDir, 'invalid_records');
-  await mkdir(options.scoredDir, { recursive: true });
-  await rm(invalidDir, { recursive: true, force: true });
-  await mkdir(invalidDir, { recursive: true });
-  const fetchEvents = async (where: string, into: string, stage: string) => {
-    const n = await fetchInto(cluster, engine, `SELECT ${columns.map((c) => chIdent(c.name)).join(', ')} ${dayEvents} AND (${where})`, columns, into, SPOT_ROW);
-    shipped[stage] = (shipped[stage] ?? 0) + n;
-    return n;
-  };
-  /** The events fetched into spot_cluster_events as the embedded run's input_view. */
-  const defineInputView = () =>
-    engine.exec(`CREATE OR REPLACE VIEW input_view AS SELECT *, ${analysis.cleanPredicate} AS spot_clean FROM spot_cluster_events`);
-  const saveFetched = async (where: string, file: string, expected: number) => {
-    const got = await fetchEvents(where, 'spot_cluster_rows', 'invalid records');
-    const schema = analysis.schema.map((c) => sqlIdent(c.name)).join(', ');
-    const saved = await saveRows(engine, `SELECT ${schema} FROM spot_cluster_rows ORDER BY spot_file, spot_row`, join(invalidDir, file));
-    if (got !== expected || saved !== expected) throw new SpotError(`internal accounting error: ${expected} rows counted for ${file}, ${saved} saved`, 1);
-  };
-  await timed('read', 'saving invalid records', async () => {
-    await saveFetched(invalid > 0 ? `NOT (${rules.clean})` : '0', 'invalid.parquet', invalid);
-    if (wordErrors > 0) await saveFetched(`${rules.clean} AND (${anyMissing})`, 'word_error.parquet', wordErrors);
-  });
-
-  const feedbackPairs = feedback?.lowRisk.length
-    ? await timed('words', 'analyst feedback', async () => {
-        await fetchFeedbackEvents(analysis, feedback, rules, fetchEvents);
-        await defineInputView();
-        return feedbackPairsSql(engine, analysis, feedback, options);
-      })
-    : undefined;
-  const pairs = d.countPerSlot(
-    `${table}`,
-    [
-      { name: 'ip', values: analysis.wordSlots.map((s) => chIdent(s.ip)) },
-      { name: 'word', values: rules.words },
-    ],
-    `spot_day = ${chString(day)} AND ${rules.clean}`,
-  );
-  const built = await timed('words', 'words and corpus on the shards', async () => {
-    const pairColumns = [{ name: 'ip', type: 'Nullable(String)' }, { name: 'wkey', type: 'Nullable(String)' }, { name: 'n', type: 'UInt64' }];
-    shipped['corpus pairs'] = await fetchInto(cluster, engine, pairs, pairColumns, 'spot_pair_counts', { n: 'BIGINT' });
-    return corpusFromPairCounts(engine, 'wkey', { wordErrors, featurised: Number(tally.clean) - wordErrors }, feedbackPairs);
-  }, rowsRead);
-
-  return modelAndResults(engine, analysis, options, progress, {
-    run,
-    rowsRead,
-    invalid,
-    invalidDir,
-    built,
-    feedback,
-    inputPath: `clickhouse:${source}`,
-    // The events that can be reported come from the shards; the embedded steps then score them locally.
-    beforeScoring: async (cut, scores) => {
-      const low = lowEntries(built.corpus, scores, built.dayCounts, cut, analysis.wordSlots.length, Infinity)!;
-      await engine.createTable('spot_cluster_low_ids', [
-        { name: 'doc', type: 'INTEGER', values: low.docs },
-        { name: 'word', type: 'INTEGER', values: low.words },
-      ]);
-      const names = { ip: [] as string[], word: [] as string[] };
-      await engine.streamColumns(
-        `SELECT d.ip, v.word FROM spot_cluster_low_ids l JOIN spot_docs d ON d.id = l.doc JOIN spot_vocab v ON v.id = l.word`,
-        (cols) => {
-          names.ip.push(...(cols[0] as string[]));
-          names.word.push(...(cols[1] as string[]));
-        },
+  const onDay = `spot_day = ${chString(day)}`;
+  const lookups: { name: string; column: string }[] = [];
+  try {
+    for (const [i, lookup] of (rules.lookups ?? []).entries()) {
+      const name = `spot_lookup_${i}_${process.pid}_${Date.now()}`;
+      lookups.push({ name, column: lookup.column });
+      await timed('words', `word parts of the distinct ${lookup.column} values`, () =>
+        shipLookup(engine, cluster, options, lookup, name, `FROM ${table} WHERE ${onDay} AND ${rules.clean}`, columns, shipped),
       );
-      await engine.exec('DROP TABLE spot_cluster_low_ids');
-      const lowName = `spot_low_${process.pid}_${Date.now()}`;
-      try {
-        const lowTable = await copyToEveryNode(cluster, lowName, [{ name: 'ip', type: 'Nullable(String)' }, { name: 'word', type: 'Nullable(String)' }], [names.ip, names.word]);
-        const hasLowPair = analysis.wordSlots.map((s, i) => `(${chIdent(s.ip)}, ${rules.words[i]}) IN ${lowTable}`);
-        // An address absent from the model scores 0 (score.ts): such events are reportable when 0 <= cut.
-        if (0 <= cut) hasLowPair.push(...analysis.wordSlots.map((s) => `isNull(${chIdent(s.ip)})`));
-        await fetchEvents(`${rules.clean} AND NOT (${anyMissing}) AND (${hasLowPair.join(' OR ')})`, 'spot_cluster_events', 'candidate events');
-      } finally {
-        await dropFromEveryNode(cluster, lowName);
-      }
+    }
+    return await analyseDay();
+  } finally {
+    for (const l of lookups) await dropFromEveryNode(cluster, l.name);
+  }
+
+  async function analyseDay(): Promise<RunSummary> {
+    const joined = lookups.map((l) => ` ANY LEFT JOIN ${cluster.table(l.name)} USING (${chIdent(l.column)})`).join('');
+    const dayEvents = `FROM ${table}${joined} WHERE ${onDay}`;
+    const anyMissing = rules.words.map((w) => `isNull(${w})`).join(' OR ');
+    const feedback = options.feedback ? await readAnalystFeedback(analysis, options.feedback) : undefined;
+    const source = `${cluster.database}.${analysis.type} on ${day}`;
+
+    const [tally] = await timed('read', `counting the day's events on ${cluster.nodes.length} shards`, () =>
+      cluster.rows<{ rows: string; clean: string; errors: string }>(
+        `SELECT count() AS rows, countIf(${rules.clean}) AS clean, countIf(${rules.clean} AND (${anyMissing})) AS errors ${dayEvents}`,
+      ),
+    );
+    const rowsRead = Number(tally.rows);
+    const wordErrors = Number(tally.errors);
+    const invalid = rowsRead - Number(tally.clean);
+    if (rowsRead === 0) throw new SpotError(`the cluster has no ${analysis.type} rows of ${day} in ${cluster.database}.${analysis.type}: load the day first (spot-ml load)`);
+    progress.note(`${formatCount(rowsRead)} rows in ${source}`);
+
+    const invalidDir = join(options.scoredDir, 'invalid_records');
+    await mkdir(options.scoredDir, { recursive: true });
+    await rm(invalidDir, { recursive: true, force: true });
+    await mkdir(invalidDir, { recursive: true });
+    const fetchEvents = async (where: string, into: string, stage: string) => {
+      const n = await fetchInto(cluster, engine, `SELECT ${columns.map((c) => chIdent(c.name)).join(', ')} ${dayEvents} AND (${where})`, columns, into, SPOT_ROW);
+      shipped[stage] = (shipped[stage] ?? 0) + n;
+      return n;
+    };
+    /** The events fetched into spot_cluster_events as the embedded run's input_view. */
+    const defineInputView = () =>
+      engine.exec(`CREATE OR REPLACE VIEW input_view AS SELECT *, ${analysis.cleanPredicate} AS spot_clean FROM spot_cluster_events`);
+    const schema = analysis.schema.map((c) => sqlIdent(c.name)).join(', ');
+    const saveFetched = async (file: string, expected: number, rows: string) => {
+      const saved = await saveRows(engine, `SELECT ${schema} FROM ${rows} ORDER BY spot_file, spot_row`, join(invalidDir, file));
+      if (saved !== expected) throw new SpotError(`internal accounting error: ${expected} rows counted for ${file}, ${saved} saved`, 1);
+    };
+    await timed('read', 'saving invalid records', async () => {
+      await fetchEvents(invalid > 0 ? `NOT (${rules.clean})` : '0', 'spot_cluster_rows', 'invalid records');
+      await saveFetched('invalid.parquet', invalid, 'spot_cluster_rows');
+      if (wordErrors === 0) return;
+      // As the embedded run writes them: featurised (with Spot's fills), by the analysis' own featurize.
+      await fetchEvents(`${rules.clean} AND (${anyMissing})`, 'spot_cluster_events', 'invalid records');
       await defineInputView();
       await analysis.featurize(engine, options);
-    },
+      const missing = analysis.wordSlots.map((w) => `${w.word} IS NULL`).join(' OR ');
+      await saveFetched('word_error.parquet', wordErrors, `featured_view WHERE spot_clean AND (${missing})`);
+    });
+
+    const feedbackPairs = feedback?.lowRisk.length
+      ? await timed('words', 'analyst feedback', async () => {
+          if (analysis.feedback?.inputRowsSql('x').includes('input_view')) await fetchFeedbackEvents(analysis, feedback, rules, fetchEvents);
+          await defineInputView();
+          return feedbackPairsSql(engine, analysis, feedback, options);
+        })
+      : undefined;
+    const slots = analysis.wordSlots;
+    const pairs = slots.length === 1
+      ? `SELECT ${chIdent(slots[0].ip)} AS ip, ${rules.words[0]} AS word, count() AS n ${dayEvents} AND ${rules.clean}
+         AND isNotNull(ip) AND isNotNull(word) GROUP BY ip, word`
+      : d.countPerSlot(`${table}${joined}`, [
+          { name: 'ip', values: slots.map((s) => chIdent(s.ip)) },
+          { name: 'word', values: rules.words },
+        ], `${onDay} AND ${rules.clean}`);
+    const built = await timed('words', 'words and corpus on the shards', async () => {
+      const pairColumns = [{ name: 'ip', type: 'Nullable(String)' }, { name: 'wkey', type: 'Nullable(String)' }, { name: 'n', type: 'UInt64' }];
+      shipped['corpus pairs'] = await fetchInto(cluster, engine, pairs, pairColumns, 'spot_pair_counts', { n: 'BIGINT' });
+      return corpusFromPairCounts(engine, 'wkey', { wordErrors, featurised: Number(tally.clean) - wordErrors }, feedbackPairs);
+    }, rowsRead);
+
+    return modelAndResults(engine, analysis, options, progress, {
+      run,
+      rowsRead,
+      invalid,
+      invalidDir,
+      built,
+      feedback,
+      inputPath: `clickhouse:${source}`,
+      // The events that can be reported come from the shards; the embedded steps then score them locally.
+      beforeScoring: async (cut, scores) => {
+        const low = lowEntries(built.corpus, scores, built.dayCounts, cut, analysis.wordSlots.length, Infinity)!;
+        await engine.createTable('spot_cluster_low_ids', [
+          { name: 'doc', type: 'INTEGER', values: low.docs },
+          { name: 'word', type: 'INTEGER', values: low.words },
+        ]);
+        const names = { ip: [] as string[], word: [] as string[] };
+        await engine.streamColumns(
+          `SELECT d.ip, v.word FROM spot_cluster_low_ids l JOIN spot_docs d ON d.id = l.doc JOIN spot_vocab v ON v.id = l.word`,
+          (cols) => {
+            names.ip.push(...(cols[0] as string[]));
+            names.word.push(...(cols[1] as string[]));
+          },
+        );
+        await engine.exec('DROP TABLE spot_cluster_low_ids');
+        const lowName = `spot_low_${process.pid}_${Date.now()}`;
+        try {
+          const lowTable = await copyToEveryNode(cluster, lowName, [{ name: 'ip', type: 'Nullable(String)' }, { name: 'word', type: 'Nullable(String)' }], [names.ip, names.word]);
+          const hasLowPair = analysis.wordSlots.map((s, i) => `(${chIdent(s.ip)}, ${rules.words[i]}) IN ${lowTable}`);
+          // An address absent from the model scores 0 (score.ts): such events are reportable when 0 <= cut.
+          if (0 <= cut) hasLowPair.push(...analysis.wordSlots.map((s) => `isNull(${chIdent(s.ip)})`));
+          await fetchEvents(`${rules.clean} AND NOT (${anyMissing}) AND (${hasLowPair.join(' OR ')})`, 'spot_cluster_events', 'candidate events');
+        } finally {
+          await dropFromEveryNode(cluster, lowName);
+        }
+        await defineInputView();
+        await analysis.featurize(engine, options);
+      },
+    });
+  }
+}
+
+/**
+ * A lookup's table on every node: the distinct values of its column among the day's clean events come
+ * from the shards, their word parts are computed here, and the (value, parts) table goes to every node.
+ */
+async function shipLookup(
+  engine: Engine,
+  cluster: ClickHouseCluster,
+  options: RunOptions,
+  lookup: ClusterLookup,
+  name: string,
+  cleanEvents: string,
+  columns: readonly ClusterColumn[],
+  shipped: ShippedRows,
+): Promise<void> {
+  const type = columns.find((c) => c.name === lookup.column)!.type;
+  const values = 'spot_cluster_values';
+  const n = await fetchInto(cluster, engine, `SELECT DISTINCT ${chIdent(lookup.column)} ${cleanEvents}`, [{ name: lookup.column, type }], values);
+  shipped['distinct values'] = (shipped['distinct values'] ?? 0) + n;
+  await engine.exec(`CREATE OR REPLACE VIEW ${values}_clean AS SELECT *, true AS spot_clean FROM ${values}`);
+  const rows: string[][] = [lookup.column, ...lookup.parts].map(() => []);
+  await engine.streamColumns(await lookup.build(engine, options, `${values}_clean`), (cols, count) => {
+    for (let c = 0; c < rows.length; c++) for (let i = 0; i < count; i++) rows[c].push((cols[c] as string[])[i]);
   });
+  await copyToEveryNode(cluster, name, [{ name: lookup.column, type: 'Nullable(String)' }, ...lookup.parts.map((p) => ({ name: p, type: 'String' }))], rows);
 }
 
 /** spot_row is the embedded run's file_row_number: a BIGINT. */
