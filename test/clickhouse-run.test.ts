@@ -8,6 +8,8 @@ import { generateFlowDay } from '../src/demo/flow-day.js';
 import { sqlString } from '../src/engine/engine.js';
 import { analysisFor } from '../src/pipeline/analyses.js';
 import { generateDnsDay } from '../src/demo/dns-day.js';
+import { generateProxyDay } from '../src/demo/proxy-day.js';
+import { proxyFeedbackLayout } from '../src/proxy/feedback.js';
 
 const DATE = '20160505';
 const LDA = ['--ldatopiccount', '5', '--ldamaxiterations', '10', '--quiet'];
@@ -42,6 +44,7 @@ describe('spot-ml --engine clickhouse on a two-shard cluster gives the embedded 
   let root: string;
   let day: string;
   let dnsDay: string;
+  let proxyDay: string;
 
   before(async () => {
     cluster = await startCluster();
@@ -57,8 +60,12 @@ describe('spot-ml --engine clickhouse on a two-shard cluster gives the embedded 
     await writeParquet(join(day, 'zz-odd.parquet'), flowRowsSql(odd));
     dnsDay = await withEngine((engine) => generateDnsDay(engine, { root, rows: 2500, hosts: 30, date: DATE, userDomain: 'spotdemo', tunnelQueries: 3 }));
     // The same columns and types as the day: invalid rows, unreadable and zero-padded hours, a missing type, repeated events.
-    const same = (replace: string, n = 1) => `SELECT * REPLACE (${replace}) FROM (SELECT * FROM read_parquet(${sqlString(join(dnsDay, '**', '*.parquet'))}) ORDER BY ALL LIMIT 1) CROSS JOIN range(${n})`;
-    await writeParquet(join(dnsDay, 'zz-odd.parquet'), [
+    const sameAs = (folder: string) => (replace: string, n = 1) =>
+      `SELECT * REPLACE (${replace}) FROM (SELECT * FROM read_parquet(${sqlString(join(folder, '**', '*.parquet'))}) ORDER BY ALL LIMIT 1) CROSS JOIN range(${n})`;
+    const oddRows = (folder: string, rows: string[]) =>
+      writeParquet(join(folder, 'zz-odd.parquet'), rows.map((q) => `SELECT * EXCLUDE (range) FROM (${q})`).join(' UNION ALL '));
+    const same = sameAs(dnsDay);
+    await oddRows(dnsDay, [
       same('CASE WHEN false THEN frame_len END AS frame_len'),
       same('CASE WHEN false THEN ip_dst END AS ip_dst'),
       same("'-' AS dns_qry_name"),
@@ -66,8 +73,17 @@ describe('spot-ml --engine clickhouse on a two-shard cluster gives the embedded 
       same("'May  5 2016 123:11:00.1 UTC' AS frame_time"),
       same("'May  5 2016 07:11:00.1 UTC' AS frame_time, 'rare-name.example.org' AS dns_qry_name", 5),
       same("CASE WHEN false THEN dns_qry_type END AS dns_qry_type, 'weird.tunnel.example.net' AS dns_qry_name"),
-    ].map((q) => `SELECT * EXCLUDE (range) FROM (${q})`).join(' UNION ALL '));
-    for (const [type, input] of [['flow', day], ['dns', dnsDay]]) {
+    ]);
+    proxyDay = await withEngine((engine) => generateProxyDay(engine, { root, rows: 2500, hosts: 30, date: DATE, userDomain: 'spotdemo', beaconRequests: 2 }));
+    const proxy = sameAs(proxyDay);
+    await oddRows(proxyDay, [
+      proxy('CASE WHEN false THEN host END AS host'),
+      proxy('CASE WHEN false THEN clientip END AS clientip'),
+      proxy("'xx:10:00' AS p_time"),
+      proxy("'07:10:00' AS p_time, CASE WHEN false THEN useragent END AS useragent, 'rare.example.org' AS host", 4),
+      proxy("CASE WHEN false THEN resconttype END AS resconttype, CASE WHEN false THEN reqmethod END AS reqmethod"),
+    ]);
+    for (const [type, input] of [['flow', day], ['dns', dnsDay], ['proxy', proxyDay]]) {
       const load = runCli(['load', '--analysis', type, '--input', input, '--date', DATE, '--clickhouse-url', cluster.url, '--quiet']);
       assert.equal(load.code, 0, load.stderr);
     }
@@ -80,7 +96,7 @@ describe('spot-ml --engine clickhouse on a two-shard cluster gives the embedded 
 
   const analyse = (name: string, args: string[], onCluster: boolean, type = 'flow') => {
     const scored = join(root, `${name}-${onCluster ? 'cluster' : 'embedded'}`);
-    const where = onCluster ? ['--engine', 'clickhouse', '--clickhouse-url', cluster.url, '--date', DATE] : ['--input', type === 'dns' ? dnsDay : day];
+    const where = onCluster ? ['--engine', 'clickhouse', '--clickhouse-url', cluster.url, '--date', DATE] : ['--input', { flow: day, dns: dnsDay, proxy: proxyDay }[type]!];
     const run = runCli(['--analysis', type, ...where, '--scored', scored, ...LDA, ...args]);
     assert.equal(run.code, 0, `${name} (${onCluster ? 'cluster' : 'embedded'}): ${run.stderr}`);
     return { scored, stdout: run.stdout };
@@ -125,7 +141,20 @@ describe('spot-ml --engine clickhouse on a two-shard cluster gives the embedded 
     assert.equal(Number(errors[0].n), 2, 'the unreadable hours are word errors');
   });
 
-  test('robust scoring and analyses without cluster rules are refused with one message, exit 2, nothing written', () => {
+  test('proxy, all reported, and the lowest 30 with analyst feedback: same results, invalid records, model and counts', async () => {
+    await compare('proxy-all', ['--threshold', '1', '--maxresults', '-1', '--userdomain', 'spotdemo'], 'proxy');
+    const quote = (v: string) => `"${v.replaceAll('"', '""')}"`;
+    const all = readFileSync(join(root, 'proxy-all-embedded', 'proxy_results.csv'), 'utf8').split('\n').filter(Boolean);
+    const rows = all.slice(0, 3).map((l) => [...l.split('\t'), '0', '3', '', '', ''].map(quote).join(','));
+    const feedback = join(root, 'proxy_feedback.csv');
+    writeFileSync(feedback, [proxyFeedbackLayout.columns.map((c) => c.name).join(','), ...rows, ''].join('\n'));
+    const { onCluster } = await compare('proxy-fb', ['--threshold', '1', '--maxresults', '30', '--userdomain', 'spotdemo', '--feedback', feedback, '--dupfactor', '100'], 'proxy');
+    const summary = JSON.parse(readFileSync(join(onCluster.scored, 'proxy_summary.json'), 'utf8'));
+    assert.equal(summary.feedback.lowRiskUsed, 3);
+    assert.ok(existsSync(join(onCluster.scored, 'invalid_records', 'word_error.parquet')), 'an unreadable hour is a word error');
+  });
+
+  test('robust scoring, a missing --date and a password in the URL are refused with one message, exit 2, nothing written', () => {
     const scored = join(root, 'refused');
     const robust = runCli(['--analysis', 'flow', '--engine', 'clickhouse', '--clickhouse-url', cluster.url, '--date', DATE, '--scored', scored, '--scoring', 'robust', '--quiet']);
     assert.equal(robust.code, 2, robust.stderr);

@@ -44,7 +44,7 @@ export function dnsClusterRules(d: SqlDialect): ClusterRules {
     integerColumns: ['frame_len', 'dns_qry_type', 'dns_qry_rcode'],
     lookups: [
       {
-        column: 'dns_qry_name',
+        columns: ['dns_qry_name'],
         parts: ['spot_name_head', 'spot_name_tail'],
         build: async (engine, options, values) => {
           const names = await dnsNameTable(engine, options, { input: values, output: 'spot_cluster_lookup' });

@@ -9,6 +9,7 @@ import { flowCleanSql, flowWordSql } from '../flow/words-dialect.js';
 import type { Engine } from '../engine/engine.js';
 import type { AnalysisOptions, AnalysisType } from './analysis.js';
 import { dnsClusterRules } from '../dns/cluster.js';
+import { proxyClusterRules } from '../proxy/cluster.js';
 
 export interface ClusterRules {
   /** SQL over the type's table: the event is clean (SPEC §3); never NULL. */
@@ -19,16 +20,35 @@ export interface ClusterRules {
   integerColumns: readonly string[];
   /** Parts of the words computed here once per distinct value of a column, joined by the shards (at most one). */
   lookups?: readonly ClusterLookup[];
+  /** Parts from day-wide counts per value. */
+  counts?: readonly ClusterCount[];
 }
 
-/** Word parts of the distinct values of an event column, computed by the coordinator's DuckDB. */
+/** Word parts of the distinct values of some event columns (text), computed by the coordinator's DuckDB. */
 export interface ClusterLookup {
-  /** The event column (text). */
-  column: string;
+  /** The event columns the parts depend on (the join key). */
+  columns: readonly string[];
   /** Names of the parts (text columns the words' SQL reads). */
   parts: readonly string[];
-  /** DuckDB SQL giving (value, ...parts) for the values of the column in `values` (a relation with spot_clean). */
+  /** DuckDB SQL giving (...columns, ...parts) for the distinct rows of `values` (a relation with spot_clean). */
   build(engine: Engine, options: AnalysisOptions, values: string): Promise<string>;
+}
+
+/**
+ * A word part from a day-wide count per value (few values, such as user agents): counted on the shards,
+ * turned into the part's text here, and written into the shards' SQL as a map. `localTable` is the
+ * embedded featurize's table of the counts, which the coordinator fills with the day's counts.
+ */
+export interface ClusterCount {
+  /** The token the words' SQL uses for the part. */
+  name: string;
+  /** ClickHouse SQL of the counted value (text, never NULL). */
+  value: string;
+  /** The embedded featurize's table (value, count) and its columns. */
+  localTable: string;
+  localColumns: readonly [string, string];
+  /** DuckDB SQL of the part's text from the count `n`. */
+  text(n: string): string;
 }
 
 const RULES: Partial<Record<AnalysisType, (d: SqlDialect) => ClusterRules>> = {
@@ -38,10 +58,11 @@ const RULES: Partial<Record<AnalysisType, (d: SqlDialect) => ClusterRules>> = {
     integerColumns: ['sport', 'dport', 'trhour', 'ibyt', 'ipkt'],
   }),
   dns: dnsClusterRules,
+  proxy: proxyClusterRules,
 };
 
 export function clusterRules(type: AnalysisType, d: SqlDialect): ClusterRules {
   const rules = RULES[type];
-  if (!rules) throw new SpotError(`--engine clickhouse runs the flow and dns analyses only so far; run ${type} with the embedded engine (--engine duckdb)`);
+  if (!rules) throw new SpotError(`--engine clickhouse has no rules for ${type}; run it with the embedded engine (--engine duckdb)`);
   return rules(d);
 }

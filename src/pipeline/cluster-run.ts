@@ -11,7 +11,7 @@ import { feedbackPairsSql, readAnalystFeedback, type LoadedFeedback } from '../f
 import type { Analysis } from './analysis.js';
 import { lowEntries } from './candidates.js';
 import { corpusFromPairCounts } from './corpus.js';
-import { clusterRules, type ClusterLookup, type ClusterRules } from './cluster-rules.js';
+import { clusterRules, type ClusterCount, type ClusterLookup, type ClusterRules } from './cluster-rules.js';
 import { modelAndResults, saveRows, startRun, type RunOptions, type RunSummary } from './run.js';
 
 /** Rows the shards sent to this process, per stage (what grows with the day, and what does not). */
@@ -45,13 +45,19 @@ export async function runOnCluster(
   const table = cluster.table(analysis.type);
   const columns = await eventColumns(cluster, analysis, rules);
   const onDay = `spot_day = ${chString(day)}`;
-  const lookups: { name: string; column: string }[] = [];
+  const lookups: { name: string; columns: readonly string[] }[] = [];
+  const cleanEvents = `FROM ${table} WHERE ${onDay} AND ${rules.clean}`;
+  let words = rules.words;
   try {
+    for (const count of rules.counts ?? []) {
+      const map = await timed('words', `day-wide counts of ${count.name}`, () => countMap(engine, cluster, count, cleanEvents, shipped));
+      words = words.map((w) => w.replaceAll(count.name, map));
+    }
     for (const [i, lookup] of (rules.lookups ?? []).entries()) {
       const name = `spot_lookup_${i}_${process.pid}_${Date.now()}`;
-      lookups.push({ name, column: lookup.column });
-      await timed('words', `word parts of the distinct ${lookup.column} values`, () =>
-        shipLookup(engine, cluster, options, lookup, name, `FROM ${table} WHERE ${onDay} AND ${rules.clean}`, columns, shipped),
+      lookups.push({ name, columns: lookup.columns });
+      await timed('words', `word parts of the distinct ${lookup.columns.join(', ')}`, () =>
+        shipLookup(engine, cluster, options, lookup, name, cleanEvents, columns, shipped),
       );
     }
     return await analyseDay();
@@ -60,9 +66,10 @@ export async function runOnCluster(
   }
 
   async function analyseDay(): Promise<RunSummary> {
-    const joined = lookups.map((l) => ` ANY LEFT JOIN ${cluster.table(l.name)} USING (${chIdent(l.column)})`).join('');
+    if (lookups.length > 1) throw new SpotError('internal error: ClickHouse 18.16 joins one table per query', 1);
+    const joined = lookups.map((l) => ` ANY LEFT JOIN ${cluster.table(l.name)} USING (${l.columns.map(chIdent).join(', ')})`).join('');
     const dayEvents = `FROM ${table}${joined} WHERE ${onDay}`;
-    const anyMissing = rules.words.map((w) => `isNull(${w})`).join(' OR ');
+    const anyMissing = words.map((w) => `isNull(${w})`).join(' OR ');
     const feedback = options.feedback ? await readAnalystFeedback(analysis, options.feedback) : undefined;
     const source = `${cluster.database}.${analysis.type} on ${day}`;
 
@@ -90,6 +97,14 @@ export async function runOnCluster(
     const defineInputView = () =>
       engine.exec(`CREATE OR REPLACE VIEW input_view AS SELECT *, ${analysis.cleanPredicate} AS spot_clean FROM spot_cluster_events`);
     const schema = analysis.schema.map((c) => sqlIdent(c.name)).join(', ');
+    /** The embedded featurize over the fetched events, with the day-wide counts of the whole day. */
+    const featurizeLocally = async () => {
+      await defineInputView();
+      await analysis.featurize(engine, options);
+      for (const count of rules.counts ?? []) {
+        await engine.exec(`CREATE OR REPLACE TEMP TABLE ${count.localTable} AS SELECT * FROM ${dayCounts(count)}`);
+      }
+    };
     const saveFetched = async (file: string, expected: number, rows: string) => {
       const saved = await saveRows(engine, `SELECT ${schema} FROM ${rows} ORDER BY spot_file, spot_row`, join(invalidDir, file));
       if (saved !== expected) throw new SpotError(`internal accounting error: ${expected} rows counted for ${file}, ${saved} saved`, 1);
@@ -100,8 +115,7 @@ export async function runOnCluster(
       if (wordErrors === 0) return;
       // As the embedded run writes them: featurised (with Spot's fills), by the analysis' own featurize.
       await fetchEvents(`${rules.clean} AND (${anyMissing})`, 'spot_cluster_events', 'invalid records');
-      await defineInputView();
-      await analysis.featurize(engine, options);
+      await featurizeLocally();
       const missing = analysis.wordSlots.map((w) => `${w.word} IS NULL`).join(' OR ');
       await saveFetched('word_error.parquet', wordErrors, `featured_view WHERE spot_clean AND (${missing})`);
     });
@@ -115,11 +129,11 @@ export async function runOnCluster(
       : undefined;
     const slots = analysis.wordSlots;
     const pairs = slots.length === 1
-      ? `SELECT ${chIdent(slots[0].ip)} AS ip, ${rules.words[0]} AS word, count() AS n ${dayEvents} AND ${rules.clean}
+      ? `SELECT ${chIdent(slots[0].ip)} AS ip, ${words[0]} AS word, count() AS n ${dayEvents} AND ${rules.clean}
          AND isNotNull(ip) AND isNotNull(word) GROUP BY ip, word`
       : d.countPerSlot(`${table}${joined}`, [
           { name: 'ip', values: slots.map((s) => chIdent(s.ip)) },
-          { name: 'word', values: rules.words },
+          { name: 'word', values: words },
         ], `${onDay} AND ${rules.clean}`);
     const built = await timed('words', 'words and corpus on the shards', async () => {
       const pairColumns = [{ name: 'ip', type: 'Nullable(String)' }, { name: 'wkey', type: 'Nullable(String)' }, { name: 'n', type: 'UInt64' }];
@@ -154,15 +168,14 @@ export async function runOnCluster(
         const lowName = `spot_low_${process.pid}_${Date.now()}`;
         try {
           const lowTable = await copyToEveryNode(cluster, lowName, [{ name: 'ip', type: 'Nullable(String)' }, { name: 'word', type: 'Nullable(String)' }], [names.ip, names.word]);
-          const hasLowPair = analysis.wordSlots.map((s, i) => `(${chIdent(s.ip)}, ${rules.words[i]}) IN ${lowTable}`);
+          const hasLowPair = analysis.wordSlots.map((s, i) => `(${chIdent(s.ip)}, ${words[i]}) IN ${lowTable}`);
           // An address absent from the model scores 0 (score.ts): such events are reportable when 0 <= cut.
           if (0 <= cut) hasLowPair.push(...analysis.wordSlots.map((s) => `isNull(${chIdent(s.ip)})`));
           await fetchEvents(`${rules.clean} AND NOT (${anyMissing}) AND (${hasLowPair.join(' OR ')})`, 'spot_cluster_events', 'candidate events');
         } finally {
           await dropFromEveryNode(cluster, lowName);
         }
-        await defineInputView();
-        await analysis.featurize(engine, options);
+        await featurizeLocally();
       },
     });
   }
@@ -182,17 +195,46 @@ async function shipLookup(
   columns: readonly ClusterColumn[],
   shipped: ShippedRows,
 ): Promise<void> {
-  const type = columns.find((c) => c.name === lookup.column)!.type;
+  const keys = lookup.columns.map((name) => columns.find((c) => c.name === name)!);
   const values = 'spot_cluster_values';
-  const n = await fetchInto(cluster, engine, `SELECT DISTINCT ${chIdent(lookup.column)} ${cleanEvents}`, [{ name: lookup.column, type }], values);
+  const n = await fetchInto(cluster, engine, `SELECT DISTINCT ${keys.map((c) => chIdent(c.name)).join(', ')} ${cleanEvents}`, keys, values);
   shipped['distinct values'] = (shipped['distinct values'] ?? 0) + n;
   await engine.exec(`CREATE OR REPLACE VIEW ${values}_clean AS SELECT *, true AS spot_clean FROM ${values}`);
-  const rows: string[][] = [lookup.column, ...lookup.parts].map(() => []);
+  const rows: string[][] = [...lookup.columns, ...lookup.parts].map(() => []);
   await engine.streamColumns(await lookup.build(engine, options, `${values}_clean`), (cols, count) => {
     for (let c = 0; c < rows.length; c++) for (let i = 0; i < count; i++) rows[c].push((cols[c] as string[])[i]);
   });
-  await copyToEveryNode(cluster, name, [{ name: lookup.column, type: 'Nullable(String)' }, ...lookup.parts.map((p) => ({ name: p, type: 'String' }))], rows);
+  const keyColumns = lookup.columns.map((c) => ({ name: c, type: 'Nullable(String)' }));
+  await copyToEveryNode(cluster, name, [...keyColumns, ...lookup.parts.map((p) => ({ name: p, type: 'String' }))], rows);
 }
+
+/**
+ * A count part: the day's count per value comes from the shards into the embedded featurize's table, and
+ * the part's text per value goes back into the words' SQL as a map (ClickHouse `transform`).
+ */
+async function countMap(engine: Engine, cluster: ClickHouseCluster, count: ClusterCount, cleanEvents: string, shipped: ShippedRows): Promise<string> {
+  const [value, n] = count.localColumns;
+  const got = await fetchInto(
+    cluster, engine, `SELECT ${count.value} AS v, count() AS n ${cleanEvents} GROUP BY v`,
+    [{ name: value, type: 'String' }, { name: n, type: 'UInt64' }], dayCounts(count), { [n]: 'BIGINT' },
+  );
+  shipped['distinct values'] = (shipped['distinct values'] ?? 0) + got;
+  // The embedded featurize reads the day's counts from its own table (featurizing feedback, for one).
+  await engine.exec(`CREATE OR REPLACE TEMP TABLE ${count.localTable} AS SELECT * FROM ${dayCounts(count)}`);
+  const keys: string[] = [];
+  const texts: string[] = [];
+  await engine.streamColumns(`SELECT ${sqlIdent(value)}, ${count.text(sqlIdent(n))} FROM ${dayCounts(count)}`, (cols, rows) => {
+    for (let i = 0; i < rows; i++) {
+      keys.push((cols[0] as string[])[i]);
+      texts.push((cols[1] as string[])[i]);
+    }
+  });
+  if (keys.length === 0) return "''";
+  return `transform(${count.value}, [${keys.map(chString).join(', ')}], [${texts.map(chString).join(', ')}], '')`;
+}
+
+/** The local table of a count's values over the whole day. */
+const dayCounts = (count: ClusterCount) => `spot_cluster_day_${count.localTable}`;
 
 /** spot_row is the embedded run's file_row_number: a BIGINT. */
 const SPOT_ROW = { spot_row: 'BIGINT' };

@@ -113,6 +113,8 @@ function sessionSettings(timeoutSeconds: number): ClickHouseSettings {
   // Shorter than the client's own timeout, so the initiator's message naming the shard arrives first.
   const shardSeconds = Math.max(1, Math.floor(timeoutSeconds / 2));
   return {
+    // Small tables of the day's values travel inside the statements (ClickHouse `transform` maps).
+    max_query_size: String(1 << 26),
     connect_timeout: shardSeconds,
     receive_timeout: shardSeconds,
     send_timeout: shardSeconds,
