@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flowRowsSql, query, runCli, tempDir, withEngine, writeParquet } from './helpers.js';
-import { startCluster, type TestCluster } from './clickhouse.js';
+import { freePorts, runCliAsync, startCluster, type TestCluster } from './clickhouse.js';
 import { generateFlowDay } from '../src/demo/flow-day.js';
 import { sqlString } from '../src/engine/engine.js';
 import { analysisFor } from '../src/pipeline/analyses.js';
@@ -152,6 +152,50 @@ describe('spot-ml --engine clickhouse on a two-shard cluster gives the embedded 
     const summary = JSON.parse(readFileSync(join(onCluster.scored, 'proxy_summary.json'), 'utf8'));
     assert.equal(summary.feedback.lowRiskUsed, 3);
     assert.ok(existsSync(join(onCluster.scored, 'invalid_records', 'word_error.parquet')), 'an unreadable hour is a word error');
+  });
+
+  test('a wrong URL or password, or a shard stopping mid-run: one message naming the server, exit 2, within the timeout; --scored keeps the last good run', async () => {
+    const scored = join(root, 'failing');
+    const args = ['--analysis', 'flow', '--engine', 'clickhouse', '--date', DATE, '--scored', scored, ...LDA, '--maxresults', '20'];
+    const good = runCli([...args, '--clickhouse-url', cluster.url]);
+    assert.equal(good.code, 0, good.stderr);
+    const kept = () => [readFileSync(join(scored, 'flow_results.csv'), 'utf8'), readFileSync(join(scored, 'flow_summary.json'), 'utf8')];
+    const before = kept();
+
+    const [nobody] = await freePorts(1);
+    const down = await runCliAsync([...args, '--clickhouse-url', `http://127.0.0.1:${cluster.httpPorts[0]},http://127.0.0.1:${nobody}`]);
+    assert.equal(down.code, 2, down.stderr);
+    assert.match(down.stderr, new RegExp(`spot-ml: (error: )?ClickHouse server http://127.0.0.1:${nobody} cannot be reached`));
+    const password = 'not-the-password-17';
+    const wrong = await runCliAsync([...args, '--clickhouse-url', cluster.url], { SPOT_CLICKHOUSE_PASSWORD: password });
+    assert.equal(wrong.code, 2, wrong.stderr);
+    assert.match(wrong.stderr, /refused the login of user "default"/);
+    assert.ok(!(wrong.stderr + wrong.stdout).includes(password), 'the password is never printed');
+    assert.ok(!readFileSync(join(scored, 'flow_summary.json'), 'utf8').includes(password));
+
+    // Stopped once the corpus is in: the candidate events cannot come.
+    const resume = join(root, 'resume-now');
+    const shard2 = cluster.pid(2);
+    let paused: () => void = () => undefined;
+    const atLda = new Promise<void>((resolve) => (paused = resolve));
+    const env = { SPOT_ML_TEST_PAUSE_AT: 'lda', SPOT_ML_TEST_RESUME_FILE: resume, SPOT_ML_TEST_PAUSE_MS: '60000' };
+    const running = runCliAsync([...args, '--clickhouse-url', cluster.url, '--clickhouse-timeout', '2'], env, (stderr) => {
+      if (stderr.includes('test pause at lda')) paused();
+    });
+    try {
+      await Promise.race([atLda, running]);
+      process.kill(shard2, 'SIGSTOP');
+      writeFileSync(resume, '');
+      const stopped = await running;
+      assert.equal(stopped.code, 2, stopped.stderr);
+      const name = new RegExp(`ClickHouse server (http://127.0.0.1:${cluster.httpPorts[1]} did not answer within 2 s|http://127.0.0.1:${cluster.httpPorts[0]} got no answer from the shard 127.0.0.1:${cluster.tcpPorts[1]})`);
+      assert.match(stopped.stderr, name);
+      assert.equal(stopped.stderr.split('\n').filter((l) => l.startsWith('spot-ml: ') && !l.includes('test pause')).length, 1, stopped.stderr);
+      assert.ok(stopped.seconds < 45, `gave up after ${stopped.seconds} s`);
+    } finally {
+      process.kill(shard2, 'SIGCONT');
+    }
+    assert.deepEqual(kept(), before, 'the failed runs replaced nothing in --scored');
   });
 
   test('robust scoring, a missing --date and a password in the URL are refused with one message, exit 2, nothing written', () => {
