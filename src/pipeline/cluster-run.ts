@@ -149,6 +149,7 @@ export async function runOnCluster(
       built,
       feedback,
       inputPath: `clickhouse:${source}`,
+      cluster: { shippedRows: shipped },
       // The events that can be reported come from the shards; the embedded steps then score them locally.
       beforeScoring: async (cut, scores) => {
         const low = lowEntries(built.corpus, scores, built.dayCounts, cut, analysis.wordSlots.length, Infinity)!;

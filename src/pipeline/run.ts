@@ -74,6 +74,8 @@ export interface RunSummary {
   whenNothingReported?: ReportHint;
   /** Row groups skipped as undecodable; their rows are not in rowsRead. */
   undecodable?: { rows: number; parts: UndecodablePart[] };
+  /** A run on a ClickHouse cluster: the rows its shards sent to this process, per stage (src/pipeline/cluster-run.ts). */
+  cluster?: { shippedRows: Record<string, number> };
 }
 
 /** The whole analysis (SPEC §1): schema check → clean/invalid → words → corpus → LDA → scores → files. */
@@ -141,6 +143,7 @@ export interface DayCorpus {
   beforeScoring?: (cut: number, scores: Float64Array) => Promise<void>;
   /** The input as recorded in the summary (default: the absolute --input path). */
   inputPath?: string;
+  cluster?: RunSummary['cluster'];
 }
 
 export interface RunClock {
@@ -236,6 +239,7 @@ export async function modelAndResults(
     inputPath: day.inputPath ?? resolve(options.input),
     feedbackPath: options.feedback ? resolve(options.feedback.file) : null,
     whenNothingReported: hint,
+    cluster: day.cluster,
     undecodable: options.skipRowGroups?.length
       ? { rows: options.skipRowGroups.reduce((n, p) => n + p.to - p.from, 0), parts: options.skipRowGroups }
       : undefined,
