@@ -58,7 +58,7 @@ const lines: string[] = [];
 try {
   resetPeaks(cluster);
   let t = Date.now();
-  const load = spawnSync(process.execPath, [cli, 'load', '--analysis', 'flow', '--input', day, '--date', DATE, '--clickhouse-url', cluster.url, '--quiet'], { encoding: 'utf8' });
+  const load = spawnSync(process.execPath, [cli, 'load', '--analysis', 'flow', '--input', day, '--date', DATE, '--clickhouse-url', cluster.url, '--clickhouse-timeout', '600', '--quiet'], { encoding: 'utf8' });
   if (load.status !== 0) throw new Error(load.stderr);
   lines.push(`load: ${((Date.now() - t) / 1000).toFixed(1)} s (${load.stdout.trim()}); shards' peak RSS ${peaksMb(cluster).map((m) => `${fmt(Math.round(m))} MB`).join(' / ')}`);
 

@@ -198,6 +198,21 @@ describe('spot-ml --engine clickhouse on a two-shard cluster gives the embedded 
     assert.deepEqual(kept(), before, 'the failed runs replaced nothing in --scored');
   });
 
+  test('the wrapper form with ENGINE and CLICKHOUSE_URL in spot.conf (no FLOW_PATH) gives the flag form\'s results', () => {
+    const huser = join(root, 'huser');
+    const conf = join(root, 'spot.conf');
+    writeFileSync(conf, [`HUSER=${huser}`, 'HPATH=${HUSER}/${DSOURCE}/scored_results/${FDATE}', 'ENGINE=clickhouse', `CLICKHOUSE_URL=${cluster.url}`, 'CLICKHOUSE_DATABASE=spot', ''].join('\n'));
+    const run = runCli(['20160505', 'flow', '1', '-1', '--conf', conf, '--feedback', join(root, 'none.csv'), ...LDA]);
+    assert.equal(run.code, 0, run.stderr);
+    const scores = join(huser, 'flow', 'scored_results', DATE, 'scores');
+    assert.equal(readFileSync(join(scores, 'flow_results.csv'), 'utf8'), readFileSync(join(root, 'all-cluster', 'flow_results.csv'), 'utf8'));
+    const summary = JSON.parse(readFileSync(join(scores, 'flow_summary.json'), 'utf8'));
+    assert.deepEqual(summary.settings.engine, { value: 'clickhouse', source: 'spot.conf' });
+    assert.deepEqual(summary.settings.date, { value: DATE, source: 'positional' });
+    assert.equal(summary.inputPath, `clickhouse:spot.flow on 2016-05-05`);
+    assert.ok(summary.cluster.shippedRows['corpus pairs'] > 0);
+  });
+
   test('robust scoring, a missing --date and a password in the URL are refused with one message, exit 2, nothing written', () => {
     const scored = join(root, 'refused');
     const robust = runCli(['--analysis', 'flow', '--engine', 'clickhouse', '--clickhouse-url', cluster.url, '--date', DATE, '--scored', scored, '--scoring', 'robust', '--quiet']);

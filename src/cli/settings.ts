@@ -141,6 +141,7 @@ export async function resolveSettings(flags: AnalysisFlags, positional: readonly
     settings[spec.name] = { value: (record[spec.key] ?? null) as Setting['value'], source };
   }
 
+  if (positional.length > 0 && !given('date')) settings.date = { value: out.date ?? null, source: 'positional' };
   checkClusterSettings(out, (name) => labels[name]);
   if (out.engine !== 'clickhouse') for (const spec of CLUSTER_SETTINGS) delete settings[spec.name];
   const checked = await checkSettings(out, (name) => labels[name]);
