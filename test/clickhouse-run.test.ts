@@ -10,6 +10,7 @@ import { analysisFor } from '../src/pipeline/analyses.js';
 import { generateDnsDay } from '../src/demo/dns-day.js';
 import { generateProxyDay } from '../src/demo/proxy-day.js';
 import { proxyFeedbackLayout } from '../src/proxy/feedback.js';
+import { dnsFeedbackLayout } from '../src/dns/feedback.js';
 
 const DATE = '20160505';
 const LDA = ['--ldatopiccount', '5', '--ldamaxiterations', '10', '--quiet'];
@@ -134,11 +135,20 @@ describe('spot-ml --engine clickhouse on a two-shard cluster gives the embedded 
     assert.equal(summary.feedback.lowRiskUsed, 4);
   });
 
-  test('dns, all reported and the lowest 25: same results, invalid records (word errors too), model and counts', async () => {
+  test('dns, all reported, the lowest 25, and the lowest 20 with analyst feedback: same results, invalid records (word errors too), model and counts', async () => {
     await compare('dns-all', ['--threshold', '1', '--maxresults', '-1', '--userdomain', 'spotdemo'], 'dns');
     await compare('dns-top', ['--threshold', '1', '--maxresults', '25', '--userdomain', 'spotdemo'], 'dns');
     const errors = await query(`SELECT count(*) AS n FROM read_parquet(${sqlString(join(root, 'dns-all-cluster', 'invalid_records', 'word_error.parquet'))})`);
     assert.equal(Number(errors[0].n), 2, 'the unreadable hours are word errors');
+    const all = readFileSync(join(root, 'dns-all-embedded', 'dns_results.csv'), 'utf8').split('\n').filter(Boolean);
+    const rows = all.slice(0, 3).map((l) => {
+      const [time, tstamp, len, ip, name, cls, type, rcode, score] = l.split('\t');
+      return [time, len, ip, name, cls, type, rcode, score, '', '', '', '', '3', '', '', '', '', tstamp].join(',');
+    });
+    const feedback = join(root, 'dns_feedback.csv');
+    writeFileSync(feedback, [dnsFeedbackLayout.columns.map((c) => c.name).join(','), ...rows, ''].join('\n'));
+    const { onCluster } = await compare('dns-fb', ['--threshold', '1', '--maxresults', '20', '--userdomain', 'spotdemo', '--feedback', feedback, '--dupfactor', '100'], 'dns');
+    assert.equal(JSON.parse(readFileSync(join(onCluster.scored, 'dns_summary.json'), 'utf8')).feedback.lowRiskUsed, 3);
   });
 
   test('proxy, all reported, and the lowest 30 with analyst feedback: same results, invalid records, model and counts', async () => {

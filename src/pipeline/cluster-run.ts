@@ -122,8 +122,10 @@ export async function runOnCluster(
 
     const feedbackPairs = feedback?.lowRisk.length
       ? await timed('words', 'analyst feedback', async () => {
-          if (analysis.feedback?.inputRowsSql('x').includes('input_view')) await fetchFeedbackEvents(analysis, feedback, rules, fetchEvents);
-          await defineInputView();
+          if (analysis.feedback?.inputRowsSql('x').includes('input_view')) {
+            await fetchFeedbackEvents(analysis, feedback, rules, fetchEvents);
+            await defineInputView();
+          }
           return feedbackPairsSql(engine, analysis, feedback, options);
         })
       : undefined;
