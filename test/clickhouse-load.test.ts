@@ -1,11 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { cliPath, parquetRowCount, runCli, tempDir, withEngine, writeParquet, writeRowsParquet } from './helpers.js';
+import { parquetRowCount, runCli, tempDir, withEngine, writeParquet, writeRowsParquet } from './helpers.js';
 import { dnsColumns } from './columns.js';
-import { startCluster, freePorts, type TestCluster } from './clickhouse.js';
+import { startCluster, freePorts, runCliAsync, type TestCluster } from './clickhouse.js';
 import { generateFlowDay } from '../src/demo/flow-day.js';
 import { generateDnsDay } from '../src/demo/dns-day.js';
 import { generateProxyDay } from '../src/demo/proxy-day.js';
@@ -14,19 +13,6 @@ import { ClickHouseCluster } from '../src/engine/clickhouse/cluster.js';
 
 const DATE = '20160505';
 const DAY = '2016-05-05';
-
-/** Runs `spot-ml ARGS` asynchronously (the test process must stay free to stop and resume shards). */
-function runCliAsync(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stderr: string; stdout: string; seconds: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, seconds: (Date.now() - started) / 1000 }));
-  });
-}
 
 describe('spot-ml load into a two-shard ClickHouse cluster', { timeout: 240_000 }, () => {
   let cluster: TestCluster;

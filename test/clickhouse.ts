@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { repoRoot } from './helpers.js';
+import { cliPath, repoRoot } from './helpers.js';
 
 const script = join(repoRoot, 'scripts', 'clickhouse-cluster.sh');
 
@@ -55,4 +55,20 @@ export async function startCluster(): Promise<TestCluster> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs `spot-ml ARGS` asynchronously (the test process must stay free to stop and resume shards). */
+export function runCliAsync(args: string[], env: Record<string, string> = {}, onStderr?: (all: string) => void): Promise<{ code: number; stderr: string; stdout: string; seconds: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      onStderr?.(stderr);
+    });
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, seconds: (Date.now() - started) / 1000 }));
+  });
 }

@@ -11,9 +11,11 @@ import type { FeedbackSummary } from '../feedback/apply.js';
 import { formatSettings, resolveSettings } from './settings.js';
 import { nothingReportedLine } from './nothing-reported.js';
 import { parseScoringMode } from '../scoring/mode.js';
+import type { ClusterFlags } from './cluster-options.js';
+import { analyzeOnCluster } from './cluster-analyze.js';
 
 /** The analysis flags as commander parsed them (Spot's names). */
-export interface AnalysisFlags {
+export interface AnalysisFlags extends ClusterFlags {
   analysis?: string;
   input?: string;
   scored?: string;
@@ -76,6 +78,7 @@ export async function analyzeCommand(flags: AnalysisFlags, positional: string[],
   progress.note(formatSettings(run.settings, run.confPath));
   const scored = resolved.scored;
   const summary = await inRunFolder(scored, { keepRuns: resolved.keepRuns, wait: resolved.wait }, async (runDir) => {
+    if (resolved.engine === 'clickhouse') return analyzeOnCluster(resolved, analysis, { ...options, scoredDir: runDir }, run.memoryLimit, progress);
     const engine = await DuckDbEngine.open({ threads: resolved.threads, memoryLimit: run.memoryLimit, tempDirectory: resolved.spillDir })
       .catch((err) => { throw engineFailure(err) ?? err; });
     const attempt = (skipRowGroups?: UndecodablePart[]) => runAnalysis(engine, analysis, { ...options, scoredDir: runDir, skipRowGroups }, progress);

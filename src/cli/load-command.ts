@@ -11,6 +11,7 @@ import { checkSchema } from '../pipeline/schema-check.js';
 import { ClickHouseCluster, DEFAULT_CLUSTER, DEFAULT_DATABASE, DEFAULT_TIMEOUT_SECONDS } from '../engine/clickhouse/cluster.js';
 import { tableColumns } from '../engine/clickhouse/tables.js';
 import { loadDay, type DayToLoad } from '../engine/clickhouse/load.js';
+import { isoDay } from './cluster-options.js';
 import { parseNumber } from './options.js';
 
 interface LoadFlags {
@@ -97,15 +98,4 @@ async function readDay(duck: Engine, analysis: Analysis, input: string, day: str
   const selectSql = `SELECT ${select.join(', ')}, spot_file, file_row_number AS spot_row,
       CAST(DATE ${sqlString(day)} - DATE '1970-01-01' AS INTEGER) AS spot_day FROM raw_input`;
   return { type: analysis.type, day, columns, selectSql, rows };
-}
-
-/** YYYYMMDD → YYYY-MM-DD, refusing what is not a calendar day. */
-function isoDay(date: string): string {
-  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(date);
-  const iso = m ? `${m[1]}-${m[2]}-${m[3]}` : '';
-  const parsed = new Date(`${iso}T00:00:00Z`);
-  if (!m || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== iso || +m[1] < 1970 || +m[1] > 2105) {
-    throw new SpotError(`--date expects a day as YYYYMMDD (1970 to 2105), got "${date}"`);
-  }
-  return iso;
 }

@@ -5,6 +5,7 @@ import { printable } from '../common/display.js';
 import { DEFAULT_MEMORY_LIMIT } from '../engine/duckdb.js';
 import { DEFAULT_KEEP_RUNS } from '../output/run-folder.js';
 import { DEFAULTS, ldaOptions, parseNumber } from './options.js';
+import { clusterOptions } from './cluster-options.js';
 import { analyzeCommand, type AnalysisFlags } from './analyze.js';
 import { demoCommand } from './demo.js';
 import { feedbackCommand } from './feedback-command.js';
@@ -43,6 +44,7 @@ const program = new Command('spot-ml')
   .option('--conf <file>', 'spot.conf for the YYYYMMDD TYPE form (default: $SPOT_CONF, ./spot.conf, /etc/spot.conf)')
   .option('-q, --quiet', 'no progress on stderr', false);
 for (const opt of ldaOptions()) program.addOption(opt);
+for (const opt of clusterOptions()) program.addOption(opt);
 
 program.action(async (positional: string[], flags: AnalysisFlags) => {
   await analyzeCommand(flags, positional, (name) => program.getOptionValueSource(name) === 'cli');

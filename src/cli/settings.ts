@@ -4,6 +4,7 @@ import { DEFAULT_MEMORY_LIMIT } from '../engine/duckdb.js';
 import { analysisFor } from '../pipeline/analyses.js';
 import type { AnalysisFlags, GivenFlag } from './analyze.js';
 import { parseNumber } from './options.js';
+import { CLUSTER_SETTINGS, checkClusterSettings } from './cluster-options.js';
 import { feedbackFileOf, loadSpotConf, loadWrapperConf } from './spot-conf.js';
 import {
   LIMITS, checkFolderPath, checkLdaSettings, checkMaxResults, checkNumber, checkThreads, parseDelimiter, parseMemoryLimit,
@@ -51,6 +52,7 @@ const SPECS: readonly SettingSpec[] = [
   { name: 'threads', key: 'threads', numeric: true },
   { name: 'memory-limit', key: 'memoryLimit' },
   { name: 'scoring', key: 'scoring', conf: 'SCORING' },
+  ...CLUSTER_SETTINGS,
 ];
 
 export interface ResolvedRun {
@@ -90,11 +92,12 @@ export async function resolveSettings(flags: AnalysisFlags, positional: readonly
     conf = wrapper;
     const pathKey = `${analysis.type.toUpperCase()}_PATH`;
     const input = wrapper.value(pathKey);
-    if (!input && !given('input')) throw new SpotError(`${wrapper.path} does not set ${pathKey}, where the day's ${type} data is`);
+    if (!input && !given('input') && (given('engine') ? flags.engine : wrapper.value('ENGINE')) !== 'clickhouse') throw new SpotError(`${wrapper.path} does not set ${pathKey}, where the day's ${type} data is`);
     out.analysis = analysis.type;
     out.input = given('input') ? flags.input : input;
     out.scored = given('scored') ? flags.scored : join(wrapper.hpath, 'scores');
     out.feedback = given('feedback') ? flags.feedback : feedbackFileOf(wrapper.hpath);
+    out.date = given('date') ? flags.date : date;
     positionalValues = [threshold, maxResults];
     settings.analysis = { value: analysis.type, source: 'positional' };
   } else {
@@ -105,7 +108,7 @@ export async function resolveSettings(flags: AnalysisFlags, positional: readonly
     }
     settings.analysis = { value: flags.analysis, source: 'flag' };
   }
-  if (!out.input) throw new SpotError('--input is required: a Parquet file, a folder or a glob');
+  if (!out.input && !onCluster(flags, given, conf)) throw new SpotError('--input is required: a Parquet file, a folder or a glob');
   if (!out.scored) throw new SpotError('--scored is required: the folder for results');
 
   const labels: Record<string, string> = {};
@@ -138,12 +141,20 @@ export async function resolveSettings(flags: AnalysisFlags, positional: readonly
     settings[spec.name] = { value: (record[spec.key] ?? null) as Setting['value'], source };
   }
 
+  if (positional.length > 0 && !given('date')) settings.date = { value: out.date ?? null, source: 'positional' };
+  checkClusterSettings(out, (name) => labels[name]);
+  if (out.engine !== 'clickhouse') for (const spec of CLUSTER_SETTINGS) delete settings[spec.name];
   const checked = await checkSettings(out, (name) => labels[name]);
   settings.delimiter.value = checked.delimiter;
   settings['memory-limit'].value = checked.memoryLimit;
   if (settings.userdomain.value === '') settings.userdomain.value = null;
   if (typeof settings['top-domains'].value === 'string') settings['top-domains'].value = resolve(settings['top-domains'].value);
   return { flags: out as ResolvedRun['flags'], settings, confPath: conf?.path, ...checked };
+}
+
+/** The run reads a cluster's day (--engine clickhouse, or ENGINE in spot.conf): it has no --input. */
+function onCluster(flags: AnalysisFlags, given: GivenFlag, conf?: ConfValues): boolean {
+  return (given('engine') ? flags.engine : conf?.value('ENGINE') ?? flags.engine) === 'clickhouse';
 }
 
 /** Every setting's range, and the output folders' kind, before any input is read. */

@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine.js';
-import { DAY_RELATIONS, type Analysis, type AnalysisOptions, type WordKeys } from '../pipeline/analysis.js';
+import { DAY_RELATIONS, type Analysis, type AnalysisOptions, type FeaturizeRelations, type WordKeys } from '../pipeline/analysis.js';
 import { sameNameInputRows } from '../feedback/input-rows.js';
 import { dnsFeedbackLayout } from './feedback.js';
 import { featureTable } from '../pipeline/distinct-features.js';
@@ -17,13 +17,7 @@ export const dnsAnalysis: Analysis = {
   wordSlots: [{ ip: 'ip_dst', word: 'spot_word' }],
   async featurize(engine: Engine, options: AnalysisOptions, relations = DAY_RELATIONS): Promise<WordKeys | void> {
     const { input, output } = relations;
-    const topDomains = await topDomainsOf(options.topDomainsFile);
-    const names = await featureTable(engine, 'dns_names', relations, {
-      column: 'dns_qry_name',
-      key: 'spot_qry_name',
-      features: dnsNameFeatures,
-      compute: (name) => dnsNameFeatureValues(name, options.userDomain, topDomains),
-    });
+    const names = await dnsNameTable(engine, options, relations);
     // Words can be counted by integer keys when type and rcode have at most 32 bits and the length is an integer.
     const keyed =
       output === DAY_RELATIONS.output &&
@@ -42,3 +36,14 @@ export const dnsAnalysis: Analysis = {
     unmatchedReason: 'no DNS record could be formed from this line',
   },
 };
+
+/** The table of per-name features (spot_qry_name, dnsNameFeatures) of the names of `relations.input`. */
+export async function dnsNameTable(engine: Engine, options: AnalysisOptions, relations: FeaturizeRelations): Promise<string> {
+  const topDomains = await topDomainsOf(options.topDomainsFile);
+  return featureTable(engine, 'dns_names', relations, {
+    column: 'dns_qry_name',
+    key: 'spot_qry_name',
+    features: dnsNameFeatures,
+    compute: (name) => dnsNameFeatureValues(name, options.userDomain, topDomains),
+  });
+}

@@ -27,12 +27,15 @@ export const dnsWord = sqlWord([
   'spot_domain_class',
   'spot_floor_log2(frame_len)',
   hour,
-  'spot_floor_log2(spot_subdomain_length)',
-  'spot_subdomain_entropy_bin',
-  'spot_floor_log2(spot_num_parts)',
+  ...dnsNameTailParts(),
   'spot_num_text(dns_qry_type)',
   'spot_num_text(dns_qry_rcode)',
 ]);
+
+/** The word's parts that depend on the name only, after the class (the cluster run ships them to the shards). */
+export function dnsNameTailParts(): string[] {
+  return ['spot_floor_log2(spot_subdomain_length)', 'spot_subdomain_entropy_bin', 'spot_floor_log2(spot_num_parts)'];
+}
 
 const pow2 = (n: number) => `CAST('${(2n ** BigInt(n)).toString()}' AS HUGEINT)`;
 

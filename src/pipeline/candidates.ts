@@ -58,9 +58,9 @@ export function slotColumns(slots: readonly WordSlot[]): string {
 
 /**
  * Corpus entries of the day scoring at most `cut`, and `addressShare`: at most what share of the day's
- * events have an address among theirs; undefined when they would cover most of the day's events.
+ * events have an address among theirs; undefined when they would cover more than `maxShare` of the day's events.
  */
-function lowEntries(corpus: Corpus, scores: Float64Array, dayCounts: Float64Array, cut: number, slotCount: number) {
+export function lowEntries(corpus: Corpus, scores: Float64Array, dayCounts: Float64Array, cut: number, slotCount: number, maxShare = 0.25) {
   if (Number.isNaN(cut)) return undefined;
   let total = 0;
   let lowEvents = 0;
@@ -72,7 +72,7 @@ function lowEntries(corpus: Corpus, scores: Float64Array, dayCounts: Float64Arra
       n++;
     }
   }
-  if (lowEvents > 0.25 * total) return undefined;
+  if (lowEvents > maxShare * total) return undefined;
   const docs = new Int32Array(n);
   const words = new Int32Array(n);
   let at = 0;

@@ -56,7 +56,20 @@ export async function buildCorpus(
     SELECT coalesce(sum(n) FILTER (WHERE wkey IS NULL), 0) // ${slots.length} AS errors,
            coalesce(sum(n) FILTER (WHERE wkey IS NOT NULL), 0) // ${slots.length} AS featurised
     FROM spot_pair_counts`);
-  const wordOfKey = keys ? keys.wordOfKey('wkey') : 'wkey';
+  const tallies = { wordErrors: Number(tally.errors), featurised: Number(tally.featurised) };
+  return corpusFromPairCounts(engine, keys ? keys.wordOfKey('wkey') : 'wkey', tallies, extraPairsSql);
+}
+
+/**
+ * The corpus from the table spot_pair_counts(ip, wkey, n) of the day's (ip, word key) counts, however they
+ * were counted (here, or on a cluster's shards), plus `extraPairsSql`; `wordOfKey` is SQL over `wkey`.
+ */
+export async function corpusFromPairCounts(
+  engine: Engine,
+  wordOfKey: string,
+  tally: { wordErrors: number; featurised: number },
+  extraPairsSql?: string,
+): Promise<CorpusBuild> {
   // Documents and words are numbered first (over distinct values), then the pairs are joined to their ids.
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE spot_extra_pairs AS
@@ -87,5 +100,5 @@ export async function buildCorpus(
     SELECT (SELECT count(*) FROM spot_docs) AS docs, (SELECT count(*) FROM spot_vocab) AS words`);
   const corpus = await readCorpus(engine, Number(size.docs), Number(size.words));
   await engine.exec('DROP TABLE spot_corpus; DROP TABLE spot_extra_corpus;');
-  return { ...corpus, wordErrors: Number(tally.errors), featurised: Number(tally.featurised) };
+  return { ...corpus, ...tally };
 }

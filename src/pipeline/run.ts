@@ -11,10 +11,11 @@ import { resultsPath, writeResults } from '../output/results.js';
 import { writeModel } from '../output/model.js';
 import { writeAtomically } from '../output/atomic.js';
 import { writeRunCorpus } from '../output/corpus.js';
-import type { Analysis, AnalysisOptions } from './analysis.js';
+import type { Analysis, AnalysisOptions, WordKeys } from './analysis.js';
 import { resolveInputFiles } from './input.js';
 import { caseRenames, checkSchema } from './schema-check.js';
-import { buildCorpus } from './corpus.js';
+import { buildCorpus, type CorpusBuild } from './corpus.js';
+import { lowestCutoff } from './cutoff.js';
 import { corpusScores, scoredEventsRelation } from './score.js';
 import { reportHint, type ReportHint } from './report-hint.js';
 import { pauseForTest } from '../common/test-pause.js';
@@ -73,6 +74,8 @@ export interface RunSummary {
   whenNothingReported?: ReportHint;
   /** Row groups skipped as undecodable; their rows are not in rowsRead. */
   undecodable?: { rows: number; parts: UndecodablePart[] };
+  /** A run on a ClickHouse cluster: the rows its shards sent to this process, per stage (src/pipeline/cluster-run.ts). */
+  cluster?: { shippedRows: Record<string, number> };
 }
 
 /** The whole analysis (SPEC §1): schema check → clean/invalid → words → corpus → LDA → scores → files. */
@@ -82,15 +85,8 @@ export async function runAnalysis(
   options: RunOptions,
   progress: Progress,
 ): Promise<RunSummary> {
-  const started = Date.now();
-  const stageSeconds: Record<string, number> = {};
-  const timed = async <T>(stage: string, label: string, work: () => Promise<T>, rows?: number): Promise<T> => {
-    const t = Date.now();
-    const out = await progress.step(label, work, rows);
-    stageSeconds[stage] = (stageSeconds[stage] ?? 0) + (Date.now() - t) / 1000;
-    return out;
-  };
-
+  const run = startRun(progress);
+  const { timed } = run;
   progress.follow(() => engine.queryProgress());
   await defineSqlHelpers(engine);
   const files = await resolveInputFiles(engine, options.input, options.scoredDir);
@@ -112,7 +108,6 @@ export async function runAnalysis(
   const otherPairs = options.extraPairs ? await options.extraPairs(engine) : undefined;
   const extraPairs = [feedbackPairs, otherPairs].filter(Boolean).join(' UNION ALL ') || undefined;
   const built = await timed('words', 'words and corpus', () => buildCorpus(engine, analysis.wordSlots, wordKeys, extraPairs), rowsRead);
-  const { corpus } = built;
   // The corpus pass counted every clean row, so the invalid rows are known without a scan of their own;
   // they are saved by one (an empty file when there are none).
   const invalid = rowsRead - built.featurised - built.wordErrors;
@@ -132,6 +127,54 @@ export async function runAnalysis(
       join(invalidDir, 'word_error.parquet'),
     );
   }
+  return modelAndResults(engine, analysis, options, progress, { run, rowsRead, invalid, invalidDir, built, wordKeys, feedback });
+}
+
+/** What a run knows once the day's corpus is built: the tail (modelAndResults) is the same wherever the events are. */
+export interface DayCorpus {
+  run: RunClock;
+  rowsRead: number;
+  invalid: number;
+  invalidDir: string;
+  built: CorpusBuild;
+  wordKeys?: WordKeys;
+  feedback?: { summary: FeedbackSummary };
+  /** Run before the events are scored (cut: the score at or below which the reported events lie). */
+  beforeScoring?: (cut: number, scores: Float64Array) => Promise<void>;
+  /** The input as recorded in the summary (default: the absolute --input path). */
+  inputPath?: string;
+  cluster?: RunSummary['cluster'];
+}
+
+export interface RunClock {
+  started: number;
+  stageSeconds: Record<string, number>;
+  timed<T>(stage: string, label: string, work: () => Promise<T>, rows?: number): Promise<T>;
+}
+
+/** The run's start and per-stage times. */
+export function startRun(progress: Progress): RunClock {
+  const started = Date.now();
+  const stageSeconds: Record<string, number> = {};
+  const timed = async <T>(stage: string, label: string, work: () => Promise<T>, rows?: number): Promise<T> => {
+    const t = Date.now();
+    const out = await progress.step(label, work, rows);
+    stageSeconds[stage] = (stageSeconds[stage] ?? 0) + (Date.now() - t) / 1000;
+    return out;
+  };
+  return { started, stageSeconds, timed };
+}
+
+/** LDA on the day's corpus, the scores, the results, the model and the summary (SPEC §7–8). */
+export async function modelAndResults(
+  engine: Engine,
+  analysis: Analysis,
+  options: RunOptions,
+  progress: Progress,
+  day: DayCorpus,
+): Promise<RunSummary> {
+  const { run: { started, stageSeconds, timed }, rowsRead, invalid, invalidDir, built, wordKeys, feedback } = day;
+  const { corpus } = built;
   progress.note(
     `corpus: ${formatCount(corpus.numDocs)} documents (IPs), ${formatCount(corpus.numWords)} words, ${formatCount(corpus.wordIds.length)} nonzeros`,
   );
@@ -158,6 +201,7 @@ export async function runAnalysis(
   let hint: ReportHint | undefined;
   const reported = await timed('score', 'scoring and writing results', async () => {
     const scores = corpusScores(corpus, model);
+    await day.beforeScoring?.(lowestCutoff(scores, built.dayCounts, analysis.wordSlots.length, options.threshold, options.maxResults), scores);
     const input = { corpus, model, scores, dayCounts: built.dayCounts, keys: wordKeys };
     const scored = options.scoring === 'robust'
       ? await robustScoredEvents(engine, analysis, options, options.threshold, options.maxResults,
@@ -192,9 +236,10 @@ export async function runAnalysis(
     modelDir,
     feedback: feedback?.summary,
     settings: options.settings,
-    inputPath: resolve(options.input),
+    inputPath: day.inputPath ?? resolve(options.input),
     feedbackPath: options.feedback ? resolve(options.feedback.file) : null,
     whenNothingReported: hint,
+    cluster: day.cluster,
     undecodable: options.skipRowGroups?.length
       ? { rows: options.skipRowGroups.reduce((n, p) => n + p.to - p.from, 0), parts: options.skipRowGroups }
       : undefined,
@@ -232,7 +277,7 @@ export async function attachInput(engine: Engine, analysis: Analysis, files: str
   }
 }
 
-async function saveRows(engine: Engine, sql: string, path: string): Promise<number> {
+export async function saveRows(engine: Engine, sql: string, path: string): Promise<number> {
   return writeAtomically(path, (tmp) => engine.writeParquet(sql, tmp));
 }
 

@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine.js';
-import { DAY_RELATIONS, type Analysis, type AnalysisOptions } from '../pipeline/analysis.js';
+import { DAY_RELATIONS, type Analysis, type AnalysisOptions, type FeaturizeRelations } from '../pipeline/analysis.js';
 import { sameNameInputRows } from '../feedback/input-rows.js';
 import { proxyFeedbackLayout } from './feedback.js';
 import { featureTable } from '../pipeline/distinct-features.js';
@@ -16,21 +16,9 @@ export const proxyAnalysis: Analysis = {
   wordSlots: [{ ip: 'clientip', word: 'spot_word' }],
   async featurize(engine: Engine, options: AnalysisOptions, relations = DAY_RELATIONS): Promise<void> {
     const { input, output } = relations;
-    const topDomains = await topDomainsOf(options.topDomainsFile);
-    const hosts = await featureTable(engine, 'proxy_hosts', relations, {
-      column: 'host',
-      key: 'spot_host',
-      features: proxyHostFeatures,
-      compute: (host) => proxyHostFeatureValues(host, options.userDomain, topDomains),
-    });
-    const uris = await featureTable(engine, 'proxy_uris', relations, {
-      column: 'fulluri',
-      key: 'spot_uri',
-      features: proxyUriFeatures,
-      compute: proxyUriFeatureValues,
-    });
+    const { hosts, uris } = await proxyFeatureTables(engine, options, relations);
     // User-agent counts are over the day's requests whatever rows are featurised (SPEC §5): one table per run.
-    const agentsTable = 'spot_proxy_agents';
+    const agentsTable = PROXY_AGENTS_TABLE;
     await engine.exec(`
       CREATE ${output === DAY_RELATIONS.output ? 'OR REPLACE TEMP TABLE' : 'TEMP TABLE IF NOT EXISTS'} ${agentsTable} AS
       SELECT useragent AS spot_agent, count(*) AS spot_agent_count
@@ -55,3 +43,24 @@ export const proxyAnalysis: Analysis = {
     unmatchedReason: 'no proxy record could be formed from this line',
   },
 };
+
+/** The table of the day's requests per user agent (spot_agent, spot_agent_count) the words read. */
+export const PROXY_AGENTS_TABLE = 'spot_proxy_agents';
+
+/** The tables of per-host (spot_host, spot_host_class) and per-URI (spot_uri, proxyUriFeatures) features of `relations.input`. */
+export async function proxyFeatureTables(engine: Engine, options: AnalysisOptions, relations: FeaturizeRelations): Promise<{ hosts: string; uris: string }> {
+  const topDomains = await topDomainsOf(options.topDomainsFile);
+  const hosts = await featureTable(engine, 'proxy_hosts', relations, {
+    column: 'host',
+    key: 'spot_host',
+    features: proxyHostFeatures,
+    compute: (host) => proxyHostFeatureValues(host, options.userDomain, topDomains),
+  });
+  const uris = await featureTable(engine, 'proxy_uris', relations, {
+    column: 'fulluri',
+    key: 'spot_uri',
+    features: proxyUriFeatures,
+    compute: proxyUriFeatureValues,
+  });
+  return { hosts, uris };
+}

@@ -15,6 +15,14 @@ export function proxyUriFeatureValues(uri: string): number[] {
   return [entropyBin(uri), uri.length];
 }
 
+/** The word's parts from per-value features (the cluster run computes them once per value). */
+export const PROXY_WORD_PARTS = {
+  hostClass: 'spot_host_class',
+  uriEntropy: 'spot_uri_entropy_bin',
+  uriLength: 'spot_floor_log2(spot_uri_length)',
+  agent: (count: string) => `spot_floor_log2(${count})`,
+};
+
 /**
  * The proxy word (SPEC §5) over the rows joined to their host, URI and user-agent features:
  * host class, hour, method, URI entropy bin, content-type family, floorLog2(user-agent count),
@@ -24,9 +32,9 @@ export const proxyWord = sqlWord([
   'spot_host_class',
   `spot_hour_text(split_part(p_time, ':', 1))`,
   `coalesce(reqmethod, '-')`,
-  'spot_uri_entropy_bin',
+  PROXY_WORD_PARTS.uriEntropy,
   `split_part(resconttype, '/', 1)`,
-  'spot_floor_log2(spot_agent_count)',
-  'spot_floor_log2(spot_uri_length)',
+  PROXY_WORD_PARTS.agent('spot_agent_count'),
+  PROXY_WORD_PARTS.uriLength,
   `coalesce(respcode, 'unknown_response_code')`,
 ]);

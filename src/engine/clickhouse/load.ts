@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import type { ClickHouseSettings } from '@clickhouse/client';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine.js';
@@ -70,6 +71,14 @@ export async function loadDay(cluster: ClickHouseCluster, duck: Engine, load: Da
   }
 }
 
+/**
+ * The insert waits for the shards' acknowledgement (insert_distributed_sync). A shard waits for the next
+ * block as long as the initiator takes to fill one from this process (a million rows: long on a busy
+ * machine), so the shards' short receive timeout of other statements would cut it; the watchdog still
+ * stops the load when a server falls silent.
+ */
+const INSERT_SETTINGS: ClickHouseSettings = { insert_distributed_sync: 1, receive_timeout: 86400, send_timeout: 86400 };
+
 /** Streams the DuckDB select into the Distributed `table` as RowBinary, with backpressure. */
 async function streamInto(cluster: ClickHouseCluster, duck: Engine, load: DayToLoad, table: string): Promise<void> {
   const encoders = load.columns.map((c) => encoderFor(c.type));
@@ -77,7 +86,7 @@ async function streamInto(cluster: ClickHouseCluster, duck: Engine, load: DayToL
   const body = new PassThrough({ highWaterMark: 8 << 20 });
   const insertSql = `INSERT INTO ${table} (${load.columns.map((c) => chIdent(c.name)).join(', ')}) FORMAT RowBinary`;
   const insert = cluster
-    .watched((signal) => cluster.initiator.insertStream(insertSql, body, { settings: { insert_distributed_sync: 1 }, signal }))
+    .watched((signal) => cluster.initiator.insertStream(insertSql, body, { settings: INSERT_SETTINGS, signal }))
     .finally(() => body.destroy());
   const produce = duck
     .streamColumns(load.selectSql, async (columns, rowCount) => {

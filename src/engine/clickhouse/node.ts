@@ -83,6 +83,14 @@ export class ClickHouseNode {
     });
   }
 
+  /** A query's raw output (its FORMAT clause included in `sql`), piece by piece; `onPiece`'s promise is awaited (backpressure). */
+  async streamBytes(sql: string, onPiece: (piece: Buffer) => void | Promise<void>, options: StatementOptions = {}): Promise<void> {
+    await this.guard(sql, async () => {
+      const result = await this.work.exec({ query: sql, clickhouse_settings: options.settings, abort_signal: options.signal });
+      for await (const piece of result.stream) await onPiece(piece as Buffer);
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.control.close(), this.work.close()]);
   }
@@ -105,6 +113,8 @@ function sessionSettings(timeoutSeconds: number): ClickHouseSettings {
   // Shorter than the client's own timeout, so the initiator's message naming the shard arrives first.
   const shardSeconds = Math.max(1, Math.floor(timeoutSeconds / 2));
   return {
+    // Small tables of the day's values travel inside the statements (ClickHouse `transform` maps).
+    max_query_size: String(1 << 26),
     connect_timeout: shardSeconds,
     receive_timeout: shardSeconds,
     send_timeout: shardSeconds,
