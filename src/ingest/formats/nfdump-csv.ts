@@ -38,8 +38,8 @@ export function nfdumpCsvPlan(head: readonly string[]): FormatPlan {
     return i === undefined ? undefined : `f[${i + 1}]`;
   };
   const req = (name: string) => field(name, true)!;
-  const c = new Checks();
-  c.add(`len(f) <> ${width}`, `len(f) || ${sqlString(` fields, the header has ${width}`)}`);
+  const c = new Checks({ delimiter: ',', width });
+  c.add(`len(f) <> ${width}`, `len(f) || ${sqlString(` fields, the header has ${width}`)}`, true);
   const optInt = (name: string) => {
     const f = field(name, false);
     return f === undefined ? undefined : c.int(`trim(${f})`, name, -2147483648);

@@ -39,8 +39,8 @@ function tsharkPlan(head: readonly string[]): FormatPlan {
     return i < 0 ? `''` : `f[${(i > timeAt ? i + 1 : i) + 1}]`;
   };
   const either = (a: string, b: string) => `CASE WHEN ${v(a)} <> '' THEN ${v(a)} ELSE ${v(b)} END`;
-  const c = new Checks();
-  c.add(`len(f) <> ${width}`, `len(f) || ${sqlString(` fields, expected ${width} (the header's ${width - 1}, frame.time holding a comma)`)}`);
+  const c = new Checks({ delimiter: ',', width });
+  c.add(`len(f) <> ${width}`, `len(f) || ${sqlString(` fields, expected ${width} (the header's ${width - 1}, frame.time holding a comma)`)}`, true);
   const unix = c.epochSeconds(v('frame.time_epoch'), 'frame.time_epoch');
   const frameTime = `(f[${timeAt + 1}] || f[${timeAt + 2}])`;
   c.add(`trim(${frameTime}) = ''`, `'frame.time: missing'`);

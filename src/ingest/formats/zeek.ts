@@ -69,9 +69,9 @@ export function zeekPlan(type: IngestType, logPath: string, required: readonly s
   let fields: ZeekFields;
   let wellFormed: string;
   const seconds = (ts: string) => {
-    const d = `(CASE WHEN ${ts} LIKE '____-__-__T%' THEN epoch(TRY_CAST(replace(rtrim(${ts}, 'Z'), 'T', ' ') AS TIMESTAMP)) ELSE TRY_CAST(${ts} AS DOUBLE) END)`;
-    c.add(`${ts} IS NULL OR NOT coalesce(${d} BETWEEN 0 AND 32503680000, false)`, `'ts: not a Unix time: ' || ${show(ts)}`);
-    return `CAST(floor(${d}) AS BIGINT)`;
+    const r = c.raw(ts);
+    const d = c.typed(`CASE WHEN ${r} LIKE '____-__-__T%' THEN epoch(TRY_CAST(replace(rtrim(${r}, 'Z'), 'T', ' ') AS TIMESTAMP)) ELSE TRY_CAST(${r} AS DOUBLE) END`);
+    return c.seconds(r, d, 'ts');
   };
   const fraction = (ts: string) => `nullif(regexp_extract(${ts}, '\\.(\\d+)', 1), '')`;
   if (h.json) {

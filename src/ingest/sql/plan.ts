@@ -24,10 +24,15 @@ export function planSelect(p: PlanParts): FormatPlan {
   if (unknown.length) throw new Error(`not ${p.type} staging columns: ${unknown.join(', ')}`);
   const values = staging.map((c) => `${p.values[c] ?? 'NULL'} AS ${c}`).join(',\n  ');
   const split = Object.entries(p.split).map(([name, sql]) => `${sql} AS ${name}`).join(', ');
+  const from = (strict: boolean) =>
+    `FROM (SELECT *${columns(p.checks.typeds.map((t) => t[strict ? 1 : 0]), 't')} FROM (SELECT *${columns(p.checks.raws, 'r')} ` +
+    `FROM (SELECT n, line${split ? `, ${split}` : ''} FROM l)))`;
   return {
     select:
       `SELECT n, line, coalesce(${p.skip}, false) AS skip, coalesce(${p.filtered ?? 'false'}, false) AS filtered, ` +
-      `coalesce(${p.footer ?? 'false'}, false) AS footer, ${p.checks.reason()} AS reason,\n  ${values}\n` +
-      `FROM (SELECT n, line${split ? `, ${split}` : ''} FROM l)`,
+      `coalesce(${p.footer ?? 'false'}, false) AS footer, ${p.checks.failed()} AS bad,\n  ${values}\n${from(false)}`,
+    reasons: `SELECT n, ${p.checks.reason()} AS reason ${from(true)}`,
   };
 }
+
+const columns = (exprs: readonly string[], prefix: string) => exprs.map((e, i) => `, ${e} AS ${prefix}${i + 1}`).join('');

@@ -52,15 +52,23 @@ function linesSql(s: TextSource): string {
 export async function readSource(engine: Engine, type: IngestType, s: TextSource, plan: FormatPlan, out: { rejectsCsv: string; parts: string; pattern: string }): Promise<SourceCounts> {
   await engine.exec(`DROP TABLE IF EXISTS ${BAD_TEXT}; DROP TABLE IF EXISTS ${BAD_SCAN}`);
   const staging = TABLES[type].staging.join(', ');
+  const lines = linesSql(s);
   await engine.exec(
-    `CREATE OR REPLACE TEMP TABLE ${PARSED} AS WITH l AS (${linesSql(s)}), p AS (${plan.select})\n` +
-      `SELECT n, CASE WHEN skip THEN 0 WHEN filtered THEN 2 WHEN reason IS NOT NULL THEN 3 ELSE 1 END AS kind, ` +
-      `CASE WHEN NOT skip AND NOT filtered THEN reason END AS reason, ` +
-      `CASE WHEN NOT skip AND NOT filtered AND reason IS NOT NULL THEN left(coalesce(line, ''), ${MAX_REJECT_TEXT}) END AS text, footer, ${staging} FROM p`,
+    `CREATE OR REPLACE TEMP TABLE ${PARSED} AS WITH l AS (${lines}), p AS (${plan.select})\n` +
+      `SELECT n, CASE WHEN skip THEN 0 WHEN filtered THEN 2 WHEN bad THEN 3 ELSE 1 END AS kind, CAST(NULL AS VARCHAR) AS reason, ` +
+      `CASE WHEN bad AND NOT skip AND NOT filtered THEN left(coalesce(line, ''), ${MAX_REJECT_TEXT}) END AS text, footer, ${staging} FROM p`,
   );
   try {
-    const [{ bad }] = await engine.rows(`SELECT count(*) AS bad FROM ${BAD_TEXT}`);
-    if (Number(bad) > 0) await placeUnreadableLines();
+    const [{ bad }] = await engine.rows(`SELECT count(*) AS bad FROM ${PARSED} WHERE kind = 3`);
+    // The reasons of the bad lines: the format's checks in order, on those lines only (the file is read again).
+    if (Number(bad) > 0) {
+      await engine.exec(
+        `UPDATE ${PARSED} SET reason = r.reason FROM (WITH l AS (SELECT * FROM (${lines}) WHERE n IN (SELECT n FROM ${PARSED} WHERE kind = 3)) ${plan.reasons}) AS r ` +
+          `WHERE ${PARSED}.n = r.n AND ${PARSED}.kind = 3`,
+      );
+    }
+    const [{ unreadable }] = await engine.rows(`SELECT count(*) AS unreadable FROM ${BAD_TEXT}`);
+    if (Number(unreadable) > 0) await placeUnreadableLines();
     const [{ footer }] = await engine.rows(`SELECT min(n) FILTER (WHERE footer) AS footer FROM ${PARSED}`);
     if (footer !== null) await engine.exec(`UPDATE ${PARSED} SET kind = 0, reason = NULL, text = NULL WHERE n > ${footer}`);
     const skip = s.skipUpTo;
