@@ -4,7 +4,7 @@ import type { FormatPlan, IngestType } from '../format.js';
 import { TABLES } from '../tables.js';
 
 const MAX_REJECT_TEXT = 2000;
-const PARSED = 'spot_ingest_parsed';
+const FIXED = 'spot_ingest_lines';
 const BAD_TEXT = 'spot_ingest_bad_text';
 const BAD_SCAN = 'spot_ingest_bad_scan';
 
@@ -44,74 +44,79 @@ function linesSql(s: TextSource): string {
 }
 
 /**
- * Parses one source in the engine: every line is classified (header/footer, event, not an event,
- * rejected with its reason) by the format's SQL into a temporary table; the rejects are written to
- * `rejectsCsv` (file, line, reason, text; no header) and the events as Parquet hour partitions under
- * `parts`, named `<pattern>{i}`.
+ * Parses one source in the engine, in two passes over the file:
+ * 1. the lines are counted and classified cheaply (header/footer, not an event): only the columns that
+ *    decide this are computed;
+ * 2. the events are parsed, checked and written straight to Parquet hour partitions under `parts`
+ *    (named `<pattern>{i}`), both cores working.
+ * Lines neither counted in 1 nor written in 2 were rejected: only then are they found again, with the
+ * format's reasons, and written to `rejectsCsv` (file, line, reason, text; no header).
  */
 export async function readSource(engine: Engine, type: IngestType, s: TextSource, plan: FormatPlan, out: { rejectsCsv: string; parts: string; pattern: string }): Promise<SourceCounts> {
-  await engine.exec(`DROP TABLE IF EXISTS ${BAD_TEXT}; DROP TABLE IF EXISTS ${BAD_SCAN}`);
-  const staging = TABLES[type].staging.join(', ');
-  const lines = linesSql(s);
-  await engine.exec(
-    `CREATE OR REPLACE TEMP TABLE ${PARSED} AS WITH l AS (${lines}), p AS (${plan.select})\n` +
-      `SELECT n, CASE WHEN skip THEN 0 WHEN filtered THEN 2 WHEN bad THEN 3 ELSE 1 END AS kind, CAST(NULL AS VARCHAR) AS reason, ` +
-      `CASE WHEN bad AND NOT skip AND NOT filtered THEN left(coalesce(line, ''), ${MAX_REJECT_TEXT}) END AS text, footer, ${staging} FROM p`,
-  );
+  await engine.exec(`DROP TABLE IF EXISTS ${BAD_TEXT}; DROP TABLE IF EXISTS ${BAD_SCAN}; DROP TABLE IF EXISTS ${FIXED}`);
+  let lines = linesSql(s);
+  const after = s.skipUpTo;
   try {
-    const [{ bad }] = await engine.rows(`SELECT count(*) AS bad FROM ${PARSED} WHERE kind = 3`);
-    // The reasons of the bad lines: the format's checks in order, on those lines only (the file is read again).
-    if (Number(bad) > 0) {
-      await engine.exec(
-        `UPDATE ${PARSED} SET reason = r.reason FROM (WITH l AS (SELECT * FROM (${lines}) WHERE n IN (SELECT n FROM ${PARSED} WHERE kind = 3)) ${plan.reasons}) AS r ` +
-          `WHERE ${PARSED}.n = r.n AND ${PARSED}.kind = 3`,
-      );
-    }
+    let c = await classify(lines);
     const [{ unreadable }] = await engine.rows(`SELECT count(*) AS unreadable FROM ${BAD_TEXT}`);
-    if (Number(unreadable) > 0) await placeUnreadableLines();
-    const [{ footer }] = await engine.rows(`SELECT min(n) FILTER (WHERE footer) AS footer FROM ${PARSED}`);
-    if (footer !== null) await engine.exec(`UPDATE ${PARSED} SET kind = 0, reason = NULL, text = NULL WHERE n > ${footer}`);
-    const skip = s.skipUpTo;
-    const [c] = await engine.rows(
-      `SELECT coalesce(max(n), 0) AS last, count(*) FILTER (WHERE kind = 1 AND n > ${skip}) AS rows, count(*) FILTER (WHERE kind = 3 AND n > ${skip}) AS rejected, ` +
-        `count(*) FILTER (WHERE kind = 2 AND n > ${skip}) AS filtered, arg_min('line ' || n || ': ' || reason, n) FILTER (WHERE kind = 3 AND n > ${skip}) AS first FROM ${PARSED}`,
+    if (Number(unreadable) > 0) {
+      lines = await renumbered(lines);
+      c = await classify(lines);
+    }
+    const inRange = `n > ${after}${c.footer === null ? '' : ` AND n < ${c.footer}`}`;
+    const [{ Count: written }] = await engine.rows(
+      `COPY (WITH l AS (${lines}), p AS (${plan.select}) SELECT ${TABLES[type].select} FROM p WHERE NOT skip AND NOT filtered AND NOT bad AND ${inRange}) ` +
+        `TO ${sqlString(out.parts)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (y, m, d, h), FILENAME_PATTERN ${sqlString(`${out.pattern}{i}`)})`,
     );
     const counts: SourceCounts = {
-      lines: Math.max(0, Number(c.last) - skip),
-      rows: Number(c.rows),
-      rejected: Number(c.rejected),
-      notEvents: Number(c.filtered),
-      firstReject: (c.first as string | null) ?? undefined,
+      lines: Math.max(0, c.last - after),
+      rows: Number(written),
+      rejected: 0,
+      notEvents: c.filtered,
     };
-    if (counts.rejected > 0) {
-      await engine.exec(
-        `COPY (SELECT ${sqlString(s.name)} AS file, n AS line, reason, text FROM ${PARSED} WHERE kind = 3 AND n > ${skip} ORDER BY n) ` +
+    const unplaced = counts.lines - counts.rows - counts.notEvents - c.skipped + Number(unreadable);
+    if (unplaced > 0) {
+      const [r] = await engine.rows(
+        `COPY (WITH l AS (${lines}), p AS (${plan.select}), bad AS (SELECT n, line FROM p WHERE bad AND NOT skip AND NOT filtered AND ${inRange}), ` +
+          `r AS (WITH l AS (SELECT * FROM bad) ${plan.reasons}) ` +
+          `SELECT ${sqlString(s.name)} AS file, n AS line, reason, text FROM (` +
+          `SELECT bad.n, r.reason, left(coalesce(bad.line, ''), ${MAX_REJECT_TEXT}) AS text FROM bad JOIN r USING (n) ` +
+          `UNION ALL SELECT line, ${UNREADABLE_REASON}, left(csv_line, ${MAX_REJECT_TEXT}) FROM ${BAD_TEXT} WHERE line > ${after}) ORDER BY line) ` +
           `TO ${sqlString(out.rejectsCsv)} (FORMAT csv, HEADER false)`,
       );
-    }
-    if (counts.rows > 0) {
-      await engine.exec(
-        `COPY (SELECT ${TABLES[type].select} FROM ${PARSED} WHERE kind = 1 AND n > ${skip}) TO ${sqlString(out.parts)} ` +
-          `(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (y, m, d, h), FILENAME_PATTERN ${sqlString(`${out.pattern}{i}`)})`,
-      );
+      counts.rejected = Number(r.Count);
+      const [{ first }] = await engine.rows(`SELECT 'line ' || column1 || ': ' || column2 AS first FROM read_csv(${sqlString(out.rejectsCsv)}, header = false, all_varchar = true) LIMIT 1`);
+      counts.firstReject = first as string;
     }
     return counts;
   } finally {
-    await engine.exec(`DROP TABLE IF EXISTS ${PARSED}`);
+    await engine.exec(`DROP TABLE IF EXISTS ${FIXED}`);
+  }
+
+  /** Pass 1: lines, skipped lines (header, comments, everything from the footer on) and non-events after `after`. */
+  async function classify(l: string) {
+    const [c] = await engine.rows(
+      `WITH l AS (${l}), p AS MATERIALIZED (SELECT n, skip, footer, filtered FROM (${plan.select})), f AS (SELECT min(n) AS first_footer FROM p WHERE footer) ` +
+        `SELECT coalesce(max(n), 0) AS last, (SELECT first_footer FROM f) AS footer, ` +
+        `count(*) FILTER (WHERE n > ${after} AND (skip OR n >= coalesce((SELECT first_footer FROM f), 9223372036854775807))) AS skipped, ` +
+        `count(*) FILTER (WHERE n > ${after} AND filtered AND NOT skip AND n < coalesce((SELECT first_footer FROM f), 9223372036854775807)) AS filtered FROM p`,
+    );
+    return { last: Number(c.last), footer: c.footer === null ? null : Number(c.footer), skipped: Number(c.skipped), filtered: Number(c.filtered) };
   }
 
   /**
-   * The reader left out lines that are not text it can read: the lines after each are renumbered (a row's
-   * line is its position plus the unreadable lines before it), and each is added as a reject.
+   * The reader left out lines that are not text it can read: the lines are kept in a table with their
+   * true numbers (a line's number is its position plus the unreadable lines before it).
    */
-  async function placeUnreadableLines(): Promise<void> {
+  async function renumbered(l: string): Promise<string> {
     await engine.exec(
       `CREATE OR REPLACE TEMP TABLE spot_ingest_gaps AS SELECT line - (row_number() OVER (ORDER BY line) - 1) AS at, row_number() OVER (ORDER BY line) AS k FROM ${BAD_TEXT};\n` +
-        `UPDATE ${PARSED} SET n = n + coalesce((SELECT max(k) FROM spot_ingest_gaps WHERE at <= ${PARSED}.n), 0);\n` +
-        `INSERT INTO ${PARSED} (n, kind, reason, text, footer) SELECT line, 3, ` +
-        `CASE error_type WHEN 'INVALID ENCODING' THEN 'not UTF-8 text' WHEN 'LINE SIZE OVER MAXIMUM' THEN 'a line longer than the reader''s limit' ELSE error_message END, ` +
-        `left(csv_line, ${MAX_REJECT_TEXT}), false FROM ${BAD_TEXT};\n` +
+        `CREATE TEMP TABLE ${FIXED} AS SELECT n + coalesce((SELECT max(k) FROM spot_ingest_gaps WHERE at <= l.n), 0) AS n, line FROM (${l}) AS l;\n` +
         `DROP TABLE spot_ingest_gaps`,
     );
+    return `SELECT n, line FROM ${FIXED}`;
   }
 }
+
+const UNREADABLE_REASON =
+  `CASE error_type WHEN 'INVALID ENCODING' THEN 'not UTF-8 text' WHEN 'LINE SIZE OVER MAXIMUM' THEN 'a line longer than the reader''s limit' ELSE error_message END`;
