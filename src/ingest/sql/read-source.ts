@@ -74,14 +74,16 @@ export async function readSource(engine: Engine, type: IngestType, s: TextSource
       rejected: 0,
       notEvents: c.filtered,
     };
-    const unplaced = counts.lines - counts.rows - counts.notEvents - c.skipped + Number(unreadable);
+    const unplaced = counts.lines - counts.rows - counts.notEvents - c.skipped;
     if (unplaced > 0) {
       const [r] = await engine.rows(
         `COPY (WITH l AS (${lines}), p AS (${plan.select}), bad AS (SELECT n, line FROM p WHERE bad AND NOT skip AND NOT filtered AND ${inRange}), ` +
           `r AS (WITH l AS (SELECT * FROM bad) ${plan.reasons}) ` +
           `SELECT ${sqlString(s.name)} AS file, n AS line, reason, text FROM (` +
           `SELECT bad.n, r.reason, left(coalesce(bad.line, ''), ${MAX_REJECT_TEXT}) AS text FROM bad JOIN r USING (n) ` +
-          `UNION ALL SELECT line, ${UNREADABLE_REASON}, left(csv_line, ${MAX_REJECT_TEXT}) FROM ${BAD_TEXT} WHERE line > ${after}) ORDER BY line) ` +
+          // Each scan of the file adds its unreadable lines to the reader's table again: the first scan's are taken.
+          `UNION ALL SELECT line, ${UNREADABLE_REASON}, left(ltrim(csv_line, chr(13) || chr(10)), ${MAX_REJECT_TEXT}) FROM ${BAD_TEXT} ` +
+          `WHERE line > ${after} AND scan_id = (SELECT min(scan_id) FROM ${BAD_TEXT})) ORDER BY line) ` +
           `TO ${sqlString(out.rejectsCsv)} (FORMAT csv, HEADER false)`,
       );
       counts.rejected = Number(r.Count);
@@ -110,8 +112,8 @@ export async function readSource(engine: Engine, type: IngestType, s: TextSource
    */
   async function renumbered(l: string): Promise<string> {
     await engine.exec(
-      `CREATE OR REPLACE TEMP TABLE spot_ingest_gaps AS SELECT line - (row_number() OVER (ORDER BY line) - 1) AS at, row_number() OVER (ORDER BY line) AS k FROM ${BAD_TEXT};\n` +
-        `CREATE TEMP TABLE ${FIXED} AS SELECT n + coalesce((SELECT max(k) FROM spot_ingest_gaps WHERE at <= l.n), 0) AS n, line FROM (${l}) AS l;\n` +
+      `CREATE OR REPLACE TEMP TABLE spot_ingest_gaps AS SELECT line - (row_number() OVER (ORDER BY line) - 1) AS from_n, row_number() OVER (ORDER BY line) AS k FROM ${BAD_TEXT} WHERE scan_id = (SELECT min(scan_id) FROM ${BAD_TEXT});\n` +
+        `CREATE TEMP TABLE ${FIXED} AS SELECT n + coalesce((SELECT max(k) FROM spot_ingest_gaps WHERE from_n <= l.n), 0) AS n, line FROM (${l}) AS l;\n` +
         `DROP TABLE spot_ingest_gaps`,
     );
     return `SELECT n, line FROM ${FIXED}`;
