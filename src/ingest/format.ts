@@ -7,7 +7,8 @@ export class NotTheFormat extends Error {}
 /**
  * How a format's lines become rows, in SQL run by the engine. Both selects read the relation `l(n, line)`
  * (n the 1-based line number; line NULL for an empty line). `select` gives, for every line: `n`, `line`,
- * `skip` (a header, comment or footer line: read, not an event), `filtered` (well-formed, but not an
+ * `skip` (a header, comment or footer line: read, not an event; decided by the line's content alone, as
+ * the pass that writes the events reads the lines in any order, unnumbered), `filtered` (well-formed, but not an
  * event of the type, e.g. a DNS query without a response), `bad` (the line cannot be read), `footer`
  * (from this line on everything is footer) and the type's staging columns by name (TABLES[type].staging).
  * `reasons` gives `n` and `reason` (why a bad line cannot be read); it is run on the bad lines only.

@@ -48,7 +48,7 @@ function tsharkPlan(head: readonly string[]): FormatPlan {
   return planSelect({
     type: 'dns',
     split: { f: `string_split(line, ',')` },
-    skip: `n <= ${at + 1} OR line IS NULL`,
+    skip: `line IS NULL OR line = ${sqlString(head[at])}`,
     checks: c,
     values: {
       frame_time: frameTime,

@@ -34,9 +34,9 @@ export interface SourceCounts {
  * Lines that are not UTF-8 text (or longer than the reader's limit) go to the reader's rejects table with
  * their line numbers; the numbering here is fixed up afterwards (see readSource).
  */
-function linesSql(s: TextSource): string {
+function linesSql(s: TextSource, numbered = true): string {
   return (
-    `SELECT row_number() OVER () AS n, line FROM read_csv(${sqlString(s.file)}, columns = {'line': 'VARCHAR'}, ` +
+    `SELECT ${numbered ? 'row_number() OVER ()' : 'CAST(0 AS BIGINT)'} AS n, line FROM read_csv(${sqlString(s.file)}, columns = {'line': 'VARCHAR'}, ` +
     `delim = '\x01', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, ` +
     `new_line = ${s.crlf ? `'\\r\\n'` : `'\\n'`}, compression = ${s.gzip ? `'gzip'` : `'none'`}, ` +
     `store_rejects = true, rejects_table = '${BAD_TEXT}', rejects_scan = '${BAD_SCAN}')`
@@ -64,10 +64,21 @@ export async function readSource(engine: Engine, type: IngestType, s: TextSource
       c = await classify(lines);
     }
     const inRange = `n > ${after}${c.footer === null ? '' : ` AND n < ${c.footer}`}`;
-    const [{ Count: written }] = await engine.rows(
-      `COPY (WITH l AS (${lines}), p AS (${plan.select}) SELECT ${TABLES[type].select} FROM p WHERE NOT skip AND NOT filtered AND NOT bad AND ${inRange}) ` +
-        `TO ${sqlString(out.parts)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (y, m, d, h), FILENAME_PATTERN ${sqlString(`${out.pattern}{i}`)})`,
-    );
+    // A whole file's events need no line numbers: the lines are read unnumbered and in any order, which
+    // lets both cores parse and write. A tail needs them, and so does a footer before the last few lines
+    // (nfdump's Summary block, a few lines that never pass its checks, is the footer expected at the end).
+    const whole = after === 0 && lines === linesSql(s) && (c.footer === null || c.last - c.footer < 8);
+    if (whole) await engine.exec('SET preserve_insertion_order = false');
+    let written: unknown;
+    try {
+      [{ Count: written }] = await engine.rows(
+        `COPY (WITH l AS (${whole ? linesSql(s, false) : lines}), p AS (${plan.select}) SELECT ${TABLES[type].select} FROM p ` +
+          `WHERE NOT skip AND NOT filtered AND NOT bad${whole ? '' : ` AND ${inRange}`}) ` +
+          `TO ${sqlString(out.parts)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (y, m, d, h), FILENAME_PATTERN ${sqlString(`${out.pattern}{i}`)})`,
+      );
+    } finally {
+      if (whole) await engine.exec('SET preserve_insertion_order = true');
+    }
     const counts: SourceCounts = {
       lines: Math.max(0, c.last - after),
       rows: Number(written),
