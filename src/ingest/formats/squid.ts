@@ -2,11 +2,7 @@ import type { Format, FormatPlan } from '../format.js';
 import { Checks, extensionSql, fullUriSql, utcText } from '../sql/checks.js';
 import { planSelect } from '../sql/plan.js';
 
-/**
- * A request URL in Spot's proxy columns: scheme (`-` when none), host, port (the scheme's default when
- * not given), path, query (with its `?`, or `-`) and extension. `url` must be a column-like expression
- * (it is repeated); the parts are in the relation's `u` and `a` structs (see squidPlan's split).
- */
+/** A request URL: scheme, authority and the rest; the authority's host and port (after any user@). */
 const URL = '^(?:([A-Za-z][A-Za-z0-9+.-]*)://)?([^/?]*)(.*)$';
 const AUTHORITY = '^(?:.*@)?(.*?)(?::(\\d+))?$';
 
@@ -25,11 +21,12 @@ function squidPlan(): FormatPlan {
   const statusText = `substr(${f(4)}, ${slash} + 1)`;
   c.int(statusText, 'status', 0, 999);
   const peer = `strpos(${f(9)}, '/')`;
-  const target = `CASE WHEN u.target = '' THEN '/' ELSE u.target END`;
-  const q = `strpos(${target}, '?')`;
-  const path = `CASE WHEN ${q} = 0 THEN ${target} ELSE coalesce(nullif(left(${target}, ${q} - 1), ''), '/') END`;
-  const query = `CASE WHEN ${q} = 0 THEN '-' ELSE substr(${target}, ${q}) END`;
-  const scheme = `coalesce(nullif(lower(u.scheme), ''), '-')`;
+  // Each URL part computed once a line (raw over the split, typed over the raw), not repeated in every column.
+  const target = c.raw(`CASE WHEN u.target = '' THEN '/' ELSE u.target END`);
+  const q = c.raw(`strpos(CASE WHEN u.target = '' THEN '/' ELSE u.target END, '?')`);
+  const path = c.typed(`CASE WHEN ${q} = 0 THEN ${target} ELSE coalesce(nullif(left(${target}, ${q} - 1), ''), '/') END`);
+  const query = c.typed(`CASE WHEN ${q} = 0 THEN '-' ELSE substr(${target}, ${q}) END`);
+  const scheme = c.raw(`coalesce(nullif(lower(u.scheme), ''), '-')`);
   const port = `coalesce(nullif(a.port, ''), CASE ${scheme} WHEN 'https' THEN '443' WHEN 'http' THEN '80' WHEN 'ftp' THEN '21' ELSE '-' END)`;
   return planSelect({
     type: 'proxy',
