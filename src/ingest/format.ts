@@ -1,24 +1,21 @@
 export type IngestType = 'flow' | 'dns' | 'proxy';
 export const INGEST_TYPES: readonly IngestType[] = ['flow', 'dns', 'proxy'];
 
-/** A row in the type's staging field order (TABLES[type].staging); null = the source lacks the value. */
-export type Row = (string | null)[];
+/** A file that is not of the format at all (its header is missing or of another log): the message says why. */
+export class NotTheFormat extends Error {}
 
-/** A line that cannot be parsed: counted and saved to the rejects file with its reason. */
-export class Reject extends Error {}
-
-/** A header, comment or footer line: read, but not an event. */
-export const SKIP = Symbol('skip');
-/** A well-formed line that is not an event of the type (a DNS query without a response). */
-export const FILTERED = Symbol('filtered');
-
-export type Outcome = Row | typeof SKIP | typeof FILTERED;
-
-/** Parses one file's lines in order. parse throws Reject for a line it cannot read. */
-export interface LineParser {
-  parse(line: string): Outcome;
-  /** After the last line: why the file is not of this format at all (e.g. its header never came), if so. */
-  notTheFormat?(): string | undefined;
+/**
+ * How a format's lines become rows, in SQL run by the engine. Both selects read the relation `l(n, line)`
+ * (n the 1-based line number; line NULL for an empty line). `select` gives, for every line: `n`, `line`,
+ * `skip` (a header, comment or footer line: read, not an event; decided by the line's content alone, as
+ * the pass that writes the events reads the lines in any order, unnumbered), `filtered` (well-formed, but not an
+ * event of the type, e.g. a DNS query without a response), `bad` (the line cannot be read), `footer`
+ * (from this line on everything is footer) and the type's staging columns by name (TABLES[type].staging).
+ * `reasons` gives `n` and `reason` (why a bad line cannot be read); it is run on the bad lines only.
+ */
+export interface FormatPlan {
+  select: string;
+  reasons: string;
 }
 
 /** A program that turns a binary source (pcap, nfcapd) into text lines. */
@@ -38,5 +35,12 @@ export interface Format {
   tool?(file: string): SourceTool;
   /** For binary sources: why a file's first bytes are not of this format, if they are not. */
   sniff?(head: Buffer): string | undefined;
-  parser(): LineParser;
+  /**
+   * The SQL for a file, given its first lines (head[0] is line 1; the header is read from them).
+   * Throws NotTheFormat when they show the file is not of this format.
+   */
+  plan(head: readonly string[]): FormatPlan;
 }
+
+/** How many first lines of a file the formats see to find their header. */
+export const HEAD_LINES = 200;

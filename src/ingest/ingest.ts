@@ -1,17 +1,18 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, access } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, appendFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { SpotError } from '../common/errors.js';
 import { withFileLock } from '../common/file-lock.js';
 import type { Engine } from '../engine/engine.js';
 import { sqlString } from '../engine/engine.js';
-import { FILTERED, Reject, SKIP, type Format, type IngestType, type Row } from './format.js';
+import { HEAD_LINES, NotTheFormat, type Format, type IngestType } from './format.js';
 import { FORMATS } from './formats/index.js';
-import { fileHead, gunzipInto, isGzip, textFileLines, toolLines } from './lines.js';
+import { fileHead, gunzipInto, isGzip, textHead, toolOutput } from './lines.js';
 import { planSource, readManifest, writeManifest, type Manifest, type SourcePlan } from './manifest.js';
-import { TABLES } from './tables.js';
 import { IngestProgress } from './progress.js';
 import { resolveSources } from './sources.js';
+import { readSource } from './sql/read-source.js';
 
 export interface IngestOptions {
   type: IngestType;
@@ -51,7 +52,17 @@ export interface IngestReport {
   seconds: number;
 }
 
-const MAX_REJECT_TEXT = 2000;
+/** The sources' rejects files (work/rejects-<k>.csv) as one CSV with its header. */
+async function joinRejects(work: string, sources: number, to: string): Promise<void> {
+  const out = createWriteStream(to);
+  out.write('file,line,reason,text\n');
+  for (let k = 0; k < sources; k++) {
+    const part = join(work, `rejects-${k}.csv`);
+    if (!(await access(part).then(() => true, () => false))) continue;
+    await pipeline(createReadStream(part), out, { end: false });
+  }
+  await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
+}
 
 export function formatNamed(type: IngestType, name: string): Format {
   const f = FORMATS.find((x) => x.name === name);
@@ -79,16 +90,12 @@ export async function ingest(engine: Engine, o: IngestOptions): Promise<IngestRe
 
 async function ingestLocked(engine: Engine, o: IngestOptions, format: Format, root: string, run: string, meta: string, work: string): Promise<IngestReport> {
   const started = Date.now();
-  await mkdir(work, { recursive: true });
+  await mkdir(join(work, 'parts'), { recursive: true });
   const progress = new IngestProgress(Boolean(o.quiet));
   try {
     const manifestPath = join(meta, 'manifest.json');
     const manifest = await readManifest(manifestPath);
     const sources = await resolveSources(engine, o.inputs);
-    const staging = join(work, 'rows.txt');
-    const out = new LineWriter(staging);
-    const rejects = new LineWriter(join(work, 'rejects.csv'));
-    rejects.push('file,line,reason,text\n');
     const files: FileReport[] = [];
     const added: Manifest['sources'] = [];
     for (const path of sources) {
@@ -100,20 +107,19 @@ async function ingestLocked(engine: Engine, o: IngestOptions, format: Format, ro
         progress.note(`${path}: already ingested (run ${plan.as.run}), nothing added`);
         continue;
       }
-      const report = await readSource(path, format, plan, work, out, rejects, progress);
+      const report = await ingestSource(engine, path, format, o.type, plan, work, run, files.length, progress);
       files.push(report);
       added.push({ path, size: plan.size, sha256: plan.sha256, lines: (report.fromLine ?? 0) + report.lines, format: format.name, run });
     }
-    await out.close();
-    await rejects.close();
     const rows = files.reduce((s, f) => s + f.rows, 0);
     const rejected = files.reduce((s, f) => s + f.rejected, 0);
-    const { partitions, parquetFiles } = rows > 0 ? await writeDays(engine, o.type, staging, work, root, run) : { partitions: [], parquetFiles: [] };
+    const { partitions, parquetFiles } = await placeDays(engine, work, root);
     let rejectsFile: string | undefined;
     if (rejected > 0) {
       rejectsFile = join(root, '_rejects', `ingest-${run}.csv`);
       await mkdir(dirname(rejectsFile), { recursive: true });
-      await rename(join(work, 'rejects.csv'), rejectsFile);
+      await joinRejects(work, files.length, `${rejectsFile}.tmp`);
+      await rename(`${rejectsFile}.tmp`, rejectsFile);
     }
     if (added.length) await writeManifest(manifestPath, { version: 1, sources: [...manifest.sources, ...added] });
     return {
@@ -135,138 +141,78 @@ async function ingestLocked(engine: Engine, o: IngestOptions, format: Format, ro
   }
 }
 
-async function readSource(
-  path: string, format: Format, plan: SourcePlan, work: string, out: LineWriter, rejects: LineWriter, progress: IngestProgress,
+async function ingestSource(
+  engine: Engine, path: string, format: Format, type: IngestType, plan: SourcePlan, work: string, run: string, k: number, progress: IngestProgress,
 ): Promise<FileReport> {
-  const parser = format.parser();
   const skipUpTo = plan.kind === 'tail' ? plan.after.lines : 0;
   const report: FileReport = { path, status: plan.kind === 'tail' ? 'tail' : 'ingested', lines: 0, rows: 0, rejected: 0, notEvents: 0 };
   if (skipUpTo) report.fromLine = skipUpTo;
-  let lineNo = 0;
-  let firstReject: string | undefined;
-  // The tools read plain files: a gzipped pcap or nfcapd file is unpacked into the run's work folder first.
-  const toolInput = format.tool && (await isGzip(path)) ? await gunzipInto(path, work) : path;
-  const toolStatus: { error?: string } = {};
-  if (format.sniff) {
-    const wrong = format.sniff(await fileHead(toolInput));
-    if (wrong) throw new SpotError(`${path} is not a ${format.name} file: ${wrong}`);
-  }
-  const batches = format.tool ? toolLines(path, format.tool(toolInput), toolStatus) : textFileLines(path);
   progress.start(path);
-  for await (const batch of batches) {
-    const staged: string[] = [];
-    for (let line of batch) {
-      lineNo++;
-      if (line.indexOf('\x1f') >= 0 || line.indexOf('\r') >= 0) line = line.replace(/[\x1f\r]/g, ' ');
-      let outcome: Row | typeof SKIP | typeof FILTERED;
-      try {
-        outcome = parser.parse(line);
-      } catch (err) {
-        if (!(err instanceof Reject)) throw err;
-        if (lineNo <= skipUpTo) continue;
-        report.rejected++;
-        firstReject ??= `line ${lineNo}: ${err.message}`;
-        rejects.push(csvLine([path, String(lineNo), err.message, line.length > MAX_REJECT_TEXT ? line.slice(0, MAX_REJECT_TEXT) : line]));
-        continue;
-      }
-      if (lineNo <= skipUpTo) continue;
-      if (outcome === SKIP) continue;
-      if (outcome === FILTERED) {
-        report.notEvents++;
-        continue;
-      }
-      report.rows++;
-      staged.push(stagingLine(outcome));
+  let text = path;
+  let toolError: string | undefined;
+  if (format.tool) {
+    // The tools read plain files: a gzipped pcap or nfcapd file is unpacked into the run's work folder first.
+    const toolInput = (await isGzip(path)) ? await gunzipInto(path, work) : path;
+    if (format.sniff) {
+      const wrong = format.sniff(await fileHead(toolInput));
+      if (wrong) throw new SpotError(`${path} is not a ${format.name} file: ${wrong}`);
     }
-    report.lines = Math.max(0, lineNo - skipUpTo);
-    progress.lines(batch.length);
-    if (staged.length) await out.write(staged.join('\n') + '\n');
-    await rejects.drain();
+    text = join(work, `tool-${k}.txt`);
+    toolError = await toolOutput(path, format.tool(toolInput), text);
+    if (toolInput !== path) await rm(toolInput, { force: true });
   }
-  if (toolStatus.error) {
+  const head = await textHead(text, HEAD_LINES);
+  let formatPlan;
+  try {
+    formatPlan = format.plan(head.lines);
+  } catch (err) {
+    if (err instanceof NotTheFormat) throw new SpotError(`${path} is not a ${format.name} file: ${err.message}`);
+    throw err;
+  }
+  const rejectsCsv = join(work, `rejects-${k}.csv`);
+  const counts = await progress.during(
+    () => engine.queryProgress()?.rows,
+    () => readSource(engine, type, { file: text, name: path, gzip: head.gzip, crlf: head.crlf, skipUpTo }, formatPlan, {
+      rejectsCsv,
+      parts: join(work, 'parts', String(k)),
+      pattern: `ingest-${run}-${k}-`,
+    }),
+  );
+  Object.assign(report, { lines: counts.lines, rows: counts.rows, rejected: counts.rejected, notEvents: counts.notEvents });
+  if (toolError) {
     report.rejected++;
-    rejects.push(csvLine([path, String(lineNo + 1), toolStatus.error, '']));
+    await appendFile(rejectsCsv, csvLine([path, String(skipUpTo + counts.lines + 1), toolError, '']));
   }
+  progress.lines(report.lines);
   progress.done(path, report.lines);
-  if (toolInput !== path) await rm(toolInput, { force: true });
-  const notFormat = parser.notTheFormat?.() ??
-    (report.rows === 0 && report.notEvents === 0 && report.rejected > 0 && skipUpTo === 0 ? `none of its ${report.rejected} lines could be read (first: ${firstReject})` : undefined);
+  const notFormat =
+    report.rows === 0 && report.notEvents === 0 && report.rejected > 0 && skipUpTo === 0 ? `none of its ${report.rejected} lines could be read (first: ${counts.firstReject ?? toolError})` : undefined;
   if (notFormat) throw new SpotError(`${path} is not a ${format.name} file: ${notFormat}`);
   return report;
-}
-
-/** A row as one staging line (joined flat: concatenation would keep every field alive as a rope until written). */
-function stagingLine(row: Row): string {
-  for (let i = 0; i < row.length; i++) if (row[i] === null) row[i] = '\\N';
-  return row.join('\x1f');
 }
 
 function csvLine(fields: string[]): string {
   return fields.map((f) => (/[",\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',') + '\n';
 }
 
-/** Staged rows → Parquet per hour partition (DuckDB), then each file renamed into the root beside what is there. */
-async function writeDays(engine: Engine, type: IngestType, staging: string, work: string, root: string, run: string) {
-  const table = TABLES[type];
+/** Each source's Parquet files (work/parts/<k>/y=.../h=.../*.parquet) renamed into the root beside what is there. */
+async function placeDays(engine: Engine, work: string, root: string) {
   const parts = join(work, 'parts');
-  const columns = `{${table.staging.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(', ')}}`;
-  const source = `read_csv(${sqlString(staging)}, delim = '\x1f', quote = '', escape = '', header = false, nullstr = '\\N', ` +
-    `auto_detect = false, new_line = '\\n', columns = ${columns})`;
-  await engine.exec(
-    `COPY (SELECT ${table.select} FROM ${source}) TO ${sqlString(parts)} ` +
-      `(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (y, m, d, h), FILENAME_PATTERN ${sqlString(`ingest-${run}-{i}`)})`,
-  );
-  const counts = await engine.rows(
-    `SELECT y, m, d, h, count(*) AS n FROM read_parquet(${sqlString(join(parts, '**', '*.parquet'))}, hive_partitioning = true, hive_types_autocast = false) GROUP BY ALL ORDER BY ALL`,
-  );
-  const partitions = counts.map((r) => ({ partition: `y=${r.y}/m=${r.m}/d=${r.d}/h=${r.h}`, rows: Number(r.n) }));
-  const parquetFiles: string[] = [];
-  for (const entry of await readdir(parts, { recursive: true, withFileTypes: true })) {
+  const files: { from: string; to: string }[] = [];
+  for (const entry of await readdir(parts, { recursive: true, withFileTypes: true }).catch(() => [])) {
     if (!entry.isFile()) continue;
     const from = join(entry.parentPath, entry.name);
-    const to = join(root, relative(parts, from));
+    files.push({ from, to: join(root, relative(parts, from).split(sep).slice(1).join(sep)) });
+  }
+  if (!files.length) return { partitions: [], parquetFiles: [] };
+  const counts = await engine.rows(
+    `SELECT y, m, d, h, count(*) AS n FROM read_parquet(${sqlString(join(parts, '*', '**', '*.parquet'))}, hive_partitioning = true, hive_types_autocast = false) GROUP BY ALL ORDER BY ALL`,
+  );
+  const partitions = counts.map((r) => ({ partition: `y=${r.y}/m=${r.m}/d=${r.d}/h=${r.h}`, rows: Number(r.n) }));
+  for (const { from, to } of files) {
     await mkdir(dirname(to), { recursive: true });
     if (await access(to).then(() => true, () => false)) throw new SpotError(`${to} exists already; not overwriting it`);
     await rename(from, to);
-    parquetFiles.push(to);
   }
-  return { partitions, parquetFiles: parquetFiles.sort() };
-}
-
-/** A text file written in large pieces, waiting for the disk when it falls behind. */
-class LineWriter {
-  private readonly stream: WriteStream;
-  private pending: string[] = [];
-  private pendingLength = 0;
-
-  constructor(path: string) {
-    this.stream = createWriteStream(path);
-  }
-
-  push(text: string): void {
-    this.pending.push(text);
-    this.pendingLength += text.length;
-  }
-
-  async write(text: string): Promise<void> {
-    this.push(text);
-    await this.drain();
-  }
-
-  async drain(): Promise<void> {
-    if (this.pendingLength < 1 << 16) return;
-    await this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    const text = this.pending.join('');
-    this.pending = [];
-    this.pendingLength = 0;
-    if (!this.stream.write(text)) await new Promise<void>((r) => this.stream.once('drain', () => r()));
-  }
-
-  async close(): Promise<void> {
-    await this.flush();
-    await new Promise<void>((res, rej) => this.stream.end((err?: Error | null) => (err ? rej(err) : res())));
-  }
+  return { partitions, parquetFiles: files.map((f) => f.to).sort() };
 }

@@ -30,25 +30,49 @@ export async function isGzip(path: string): Promise<boolean> {
 export async function gunzipInto(path: string, folder: string): Promise<string> {
   const to = join(folder, `unpacked-${basename(path).replace(/\.gz$/, '')}`);
   await pipeline(createReadStream(path), createGunzip(), createWriteStream(to)).catch((err: Error) => {
-    throw new SpotError(`cannot unpack ${path}: ${err.message}`);
+    throw new SpotError(`cannot unpack ${path}: ${(err as Error).message}`);
   });
   return to;
 }
 
-/** A text file's lines (gunzipped when it is gzip), in batches, without the line ends. */
-export async function* textFileLines(path: string): AsyncGenerator<string[]> {
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  const stream: Readable = (await isGzip(path)) ? raw.pipe(createGunzip()).on('error', () => {}) : raw;
-  if (stream !== raw) raw.on('error', (err) => stream.destroy(err));
-  try {
-    yield* lineBatches(stream);
-  } catch (err) {
-    throw new SpotError(`cannot read ${path}: ${(err as Error).message}`);
-  }
+/** What a text file's first lines look like: up to `max` lines (without line ends), and whether its lines end in CRLF. */
+export interface TextHead {
+  lines: string[];
+  crlf: boolean;
+  gzip: boolean;
 }
 
-/** The lines a program prints for a binary source (tshark for a pcap, nfdump for an nfcapd file). */
-export async function* toolLines(path: string, tool: SourceTool, status: { error?: string }): AsyncGenerator<string[]> {
+/** Reads only the first lines of a text file (gunzipped when it is gzip), for its header. */
+export async function textHead(path: string, max: number): Promise<TextHead> {
+  const gzip = await isGzip(path);
+  const raw = createReadStream(path, { highWaterMark: 1 << 16 });
+  const stream: Readable = gzip ? raw.pipe(createGunzip()) : raw;
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  try {
+    for await (const chunk of stream) {
+      text += decoder.write(chunk as Buffer);
+      if (text.split('\n', max + 1).length > max) break;
+    }
+  } catch (err) {
+    throw new SpotError(`cannot read ${path}: ${(err as Error).message}`);
+  } finally {
+    raw.destroy();
+    stream.destroy();
+  }
+  const lines = text.split('\n', max + 1);
+  if (lines.length > max || lines[lines.length - 1] === '') lines.pop();
+  const crlf = lines.length > 0 && lines[0].endsWith('\r');
+  return { lines: lines.slice(0, max).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)), crlf, gzip };
+}
+
+/**
+ * Runs the program that turns a binary source into text (tshark for a pcap, nfdump for an nfcapd file),
+ * its output written to `to`. Returns why it failed when it failed after printing some lines (a capture
+ * cut short still gives the packets before the cut: they are kept, the cut is reported); throws when it
+ * printed nothing useful or is not installed.
+ */
+export async function toolOutput(path: string, tool: SourceTool, to: string): Promise<string | undefined> {
   const child = spawn(tool.command, tool.args, { env: { ...process.env, ...tool.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (s: string) => {
@@ -58,19 +82,17 @@ export async function* toolLines(path: string, tool: SourceTool, status: { error
     child.on('error', reject);
     child.on('close', (code) => resolve(code ?? 1));
   });
+  let newlines = 0;
+  child.stdout.on('data', (b: Buffer) => {
+    if (newlines < 2) for (const byte of b) if (byte === 10) newlines++;
+  });
   try {
-    let lines = 0;
-    for await (const batch of lineBatches(child.stdout)) {
-      lines += batch.length;
-      yield batch;
-    }
+    await pipeline(child.stdout, createWriteStream(to));
     const code = await exited;
-    if (code !== 0) {
-      const why = `${tool.command} (exit ${code}): ${stderr.split('\n').filter((l) => l.trim() && !/Running as user "root"/.test(l)).slice(0, 3).join(' / ') || 'no message'}`;
-      // A capture cut short still gives the packets before the cut: they are kept, the cut is reported.
-      if (lines > 1) status.error = why;
-      else throw new SpotError(`${tool.command} could not read ${path}: ${why}`);
-    }
+    if (code === 0) return undefined;
+    const why = `${tool.command} (exit ${code}): ${stderr.split('\n').filter((l) => l.trim() && !/Running as user "root"/.test(l)).slice(0, 3).join(' / ') || 'no message'}`;
+    if (newlines > 1) return why;
+    throw new SpotError(`${tool.command} could not read ${path}: ${why}`);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new SpotError(`${tool.command} is needed to read ${path} but is not installed (Debian package ${tool.debianPackage})`);
@@ -79,25 +101,4 @@ export async function* toolLines(path: string, tool: SourceTool, status: { error
   } finally {
     if (child.exitCode === null) child.kill();
   }
-}
-
-async function* lineBatches(stream: Readable): AsyncGenerator<string[]> {
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
-  for await (const chunk of stream) {
-    const text = rest + decoder.write(chunk as Buffer);
-    const lines = text.split('\n');
-    rest = lines.pop()!;
-    yield trimCr(lines);
-  }
-  rest += decoder.end();
-  if (rest !== '') yield trimCr([rest]);
-}
-
-function trimCr(lines: string[]): string[] {
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
-  }
-  return lines;
 }

@@ -9,6 +9,7 @@ export class IngestProgress {
   private readonly started = Date.now();
   private timer?: NodeJS.Timeout;
   private file = '';
+  private live?: () => number | undefined;
 
   constructor(private readonly quiet: boolean) {}
 
@@ -25,6 +26,16 @@ export class IngestProgress {
     if (this.quiet || this.timer) return;
     this.timer = setInterval(() => this.show(), this.tty ? 500 : 10_000);
     this.timer.unref();
+  }
+
+  /** Runs `work`, showing the lines `live` says it has read so far (the engine's rows processed). */
+  async during<T>(live: () => number | undefined, work: () => Promise<T>): Promise<T> {
+    this.live = live;
+    try {
+      return await work();
+    } finally {
+      this.live = undefined;
+    }
   }
 
   lines(n: number): void {
@@ -44,7 +55,8 @@ export class IngestProgress {
 
   private show(): void {
     const s = (Date.now() - this.started) / 1000;
-    const line = `reading ${this.file}: ${formatCount(this.total)} lines, ${formatCount(Math.round(this.total / Math.max(s, 0.001)))} lines/s`;
+    const total = this.total + (this.live?.() ?? 0);
+    const line = `reading ${this.file}: ${formatCount(total)} lines, ${formatCount(Math.round(total / Math.max(s, 0.001)))} lines/s`;
     process.stderr.write(this.tty ? `\r\x1b[K${line}` : `${line}\n`);
   }
 }

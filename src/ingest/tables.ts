@@ -9,7 +9,7 @@ export interface TableColumn {
 const cols = (sql: TableColumn['sql'], names: string): TableColumn[] => names.split(' ').map((name) => ({ name, sql }));
 
 /**
- * How a type's rows travel: the parsers emit the `staging` fields as text (validated), and `select`
+ * How a type's rows travel: the formats' SQL gives the `staging` fields (validated), and `select`
  * turns them into Spot's columns (in Spot's order, with Spot's types) plus the y, m, d, h partition.
  */
 export interface IngestTable {
@@ -20,7 +20,7 @@ export interface IngestTable {
 }
 
 const castAll = (columns: readonly TableColumn[], computed: Record<string, string> = {}) =>
-  columns.map((c) => `${computed[c.name] ?? (c.sql === 'VARCHAR' ? c.name : `CAST(${c.name} AS ${c.sql})`)} AS ${c.name}`).join(', ');
+  columns.map((c) => `${computed[c.name] ?? `CAST(${c.name} AS ${c.sql})`} AS ${c.name}`).join(', ');
 
 const flowColumns: TableColumn[] = [
   ...cols('VARCHAR', 'treceived'),
@@ -89,8 +89,3 @@ const proxy: IngestTable = {
 };
 
 export const TABLES: Record<IngestType, IngestTable> = { flow, dns, proxy };
-
-/** Index of each staging field of a type, for parsers that fill rows by name. */
-export function stagingIndex(type: IngestType): Record<string, number> {
-  return Object.fromEntries(TABLES[type].staging.map((name, i) => [name, i]));
-}

@@ -1,5 +1,7 @@
-import { Reject, SKIP, type Format, type LineParser } from '../format.js';
-import { fullUri, int, show } from '../fields.js';
+import { sqlString } from '../../engine/engine.js';
+import { NotTheFormat, type Format, type FormatPlan } from '../format.js';
+import { Checks, fullUriSql, show } from '../sql/checks.js';
+import { planSelect } from '../sql/plan.js';
 
 /** Spot's positions of Bluecoat's default ELFF fields (bcreportermain_v1), in order, each with its proxy column. */
 const SPOT_FIELDS: readonly [string, string][] = [
@@ -14,88 +16,62 @@ const SPOT_FIELDS: readonly [string, string][] = [
 ];
 /** Other names ELFF logs use for the same fields. */
 const ALIASES: Record<string, string> = { 'cs(Host)': 'cs-host', 'cs-uri-stem': 'cs-uri-path', 'r-ip': 's-ip', 'c-ip-address': 'c-ip' };
-const COLUMN_OF = new Map(SPOT_FIELDS);
-/** The proxy columns in staging order, fulluri last (computed). */
-const ORDER = [
-  'p_date', 'p_time', 'clientip', 'host', 'reqmethod', 'useragent', 'resconttype', 'duration', 'username', 'authgroup',
-  'exceptionid', 'filterresult', 'webcat', 'referer', 'respcode', 'action', 'urischeme', 'uriport', 'uripath',
-  'uriquery', 'uriextension', 'serverip', 'scbytes', 'csbytes', 'virusid', 'bcappname', 'bcappoper',
-];
 const INT_COLUMNS = new Set(['duration', 'scbytes', 'csbytes']);
-const DATE = /^\d{4}-\d\d-\d\d$/;
-const TIME = /^\d\d:\d\d:\d\d/;
-
-/** ELFF fields: split on spaces (tabs count as spaces), a `"quoted field"` kept whole, its quotes removed. */
-export function elffFields(line: string): string[] {
-  const out: string[] = [];
-  const n = line.length;
-  let i = 0;
-  while (i < n) {
-    const c = line.charCodeAt(i);
-    if (c === 32 || c === 9) {
-      i++;
-      continue;
-    }
-    if (c === 34) {
-      const end = line.indexOf('"', i + 1);
-      if (end < 0) throw new Reject(`unterminated quoted field at character ${i + 1}`);
-      out.push(line.slice(i + 1, end));
-      i = end + 1;
-    } else {
-      let j = i;
-      while (j < n && line.charCodeAt(j) !== 32 && line.charCodeAt(j) !== 9) j++;
-      out.push(line.slice(i, j));
-      i = j;
-    }
-  }
-  return out;
-}
+/**
+ * ELFF fields are separated by spaces or tabs; a field starting with `"` runs to the next `"` (quotes
+ * removed), any other to the next space. A line is well formed when it splits this way completely.
+ */
+const TOKEN = '"[^"]*"|[^ \\t]+';
+const WELL_FORMED = '([ \\t]*("[^"]*"|[^ \\t"][^ \\t]*))*[ \\t]*';
 
 /**
- * Bluecoat ELFF access logs. With a `#Fields:` header the fields are read by name (fields the header
- * lacks are null); without one, by Spot's positions. As Spot did, only lines starting with a date are
- * events; other comment lines (`#Software:`, `#Date:`...) are headers, anything else is rejected.
+ * Bluecoat ELFF access logs. With a `#Fields:` header among the first lines the fields are read by name
+ * (fields the header lacks are null); without one, by Spot's positions. As Spot did, only lines starting
+ * with a date are events; comment lines (`#Software:`, `#Date:`...) are headers, anything else is rejected.
+ * A later `#Fields:` line that differs from the first is rejected (the lines after it are read by the first).
  */
-function bluecoatParser(): LineParser {
-  /** For each staging column (ORDER), the field's index in a line, or -1 when the log lacks it. */
-  let at: number[] = ORDER.map((col) => SPOT_FIELDS.findIndex(([, c]) => c === col));
-  let width = SPOT_FIELDS.length;
-  let named = false;
-  return {
-    parse(line) {
-      if (line === '') return SKIP;
-      if (line.charCodeAt(0) === 35 /* # */) {
-        if (line.startsWith('#Fields:')) {
-          const names = line.slice(8).trim().split(/\s+/).map((n) => ALIASES[n] ?? n);
-          at = ORDER.map((col) => names.findIndex((n) => COLUMN_OF.get(n) === col));
-          if (at[0] < 0 || at[1] < 0) throw new Reject(`#Fields: has no date or time field: ${show(line)}`);
-          width = names.length;
-          named = true;
-        }
-        return SKIP;
-      }
-      if (!DATE.test(line.slice(0, 10))) throw new Reject('does not start with a date YYYY-MM-DD (not an ELFF event line)');
-      const f = elffFields(line);
-      if (named ? f.length !== width : f.length < width) {
-        throw new Reject(`${f.length} fields, ${named ? 'the #Fields: header has' : "Spot's positions need"} ${width}`);
-      }
-      const row = at.map((i) => (i < 0 ? null : f[i]));
-      if (!TIME.test(row[1] ?? '')) throw new Reject(`time: not HH:MM:SS: ${show(row[1] ?? undefined)}`);
-      row[1] = row[1]!.slice(0, 8);
-      for (let k = 0; k < ORDER.length; k++) {
-        const v = row[k];
-        if (INT_COLUMNS.has(ORDER[k]) && v !== null) row[k] = v === '-' ? null : int(v, SPOT_FIELDS.find(([, c]) => c === ORDER[k])![0]);
-      }
-      const host = row[3] ?? '-';
-      row.push(fullUri(host, row[18] ?? '', row[19] ?? ''));
-      return row;
-    },
+function bluecoatPlan(head: readonly string[]): FormatPlan {
+  const firstEvent = head.findIndex((l) => l !== '' && !l.startsWith('#'));
+  const fieldsLine = (firstEvent < 0 ? head : head.slice(0, firstEvent)).find((l) => l.startsWith('#Fields:'));
+  const names = fieldsLine === undefined ? SPOT_FIELDS.map(([n]) => n) : fieldsLine.slice(8).trim().split(/\s+/).map((n) => ALIASES[n] ?? n);
+  const columnOf = new Map(SPOT_FIELDS);
+  const at = (column: string) => names.findIndex((n) => columnOf.get(n) === column);
+  if (fieldsLine !== undefined && (at('p_date') < 0 || at('p_time') < 0)) throw new NotTheFormat(`#Fields: has no date or time field: ${show(fieldsLine)}`);
+  const width = names.length;
+  const c = new Checks();
+  if (fieldsLine !== undefined) c.add(`starts_with(line, '#Fields:')`, `'a #Fields: header different from the first one (${width} fields); the lines after it are read by the first'`);
+  c.add(`NOT regexp_matches(line, '^\\d{4}-\\d\\d-\\d\\d')`, `'does not start with a date YYYY-MM-DD (not an ELFF event line)'`);
+  c.add(
+    `NOT regexp_full_match(line, ${sqlString(WELL_FORMED)})`,
+    `'unterminated quoted field at character ' || (length(line) - strpos(reverse(line), '"') + 1)`,
+  );
+  c.add(
+    fieldsLine === undefined ? `len(t) < ${width}` : `len(t) <> ${width}`,
+    `len(t) || ${sqlString(fieldsLine === undefined ? ` fields, Spot's positions need ${width}` : ` fields, the #Fields: header has ${width}`)}`,
+  );
+  const field = (column: string) => {
+    const i = at(column);
+    return i < 0 ? undefined : `(CASE WHEN starts_with(t[${i + 1}], '"') THEN t[${i + 1}][2:-2] ELSE t[${i + 1}] END)`;
   };
+  const time = field('p_time')!;
+  c.add(`NOT regexp_matches(${time}, '^\\d\\d:\\d\\d:\\d\\d')`, `'time: not HH:MM:SS: ' || ${show(time)}`);
+  const values: Record<string, string> = {};
+  for (const [name, column] of SPOT_FIELDS) {
+    const v = field(column);
+    if (v === undefined) continue;
+    values[column] = INT_COLUMNS.has(column) ? `CASE WHEN ${v} <> '-' THEN ${c.only(`${v} <> '-'`, () => c.int(v, name))} END` : v;
+  }
+  values.p_time = `left(${time}, 8)`;
+  values.fulluri = fullUriSql(values.host ?? `'-'`, values.uripath ? `coalesce(${values.uripath}, '')` : `''`, values.uriquery ? `coalesce(${values.uriquery}, '')` : `''`);
+  const skip = fieldsLine === undefined
+    ? `line IS NULL OR starts_with(line, '#')`
+    : `line IS NULL OR (starts_with(line, '#') AND NOT (starts_with(line, '#Fields:') AND line <> ${sqlString(fieldsLine)}))`;
+  return planSelect({ type: 'proxy', split: { t: `regexp_extract_all(line, ${sqlString(TOKEN)})` }, skip, checks: c, values });
 }
 
 export const bluecoat: Format = {
   name: 'bluecoat',
   type: 'proxy',
   description: "Bluecoat ELFF access logs (#Fields: header when present, else Spot's field positions)",
-  parser: bluecoatParser,
+  plan: bluecoatPlan,
 };

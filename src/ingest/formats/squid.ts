@@ -1,60 +1,68 @@
-import { Reject, type Format, type LineParser } from '../format.js';
-import { count, epochMillis, int, fullUri, splitUrl, utcDateTime } from '../fields.js';
+import type { Format, FormatPlan } from '../format.js';
+import { Checks, extensionSql, fullUriSql, utcText } from '../sql/checks.js';
+import { planSelect } from '../sql/plan.js';
+
+/** A request URL: scheme, authority and the rest; the authority's host and port (after any user@). */
+const URL = '^(?:([A-Za-z][A-Za-z0-9+.-]*)://)?([^/?]*)(.*)$';
+const AUTHORITY = '^(?:.*@)?(.*?)(?::(\\d+))?$';
 
 /**
  * Squid's native access.log: `time elapsed client code/status bytes method URL user hierarchy/peer type`,
- * fields separated by runs of spaces. Fields after the tenth (custom logformats) are ignored.
+ * fields separated by runs of spaces. Fields after the tenth (custom logformats) are ignored. A CONNECT
+ * target (`host:443`) has no scheme or path: its scheme is `tcp`.
  */
-function squidParser(): LineParser {
-  return {
-    parse(line) {
-      const f = line.trim().split(/ +/);
-      if (f.length < 10) throw new Reject(`${f.length} fields, Squid's native format has 10`);
-      const when = utcDateTime(epochMillis(f[0], 'time'));
-      const slash = f[3].indexOf('/');
-      if (slash < 0) throw new Reject(`code/status: no "/" in ${JSON.stringify(f[3])}`);
-      const status = int(f[3].slice(slash + 1), 'status', 0, 999);
-      const peer = f[8].indexOf('/');
-      const method = f[5];
-      const url = splitUrl(method === 'CONNECT' && !f[6].includes('://') ? `//${f[6]}` : f[6]);
-      const scheme = method === 'CONNECT' ? 'tcp' : url.scheme;
-      return [
-        when.slice(0, 10),
-        when.slice(11),
-        f[2],
-        url.host,
-        method,
-        null,
-        f[9],
-        int(f[1], 'elapsed'),
-        f[7],
-        null,
-        null,
-        null,
-        null,
-        null,
-        status,
-        f[3].slice(0, slash),
-        scheme,
-        url.port,
-        url.path,
-        url.query,
-        url.extension,
-        peer < 0 ? f[8] : f[8].slice(peer + 1),
-        int(count(f[4], 'bytes'), 'bytes'),
-        null,
-        null,
-        null,
-        null,
-        fullUri(url.host, method === 'CONNECT' ? '' : url.path, url.query),
-      ];
+function squidPlan(): FormatPlan {
+  const f = (i: number) => `f[${i}]`;
+  const c = new Checks();
+  c.add(`len(f) < 10`, `len(f) || ' fields, Squid''s native format has 10'`);
+  const when = utcText(c.epochSeconds(f(1), 'time'));
+  const slash = `strpos(${f(4)}, '/')`;
+  c.add(`${slash} = 0`, `'code/status: no "/" in ' || CAST(to_json(${f(4)}) AS VARCHAR)`);
+  const statusText = `substr(${f(4)}, ${slash} + 1)`;
+  c.int(statusText, 'status', 0, 999);
+  const peer = `strpos(${f(9)}, '/')`;
+  // Each URL part computed once a line (raw over the split, typed over the raw), not repeated in every column.
+  const target = c.raw(`CASE WHEN u.target = '' THEN '/' ELSE u.target END`);
+  const q = c.raw(`strpos(CASE WHEN u.target = '' THEN '/' ELSE u.target END, '?')`);
+  const path = c.typed(`CASE WHEN ${q} = 0 THEN ${target} ELSE coalesce(nullif(left(${target}, ${q} - 1), ''), '/') END`);
+  const query = c.typed(`CASE WHEN ${q} = 0 THEN '-' ELSE substr(${target}, ${q}) END`);
+  const scheme = c.raw(`coalesce(nullif(lower(u.scheme), ''), '-')`);
+  const port = `coalesce(nullif(a.port, ''), CASE ${scheme} WHEN 'https' THEN '443' WHEN 'http' THEN '80' WHEN 'ftp' THEN '21' ELSE '-' END)`;
+  return planSelect({
+    type: 'proxy',
+    split: {
+      f: `regexp_split_to_array(trim(line), ' +')`,
+      u: `regexp_extract(CASE WHEN f[6] = 'CONNECT' AND strpos(f[7], '://') = 0 THEN 'tcp://' || f[7] ELSE f[7] END, '${URL}', ['scheme', 'authority', 'target'])`,
+      a: `regexp_extract(struct_extract(u, 'authority'), '${AUTHORITY}', ['host', 'port'])`,
     },
-  };
+    skip: 'line IS NULL',
+    checks: c,
+    values: {
+      p_date: `left(${when}, 10)`,
+      p_time: `right(${when}, 8)`,
+      clientip: f(3),
+      host: 'a.host',
+      reqmethod: f(6),
+      resconttype: f(10),
+      duration: c.int(f(2), 'elapsed'),
+      username: f(8),
+      respcode: statusText,
+      action: `left(${f(4)}, ${slash} - 1)`,
+      urischeme: scheme,
+      uriport: port,
+      uripath: path,
+      uriquery: query,
+      uriextension: extensionSql(path),
+      serverip: `CASE WHEN ${peer} = 0 THEN ${f(9)} ELSE substr(${f(9)}, ${peer} + 1) END`,
+      scbytes: c.int(f(5), 'bytes'),
+      fulluri: fullUriSql('a.host', `CASE WHEN ${f(6)} = 'CONNECT' THEN '' ELSE ${path} END`, query),
+    },
+  });
 }
 
 export const squid: Format = {
   name: 'squid',
   type: 'proxy',
   description: "Squid's native access.log",
-  parser: squidParser,
+  plan: squidPlan,
 };

@@ -1,5 +1,7 @@
-import { Reject, SKIP, type Format, type LineParser } from '../format.js';
-import { epochMillis, int, show, text } from '../fields.js';
+import { sqlString } from '../../engine/engine.js';
+import { NotTheFormat, type Format, type FormatPlan } from '../format.js';
+import { Checks, show } from '../sql/checks.js';
+import { planSelect } from '../sql/plan.js';
 
 /** Spot's tshark fields, then the query's own name, type and class (for responses without an answer) and IPv6 addresses. */
 export const TSHARK_FIELDS = [
@@ -22,58 +24,52 @@ const REQUIRED = ['frame.time', 'frame.time_epoch', 'frame.len', 'ip.src', 'ip.d
  * order, are read by name). frame.time carries a comma (`May  5, 2016 10:15:01.010000000 UTC`), so it
  * spans two fields; they are joined without the comma, as Spot stored it.
  */
-function tsharkParser(): LineParser {
-  let at: Record<string, number> | undefined;
-  let width = 0;
-  let timeAt = 0;
-  return {
-    parse(line) {
-      if (at === undefined) {
-        if (line === '') return SKIP;
-        const names = line.split(',');
-        const missing = REQUIRED.filter((n) => !names.includes(n));
-        if (missing.length) throw new Reject(`not a tshark fields header with ${REQUIRED.join(',')} (missing ${missing.join(', ')}): ${show(line)}`);
-        timeAt = names.indexOf('frame.time');
-        // Fields after frame.time shift right by one (its comma).
-        at = Object.fromEntries(names.map((n, i) => [n, i > timeAt ? i + 1 : i]));
-        width = names.length + 1;
-        return SKIP;
-      }
-      if (line === '') return SKIP;
-      const f = line.split(',');
-      if (f.length !== width) throw new Reject(`${f.length} fields, expected ${width} (the header's ${width - 1}, frame.time holding a comma)`);
-      const v = (name: string) => (at![name] === undefined ? '' : f[at![name]]);
-      const frameTime = f[timeAt] + f[timeAt + 1];
-      const epoch = v('frame.time_epoch');
-      const ms = epochMillis(epoch, 'frame.time_epoch');
-      const name = v('dns.resp.name') || v('dns.qry.name');
-      const type = v('dns.resp.type') || v('dns.qry.type');
-      const cls = v('dns.resp.class') || v('dns.qry.class');
-      const answer = v('dns.a');
-      return [
-        text(frameTime.trim() && frameTime, 'frame.time'),
-        String(Math.floor(ms / 1000)),
-        int(v('frame.len'), 'frame.len'),
-        text(v('ip.dst') || v('ipv6.dst'), 'ip.dst'),
-        text(v('ip.src') || v('ipv6.src'), 'ip.src'),
-        name,
-        cls || null,
-        type === '' ? null : int(type, 'dns.resp.type', 0, 65535),
-        int(v('dns.flags.rcode'), 'dns.flags.rcode', 0, 65535),
-        answer || null,
-      ];
-    },
-    notTheFormat() {
-      return at === undefined ? `no tshark fields header (${REQUIRED.join(',')},...) was found` : undefined;
-    },
+function tsharkPlan(head: readonly string[]): FormatPlan {
+  const at = head.findIndex((l) => l !== '');
+  const names = at < 0 ? [] : head[at].split(',');
+  const missing = REQUIRED.filter((n) => !names.includes(n));
+  if (missing.length) {
+    throw new NotTheFormat(`no tshark fields header (${REQUIRED.join(',')},...) was found${at < 0 ? '' : `; line ${at + 1} is ${show(head[at])}`}`);
+  }
+  const timeAt = names.indexOf('frame.time');
+  const width = names.length + 1;
+  // Fields after frame.time shift right by one (its comma); a field the header lacks is empty.
+  const v = (name: string) => {
+    const i = names.indexOf(name);
+    return i < 0 ? `''` : `f[${(i > timeAt ? i + 1 : i) + 1}]`;
   };
+  const either = (a: string, b: string) => `CASE WHEN ${v(a)} <> '' THEN ${v(a)} ELSE ${v(b)} END`;
+  const c = new Checks({ delimiter: ',', width });
+  c.add(`len(f) <> ${width}`, `len(f) || ${sqlString(` fields, expected ${width} (the header's ${width - 1}, frame.time holding a comma)`)}`, true);
+  const unix = c.epochSeconds(v('frame.time_epoch'), 'frame.time_epoch');
+  const frameTime = `(f[${timeAt + 1}] || f[${timeAt + 2}])`;
+  c.add(`trim(${frameTime}) = ''`, `'frame.time: missing'`);
+  const type = either('dns.resp.type', 'dns.qry.type');
+  return planSelect({
+    type: 'dns',
+    split: { f: `string_split(line, ',')` },
+    skip: `line IS NULL OR line = ${sqlString(head[at])}`,
+    checks: c,
+    values: {
+      frame_time: frameTime,
+      unix_tstamp: unix,
+      frame_len: c.int(v('frame.len'), 'frame.len'),
+      ip_dst: c.text(either('ip.dst', 'ipv6.dst'), 'ip.dst'),
+      ip_src: c.text(either('ip.src', 'ipv6.src'), 'ip.src'),
+      dns_qry_name: either('dns.resp.name', 'dns.qry.name'),
+      dns_qry_class: `nullif(${either('dns.resp.class', 'dns.qry.class')}, '')`,
+      dns_qry_type: `CASE WHEN ${type} <> '' THEN ${c.only(`${type} <> ''`, () => c.int(type, 'dns.resp.type', 0, 65535))} END`,
+      dns_qry_rcode: c.int(v('dns.flags.rcode'), 'dns.flags.rcode', 0, 65535),
+      dns_a: `nullif(${v('dns.a')}, '')`,
+    },
+  });
 }
 
 export const tsharkCsv: Format = {
   name: 'tshark-csv',
   type: 'dns',
   description: "tshark -T fields CSV text of Spot's DNS field list (header line required)",
-  parser: tsharkParser,
+  plan: tsharkPlan,
 };
 
 export const pcap: Format = {
@@ -83,5 +79,5 @@ export const pcap: Format = {
   tool: (file) => ({ command: 'tshark', args: tsharkArgs(file), env: { TZ: 'UTC' }, debianPackage: 'tshark' }),
   // tshark reads almost anything as some capture; a pcap or pcapng file starts with its magic number.
   sniff: (head) => (PCAP_MAGIC.includes(head.subarray(0, 4).toString('hex')) ? undefined : 'it does not start with a pcap or pcapng magic number'),
-  parser: tsharkParser,
+  plan: tsharkPlan,
 };

@@ -1,6 +1,6 @@
 import type { Format } from '../format.js';
-import { count, int, text, utcDateTime, zeekTime } from '../fields.js';
-import { zeekParser } from './zeek.js';
+import { utcText } from '../sql/checks.js';
+import { zeekPlan } from './zeek.js';
 
 /**
  * Zeek conn.log → flow. One connection is one flow (both directions): the originator is the source,
@@ -11,28 +11,21 @@ export const zeekConn: Format = {
   name: 'zeek-conn',
   type: 'flow',
   description: 'Zeek conn.log (TSV with #fields, or JSON lines)',
-  parser: () =>
-    zeekParser('conn', ['ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto'], (get) => [
-      utcDateTime(zeekTime(get('ts'), 'ts')),
-      String(Number(get('duration') ?? '0') || 0),
-      text(get('id.orig_h'), 'id.orig_h'),
-      text(get('id.resp_h'), 'id.resp_h'),
-      int(get('id.orig_p'), 'id.orig_p', 0, 65535),
-      int(get('id.resp_p'), 'id.resp_p', 0, 65535),
-      text(get('proto'), 'proto').toUpperCase(),
-      get('history') ?? null,
-      null,
-      null,
-      count(get('orig_pkts') ?? '0', 'orig_pkts'),
-      count(get('orig_ip_bytes') ?? '0', 'orig_ip_bytes'),
-      count(get('resp_pkts') ?? '0', 'resp_pkts'),
-      count(get('resp_ip_bytes') ?? '0', 'resp_ip_bytes'),
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
-    ]),
+  plan: (head) =>
+    zeekPlan('flow', 'conn', ['ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto'], head, (z, c) => ({
+      values: {
+        treceived: utcText(z.seconds('ts')),
+        tdur: `coalesce(nullif(TRY_CAST(${z.get('duration')} AS DOUBLE), 'NaN'::DOUBLE), 0)`,
+        sip: c.text(z.get('id.orig_h'), 'id.orig_h'),
+        dip: c.text(z.get('id.resp_h'), 'id.resp_h'),
+        sport: c.int(z.get('id.orig_p'), 'id.orig_p', 0, 65535),
+        dport: c.int(z.get('id.resp_p'), 'id.resp_p', 0, 65535),
+        proto: `upper(${c.text(z.get('proto'), 'proto')})`,
+        flag: z.get('history'),
+        ipkt: c.count(`coalesce(${z.get('orig_pkts')}, '0')`, 'orig_pkts'),
+        ibyt: c.count(`coalesce(${z.get('orig_ip_bytes')}, '0')`, 'orig_ip_bytes'),
+        opkt: c.count(`coalesce(${z.get('resp_pkts')}, '0')`, 'resp_pkts'),
+        obyt: c.count(`coalesce(${z.get('resp_ip_bytes')}, '0')`, 'resp_ip_bytes'),
+      },
+    })),
 };

@@ -1,6 +1,6 @@
 import type { Format } from '../format.js';
-import { extensionOf, fullUri, int, text, utcDateTime, zeekTime } from '../fields.js';
-import { first, zeekParser } from './zeek.js';
+import { extensionSql, fullUriSql, utcText } from '../sql/checks.js';
+import { zeekPlan } from './zeek.js';
 
 /**
  * Zeek http.log → proxy. One request/response pair is one row; the client is id.orig_h, the server
@@ -10,44 +10,41 @@ export const zeekHttp: Format = {
   name: 'zeek-http',
   type: 'proxy',
   description: 'Zeek http.log (TSV with #fields, or JSON lines)',
-  parser: () =>
-    zeekParser('http', ['ts', 'id.orig_h', 'id.resp_h', 'id.resp_p', 'method', 'host', 'uri'], (get) => {
-      const when = utcDateTime(zeekTime(get('ts'), 'ts'));
-      const host = get('host') ?? get('id.resp_h') ?? '-';
-      const uri = get('uri') ?? '/';
-      const q = uri.indexOf('?');
-      const path = q < 0 ? uri : uri.slice(0, q);
-      const query = q < 0 ? '-' : uri.slice(q);
-      const status = get('status_code');
-      return [
-        when.slice(0, 10),
-        when.slice(11),
-        text(get('id.orig_h'), 'id.orig_h'),
-        host,
-        get('method') ?? '-',
-        get('user_agent') ?? '-',
-        first(get('resp_mime_types')) ?? '-',
-        null,
-        get('username') ?? '-',
-        null,
-        null,
-        null,
-        null,
-        get('referrer') ?? '-',
-        status === undefined ? '-' : int(status, 'status_code', 0, 999),
-        null,
-        'http',
-        int(get('id.resp_p'), 'id.resp_p', 0, 65535),
-        path,
-        query,
-        extensionOf(path),
-        get('id.resp_h') ?? '-',
-        int(get('response_body_len') ?? '0', 'response_body_len'),
-        int(get('request_body_len') ?? '0', 'request_body_len'),
-        null,
-        null,
-        null,
-        fullUri(host, path, query),
-      ];
+  plan: (head) =>
+    zeekPlan('proxy', 'http', ['ts', 'id.orig_h', 'id.resp_h', 'id.resp_p', 'method', 'host', 'uri'], head, (z, c) => {
+      const when = utcText(z.seconds('ts'));
+      const host = `coalesce(${z.get('host')}, ${z.get('id.resp_h')}, '-')`;
+      const uri = `coalesce(${z.get('uri')}, '/')`;
+      const q = `strpos(${uri}, '?')`;
+      const path = `CASE WHEN ${q} = 0 THEN ${uri} ELSE left(${uri}, ${q} - 1) END`;
+      const query = `CASE WHEN ${q} = 0 THEN '-' ELSE substr(${uri}, ${q}) END`;
+      const status = z.get('status_code');
+      const port = z.get('id.resp_p');
+      c.int(port, 'id.resp_p', 0, 65535);
+      return {
+        values: {
+          p_date: `left(${when}, 10)`,
+          p_time: `right(${when}, 8)`,
+          clientip: c.text(z.get('id.orig_h'), 'id.orig_h'),
+          host,
+          reqmethod: `coalesce(${z.get('method')}, '-')`,
+          useragent: `coalesce(${z.get('user_agent')}, '-')`,
+          resconttype: `coalesce(${z.first('resp_mime_types')}, '-')`,
+          username: `coalesce(${z.get('username')}, '-')`,
+          referer: `coalesce(${z.get('referrer')}, '-')`,
+          respcode: `CASE WHEN ${status} IS NULL THEN '-' ELSE ${status} END`,
+          // (checked: a status code 0..999 when present)
+          ...(c.only(`${status} IS NOT NULL`, () => c.int(status, 'status_code', 0, 999)) && {}),
+          urischeme: `'http'`,
+          uriport: port,
+          uripath: path,
+          uriquery: query,
+          uriextension: extensionSql(path),
+          serverip: `coalesce(${z.get('id.resp_h')}, '-')`,
+          scbytes: c.int(`coalesce(${z.get('response_body_len')}, '0')`, 'response_body_len'),
+          csbytes: c.int(`coalesce(${z.get('request_body_len')}, '0')`, 'request_body_len'),
+          fulluri: fullUriSql(host, path, query),
+        },
+      };
     }),
 };
