@@ -5,12 +5,12 @@ import { buildCombos, combine, comboKey, featureSurprise, hostAnomalies, hostFan
 
 /**
  * SQL selecting the profile's columns of `relation`'s scorable clean events, as rb_events has them: host,
- * peer and features as 64-bit hashes of their text (grouping and joining integers is several times
- * cheaper than text; only equality is ever used).
+ * peer and features as 64-bit hashes of their text or as the profile's keys (grouping and joining
+ * integers is several times cheaper than text; only equality is ever used).
  */
 export function profileEventsSql(profile: RobustProfile, relation: string): string {
   const text = (sql: string) => `hash(coalesce(CAST(${sql} AS VARCHAR), ''))`;
-  const features = profile.features.map((f, j) => `${text(f.sql)} AS f${j}`).join(', ');
+  const features = profile.features.map((f, j) => `${f.key ?? text(f.sql)} AS f${j}`).join(', ');
   const from = profile.source ? profile.source(relation) : relation;
   return `SELECT spot_file, spot_row, ${text(profile.host)} AS host,
       ${text(profile.peer)} AS peer, coalesce(${profile.initiated}, false) AS init,
@@ -37,10 +37,15 @@ export async function robustScoredEvents(
   const m = profile.features.length;
   const timed = async (name: string, work: () => Promise<void>) => {
     const t = Date.now();
+    const cpu = process.cpuUsage();
     await work();
-    if (process.env.SPOT_ML_ROBUST_TIMING) process.stderr.write(`robust ${name}: ${((Date.now() - t) / 1000).toFixed(2)} s\n`);
+    if (!process.env.SPOT_ML_ROBUST_TIMING) return;
+    const used = process.cpuUsage(cpu);
+    const [spill] = await engine.rows('SELECT coalesce(sum(size), 0) // 1048576 AS mb FROM duckdb_temporary_files()');
+    process.stderr.write(`robust ${name}: ${((Date.now() - t) / 1000).toFixed(2)} s, cpu ${((used.user + used.system) / 1e6).toFixed(2)} s, spill ${spill.mb} MB\n`);
   };
-  await timed('events', () => engine.exec(`CREATE OR REPLACE TEMP TABLE rb_events AS ${profileEventsSql(profile, profile.relation ?? 'featured_view')}`));
+  // A view: the day is read once to group it (buildCombos), then for the gaps of a few pairs and the reported events.
+  await engine.exec(`CREATE OR REPLACE TEMP VIEW rb_events AS ${profileEventsSql(profile, profile.relation ?? 'featured_view')}`);
   await timed('combos', () => buildCombos(engine, m));
   await timed('features', () => featureSurprise(engine, m));
   await timed('peers', () => peerRarity(engine));
@@ -50,14 +55,17 @@ export async function robustScoredEvents(
   await timed('combine', () => combine(engine));
   // The parts of every distinct event kind, for studying the score (not a product output).
   const dump = process.env.SPOT_ML_ROBUST_PARTS;
-  if (dump) await engine.exec(`COPY (SELECT * FROM rb_combos JOIN rb_surprise USING (combo)) TO '${dump.replaceAll("'", "''")}' (FORMAT parquet)`);
+  if (dump) await engine.exec(`COPY (SELECT c.*, s.* EXCLUDE (combo, n) FROM rb_combos c JOIN rb_surprise s USING (combo)) TO '${dump.replaceAll("'", "''")}' (FORMAT parquet)`);
   const ranked = adjust ? await adjust('rb_surprise') : 'rb_surprise';
-  await timed('rank', () => rankScores(engine, ranked));
+  await timed('rank', () => rankScores(engine, ranked, maxResults));
   const limit = maxResults > 0 ? `LIMIT ${Math.floor(maxResults)}` : '';
+  // The reported events: those of the ranked combinations within the threshold, the first maxResults in
+  // the results' order (score, file, row).
   await timed('top', () => engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_top AS
-    SELECT e.spot_file, e.spot_row, s.score FROM rb_events e JOIN rb_combo_score s ON s.combo = ${comboKey(m, 'e.')}
-    WHERE s.score <= CAST('${String(threshold)}' AS DOUBLE) ORDER BY s.score, e.spot_file, e.spot_row ${limit};
+    SELECT e.spot_file, e.spot_row, s.score
+    FROM rb_events e JOIN (SELECT * FROM rb_combo_score WHERE score <= CAST('${String(threshold)}' AS DOUBLE)) s ON s.combo = ${comboKey(m, 'e.')}
+    ORDER BY s.score, e.spot_file, e.spot_row ${limit};
     CREATE OR REPLACE VIEW rb_top_input AS
     SELECT i.* FROM input_view i SEMI JOIN rb_top t ON i.spot_file = t.spot_file AND i.spot_row = t.spot_row;`));
   await analysis.featurize(engine, options, { input: 'rb_top_input', output: 'rb_top_featured', dayRows: true });
