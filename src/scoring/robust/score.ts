@@ -1,6 +1,8 @@
 import { sqlIdent, type Engine } from '../../engine/engine.js';
 import type { Analysis, AnalysisOptions } from '../../pipeline/analysis.js';
+import type { ScoredEvents } from '../../pipeline/score.js';
 import { robustProfile, type RobustProfile } from './profiles.js';
+import { HINT_EVENTS, roundUp, type ReportHint } from '../../pipeline/report-hint.js';
 import { buildCombos, combine, comboKey, featureSurprise, hostAnomalies, hostFanout, pairBehaviour, peerRarity, rankScores } from './surprise.js';
 
 /**
@@ -32,7 +34,7 @@ export async function robustScoredEvents(
   threshold: number,
   maxResults: number,
   adjust?: (surprise: string) => Promise<string>,
-): Promise<{ sql: string; candidates?: number }> {
+): Promise<ScoredEvents> {
   const profile = robustProfile(analysis.type);
   const m = profile.features.length;
   const timed = async (name: string, work: () => Promise<void>) => {
@@ -72,5 +74,21 @@ export async function robustScoredEvents(
   const cols = analysis.resultColumns.map((c) => `f.${sqlIdent(c)}`).join(', ');
   return {
     sql: `SELECT ${cols}, t.score, f.spot_file, f.spot_row FROM rb_top_featured f JOIN rb_top t ON f.spot_file = t.spot_file AND f.spot_row = t.spot_row`,
+    hint: () => robustReportHint(engine, maxResults),
   };
+}
+
+/**
+ * When nothing is reported: the day's lowest robust score and a threshold reporting its first N events
+ * (as report-hint.ts does for Spot's scores), from the ranked combinations (the first maxResults events'
+ * combinations are always among them).
+ */
+async function robustReportHint(engine: Engine, maxResults: number): Promise<ReportHint | undefined> {
+  const [{ events: day }] = await engine.rows('SELECT CAST(events AS DOUBLE) AS events FROM rb_totals');
+  if (!(Number(day) > 0)) return undefined;
+  const events = Math.max(1, Math.min(maxResults > 0 ? maxResults : HINT_EVENTS, Number(day)));
+  const [r] = await engine.rows(`
+    SELECT min(score) AS lowest, min(score) FILTER (WHERE score >= CAST(${events} AS HUGEINT) / (SELECT events FROM rb_totals)) AS cut
+    FROM rb_combo_score`);
+  return { lowestScore: Number(r.lowest), events, threshold: roundUp(Number(r.cut)) };
 }
