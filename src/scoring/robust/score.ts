@@ -46,8 +46,10 @@ export async function robustScoredEvents(
     const [spill] = await engine.rows('SELECT coalesce(sum(size), 0) // 1048576 AS mb FROM duckdb_temporary_files()');
     process.stderr.write(`robust ${name}: ${((Date.now() - t) / 1000).toFixed(2)} s, cpu ${((used.user + used.system) / 1e6).toFixed(2)} s, spill ${spill.mb} MB\n`);
   };
-  // A view: the day is read once to group it (buildCombos), then for the gaps of a few pairs and the reported events.
-  await engine.exec(`CREATE OR REPLACE TEMP VIEW rb_events AS ${profileEventsSql(profile, profile.relation ?? 'featured_view')}`);
+  // The day is read once to group it (buildCombos), then for the gaps of some pairs and the reported events:
+  // a view over the input when the profile reads it directly (flow), else a table, so the words are formed once.
+  const relation = profile.relation ?? 'featured_view';
+  await timed('events', () => engine.exec(`CREATE OR REPLACE TEMP ${relation === 'input_view' ? 'VIEW' : 'TABLE'} rb_events AS ${profileEventsSql(profile, relation)}`));
   await timed('combos', () => buildCombos(engine, m));
   await timed('features', () => featureSurprise(engine, m));
   await timed('peers', () => peerRarity(engine));
