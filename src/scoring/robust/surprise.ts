@@ -3,7 +3,7 @@
  * surprises are in nats (−ln of a share): an event odd in several independent ways adds them up.
  *
  * Tables: rb_events (one row per scorable event: spot_file, spot_row, host, peer, init, t, size, outb,
- * f0..f<m-1>; a view over the day's input, read twice: once here, once for the reported events) →
+ * f0..f<m-1>; for flow a view over the day's input, read here, for the gaps and for the reported events) →
  * rb_combos (distinct host, peer, init and features, with their event count n) and rb_pair_base (per host
  * and peer) → per-feature rarity, peer rarity, pair behaviour and host fan-out → rb_surprise (combo, S).
  *
