@@ -51,3 +51,23 @@ test('an unknown scoring mode is a usage error naming the choices', () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /spot, robust|spot.*robust/);
 });
+
+test('show: a robust-mode event\'s percentile is its score (the share of the day\'s events at least as suspicious)', () => {
+  const scored = goldenRun('dns', tempDir('robust-show'), ['--scoring', 'robust']);
+  const r = runCli(['show', '--scored', scored, '--top', '5', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const events = JSON.parse(r.stdout).events as { score: number; percentile: number }[];
+  assert.equal(events.length, 5);
+  for (const e of events) assert.ok(Math.abs(e.percentile - 100 * e.score) < 1e-9, `${e.percentile} against score ${e.score}`);
+});
+
+test('a robust run that reports nothing hints at the lowest robust score and a threshold that reports events', () => {
+  const scored = goldenRun('dns', tempDir('robust-hint'), ['--scoring', 'robust', '--threshold', '1e-9', '--maxresults', '5']);
+  const summary = JSON.parse(readFileSync(join(scored, 'dns_summary.json'), 'utf8'));
+  assert.equal(summary.reported, 0);
+  const hint = summary.whenNothingReported;
+  assert.equal(hint.events, 5);
+  assert.ok(hint.lowestScore > 0 && hint.lowestScore <= hint.threshold && hint.threshold <= 1, JSON.stringify(hint));
+  const again = goldenRun('dns', tempDir('robust-hint-again'), ['--scoring', 'robust', '--threshold', String(hint.threshold), '--maxresults', '5']);
+  assert.equal(readResults(join(again, 'dns_results.csv')).length, 5, 'the hinted threshold reports the 5 events');
+});

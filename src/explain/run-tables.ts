@@ -76,8 +76,17 @@ export class RunTables {
     return this.results;
   }
 
+  /**
+   * A robust-mode score is the share of the day's events at least as suspicious, so the share of events
+   * scoring at most it is the score itself: its percentile is 100 × score (corpus.parquet holds Spot's pair scores).
+   */
+  private get robust(): boolean {
+    return this.run.summary.scoring === 'robust';
+  }
+
   /** SQL: rows of `relation` (with `score`) plus `percentile` (0..100, NULL when the run has no corpus file); for whole exports. */
   withPercentile(relation: string): string {
+    if (this.robust) return `(SELECT r.*, CASE WHEN r.score >= 0 THEN 100 * r.score END AS percentile FROM ${relation} r)`;
     if (!this.hasPercentiles) return `(SELECT r.*, CAST(NULL AS DOUBLE) AS percentile FROM ${relation} r)`;
     return `(SELECT r.*, 100 * coalesce(p.pct, 0) AS percentile FROM ${relation} r
       ASOF LEFT JOIN ${this.percentiles} p ON r.score * (1 + 1e-12) >= p.score)`;
@@ -85,6 +94,7 @@ export class RunTables {
 
   /** The percentile (0..100) of a score among the day's scored event slots (binary search over the distinct scores). */
   percentileOf(score: number): number | null {
+    if (this.robust) return score >= 0 ? 100 * score : null;
     if (!this.hasPercentiles) return null;
     const s = score * (1 + 1e-12);
     let lo = 0;

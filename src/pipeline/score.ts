@@ -4,6 +4,7 @@ import type { Analysis, AnalysisOptions, WordKeys, WordSlot } from './analysis.j
 import { lowestCutoff } from './cutoff.js';
 import { collectCandidates, slotColumns } from './candidates.js';
 import { entryDocs } from '../lda/entry-docs.js';
+import type { ReportHint } from './report-hint.js';
 
 /** Score of document d and word w (SPEC §8): Σ_k θ[d][k]·φ[k][w]. */
 function pairScore(model: LdaModel, doc: number, word: number): number {
@@ -40,6 +41,8 @@ export interface ScoredEvents {
   sql: string;
   /** How many events were scored for the results when only the candidates were; undefined when every event was. */
   candidates?: number;
+  /** When nothing is reported, the hint for the summary if the mode's scores are not Spot's pair scores. */
+  hint?: () => Promise<ReportHint | undefined>;
 }
 
 /**

@@ -68,7 +68,7 @@ export async function robustFeedback(
   return async (surprise: string) => {
     await engine.exec(`
       CREATE OR REPLACE TEMP TABLE rb_surprise_rated AS
-      SELECT s.combo, CASE
+      SELECT s.combo, s.n, CASE
           WHEN EXISTS (SELECT 1 FROM rb_feedback r WHERE r.rating = 3 AND (
             (r.scope = 'event' AND r.host = c.host AND ${sameFeatures}) OR (r.scope = 'word' AND ${sameFeatures})
             OR (r.scope IN ('destination', 'domain') AND r.peer = c.peer))) THEN 0

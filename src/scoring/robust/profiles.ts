@@ -14,8 +14,12 @@ export interface RobustProfile {
   time: string;
   size: string;
   outBytes: string;
-  /** Name (for tests and docs) and SQL of each categorical feature. */
-  features: readonly { name: string; sql: string }[];
+  /**
+   * Name (for tests and docs) and SQL of each categorical feature; `key`, when given, is SQL of a value
+   * equal for two events exactly when their `sql` texts are equal, cheaper to compute and group by (else the
+   * text is hashed).
+   */
+  features: readonly { name: string; sql: string; key?: string }[];
   /** SQL boolean: the event's words could be formed (others score -1 and are never reported). */
   scorable: string;
   /** The relation the profile reads: the featurised events (default), or the input when no word part is needed. */
@@ -36,10 +40,11 @@ export const internalAddress = (ip: string) => `(${ip} LIKE '10.%' OR ${ip} LIKE
 export const registeredDomain = (name: string) => `CASE WHEN regexp_matches(${name}, '^[0-9.:]+$') THEN ${name} ELSE
   coalesce(nullif(regexp_extract(lower(${name}), '([^.]+\\.(?:(?:co|com|net|org|gov|ac|edu|ne|or)\\.[a-z]{2}|[^.]+))\\.?$', 1), ''), lower(${name})) END`;
 
-// rb_si / rb_di: the source / destination address is internal (computed once per row by the flow source).
-const flowHost = `CASE WHEN rb_si OR NOT rb_di THEN sip ELSE dip END`;
+// rb_si / rb_di: the source / destination address is internal; rb_hs: the host is the source (computed once per row by the flow source).
+const flowHost = `CASE WHEN rb_hs THEN sip ELSE dip END`;
 const flowDirection = `CASE WHEN rb_si THEN (CASE WHEN rb_di THEN 'internal' ELSE 'outbound' END)
   ELSE (CASE WHEN rb_di THEN 'inbound' ELSE 'external' END) END`;
+const flowService = `least(sport, dport)`;
 
 /** Features that are the `_`-separated parts of a word column, in order. */
 const wordParts = (word: string, names: readonly string[]) => names.map((name, i) => ({ name, sql: `split_part(${word}, '_', ${i + 1})` }));
@@ -47,22 +52,25 @@ const wordParts = (word: string, names: readonly string[]) => names.map((name, i
 const profiles: Record<AnalysisType, RobustProfile> = {
   flow: {
     host: flowHost,
-    peer: `CASE WHEN ${flowHost} = sip THEN dip ELSE sip END`,
-    initiated: `(${flowHost} = sip)`,
+    // The host is the source unless only the destination is internal; then the source differs from it.
+    peer: `CASE WHEN rb_hs THEN dip ELSE sip END`,
+    initiated: 'rb_hs',
     time: 'trhour * 3600 + trminute * 60 + trsec',
     size: 'ibyt',
-    outBytes: `CASE WHEN ${flowHost} = sip THEN ibyt ELSE coalesce(obyt, 0) END`,
+    outBytes: `CASE WHEN rb_hs THEN ibyt ELSE coalesce(obyt, 0) END`,
     features: [
       // The service is the lower port of the two (the responder's, for almost every protocol), with the direction.
-      { name: 'service', sql: `${flowDirection} || ':' || CAST(least(sport, dport) AS VARCHAR) || '/' || proto` },
-      { name: 'hour', sql: 'CAST(trhour AS VARCHAR)' },
-      { name: 'bytes', sql: 'CAST(spot_ceil_log2(ibyt + 1) AS VARCHAR)' },
+      // Keys: the direction, port and protocol of the text (all three are set on a scorable clean flow).
+      { name: 'service', sql: `${flowDirection} || ':' || CAST(${flowService} AS VARCHAR) || '/' || proto`, key: `hash(rb_si, rb_di, ${flowService}, proto)` },
+      { name: 'hour', sql: 'CAST(trhour AS VARCHAR)', key: 'trhour' },
+      { name: 'bytes', sql: 'CAST(spot_ceil_log2(ibyt + 1) AS VARCHAR)', key: 'spot_ceil_log2(ibyt + 1)' },
     ],
     // A clean flow's words can be formed exactly when it has a protocol (src/flow/words.ts), so the
     // profile reads the input itself and the words are not built for every event.
     scorable: 'proto IS NOT NULL',
     relation: 'input_view',
-    source: (relation) => `(SELECT *, ${internalAddress('sip')} AS rb_si, ${internalAddress('dip')} AS rb_di FROM ${relation})`,
+    source: (relation) => `(SELECT *, rb_si OR NOT rb_di AS rb_hs FROM
+      (SELECT *, ${internalAddress('sip')} AS rb_si, ${internalAddress('dip')} AS rb_di FROM ${relation}))`,
   },
   dns: {
     host: 'ip_dst',

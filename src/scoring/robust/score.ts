@@ -1,16 +1,18 @@
 import { sqlIdent, type Engine } from '../../engine/engine.js';
 import type { Analysis, AnalysisOptions } from '../../pipeline/analysis.js';
+import type { ScoredEvents } from '../../pipeline/score.js';
 import { robustProfile, type RobustProfile } from './profiles.js';
+import { HINT_EVENTS, roundUp, type ReportHint } from '../../pipeline/report-hint.js';
 import { buildCombos, combine, comboKey, featureSurprise, hostAnomalies, hostFanout, pairBehaviour, peerRarity, rankScores } from './surprise.js';
 
 /**
  * SQL selecting the profile's columns of `relation`'s scorable clean events, as rb_events has them: host,
- * peer and features as 64-bit hashes of their text (grouping and joining integers is several times
- * cheaper than text; only equality is ever used).
+ * peer and features as 64-bit hashes of their text or as the profile's keys (grouping and joining
+ * integers is several times cheaper than text; only equality is ever used).
  */
 export function profileEventsSql(profile: RobustProfile, relation: string): string {
   const text = (sql: string) => `hash(coalesce(CAST(${sql} AS VARCHAR), ''))`;
-  const features = profile.features.map((f, j) => `${text(f.sql)} AS f${j}`).join(', ');
+  const features = profile.features.map((f, j) => `${f.key ?? text(f.sql)} AS f${j}`).join(', ');
   const from = profile.source ? profile.source(relation) : relation;
   return `SELECT spot_file, spot_row, ${text(profile.host)} AS host,
       ${text(profile.peer)} AS peer, coalesce(${profile.initiated}, false) AS init,
@@ -32,15 +34,22 @@ export async function robustScoredEvents(
   threshold: number,
   maxResults: number,
   adjust?: (surprise: string) => Promise<string>,
-): Promise<{ sql: string; candidates?: number }> {
+): Promise<ScoredEvents> {
   const profile = robustProfile(analysis.type);
   const m = profile.features.length;
   const timed = async (name: string, work: () => Promise<void>) => {
     const t = Date.now();
+    const cpu = process.cpuUsage();
     await work();
-    if (process.env.SPOT_ML_ROBUST_TIMING) process.stderr.write(`robust ${name}: ${((Date.now() - t) / 1000).toFixed(2)} s\n`);
+    if (!process.env.SPOT_ML_ROBUST_TIMING) return;
+    const used = process.cpuUsage(cpu);
+    const [spill] = await engine.rows('SELECT coalesce(sum(size), 0) // 1048576 AS mb FROM duckdb_temporary_files()');
+    process.stderr.write(`robust ${name}: ${((Date.now() - t) / 1000).toFixed(2)} s, cpu ${((used.user + used.system) / 1e6).toFixed(2)} s, spill ${spill.mb} MB\n`);
   };
-  await timed('events', () => engine.exec(`CREATE OR REPLACE TEMP TABLE rb_events AS ${profileEventsSql(profile, profile.relation ?? 'featured_view')}`));
+  // The day is read once to group it (buildCombos), then for the gaps of some pairs and the reported events:
+  // a view over the input when the profile reads it directly (flow), else a table, so the words are formed once.
+  const relation = profile.relation ?? 'featured_view';
+  await timed('events', () => engine.exec(`CREATE OR REPLACE TEMP ${relation === 'input_view' ? 'VIEW' : 'TABLE'} rb_events AS ${profileEventsSql(profile, relation)}`));
   await timed('combos', () => buildCombos(engine, m));
   await timed('features', () => featureSurprise(engine, m));
   await timed('peers', () => peerRarity(engine));
@@ -50,19 +59,38 @@ export async function robustScoredEvents(
   await timed('combine', () => combine(engine));
   // The parts of every distinct event kind, for studying the score (not a product output).
   const dump = process.env.SPOT_ML_ROBUST_PARTS;
-  if (dump) await engine.exec(`COPY (SELECT * FROM rb_combos JOIN rb_surprise USING (combo)) TO '${dump.replaceAll("'", "''")}' (FORMAT parquet)`);
+  if (dump) await engine.exec(`COPY (SELECT c.*, s.* EXCLUDE (combo, n) FROM rb_combos c JOIN rb_surprise s USING (combo)) TO '${dump.replaceAll("'", "''")}' (FORMAT parquet)`);
   const ranked = adjust ? await adjust('rb_surprise') : 'rb_surprise';
-  await timed('rank', () => rankScores(engine, ranked));
+  await timed('rank', () => rankScores(engine, ranked, maxResults));
   const limit = maxResults > 0 ? `LIMIT ${Math.floor(maxResults)}` : '';
+  // The reported events: those of the ranked combinations within the threshold, the first maxResults in
+  // the results' order (score, file, row).
   await timed('top', () => engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_top AS
-    SELECT e.spot_file, e.spot_row, s.score FROM rb_events e JOIN rb_combo_score s ON s.combo = ${comboKey(m, 'e.')}
-    WHERE s.score <= CAST('${String(threshold)}' AS DOUBLE) ORDER BY s.score, e.spot_file, e.spot_row ${limit};
+    SELECT e.spot_file, e.spot_row, s.score
+    FROM rb_events e JOIN (SELECT * FROM rb_combo_score WHERE score <= CAST('${String(threshold)}' AS DOUBLE)) s ON s.combo = ${comboKey(m, 'e.')}
+    ORDER BY s.score, e.spot_file, e.spot_row ${limit};
     CREATE OR REPLACE VIEW rb_top_input AS
     SELECT i.* FROM input_view i SEMI JOIN rb_top t ON i.spot_file = t.spot_file AND i.spot_row = t.spot_row;`));
   await analysis.featurize(engine, options, { input: 'rb_top_input', output: 'rb_top_featured', dayRows: true });
   const cols = analysis.resultColumns.map((c) => `f.${sqlIdent(c)}`).join(', ');
   return {
     sql: `SELECT ${cols}, t.score, f.spot_file, f.spot_row FROM rb_top_featured f JOIN rb_top t ON f.spot_file = t.spot_file AND f.spot_row = t.spot_row`,
+    hint: () => robustReportHint(engine, maxResults),
   };
+}
+
+/**
+ * When nothing is reported: the day's lowest robust score and a threshold reporting its first N events
+ * (as report-hint.ts does for Spot's scores), from the ranked combinations (the first maxResults events'
+ * combinations are always among them).
+ */
+async function robustReportHint(engine: Engine, maxResults: number): Promise<ReportHint | undefined> {
+  const [{ events: day }] = await engine.rows('SELECT CAST(events AS DOUBLE) AS events FROM rb_totals');
+  if (!(Number(day) > 0)) return undefined;
+  const events = Math.max(1, Math.min(maxResults > 0 ? maxResults : HINT_EVENTS, Number(day)));
+  const [r] = await engine.rows(`
+    SELECT min(score) AS lowest, min(score) FILTER (WHERE score >= CAST(${events} AS HUGEINT) / (SELECT events FROM rb_totals)) AS cut
+    FROM rb_combo_score`);
+  return { lowestScore: Number(r.lowest), events, threshold: roundUp(Number(r.cut)) };
 }
