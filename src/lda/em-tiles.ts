@@ -17,6 +17,8 @@ export function tileDocsFor(kp: number): number {
 
 export interface TileLayout {
   docStart: number;
+  /** Per document, the sum of its counts (the likelihood's token count). */
+  docTokens: number;
   tileDoc: number;
   tileRun: number;
   runWord: number;
@@ -62,6 +64,7 @@ export function takeTiles(heap: WasmHeap, corpus: Corpus, tiling: Tiling): TileL
   const tiles1 = tiling.tileDoc.length;
   return {
     docStart: heap.i32(corpus.numDocs + 1),
+    docTokens: heap.f64(corpus.numDocs),
     tileDoc: heap.i32(tiles1),
     tileRun: heap.i32(tiles1),
     runWord: heap.i32(tiling.runs),
@@ -77,6 +80,12 @@ export function fillTiles(buf: ArrayBufferLike, at: TileLayout, corpus: Corpus, 
   const nnz = docStart[D];
   const tiles = tiling.tileDoc.length - 1;
   new Int32Array(buf, at.docStart, D + 1).set(docStart.subarray(0, D + 1));
+  const docTokens = new Float64Array(buf, at.docTokens, D);
+  for (let d = 0; d < D; d++) {
+    let tokens = 0;
+    for (let i = docStart[d]; i < docStart[d + 1]; i++) tokens += counts[i];
+    docTokens[d] = tokens;
+  }
   new Int32Array(buf, at.tileDoc, tiles + 1).set(tiling.tileDoc);
   const tileRun = new Int32Array(buf, at.tileRun, tiles + 1);
   const runWord = new Int32Array(buf, at.runWord, tiling.runs);

@@ -11,6 +11,7 @@
 import { seed4, a as rngA, b as rngB, c as rngC, d as rngD } from './rng';
 
 let docStart: usize = 0;
+let docTokens: usize = 0;
 let tileDoc: usize = 0;
 let tileRun: usize = 0;
 let runWord: usize = 0;
@@ -30,13 +31,16 @@ let seedLo: u32 = 0;
 let seedHi: u32 = 0;
 
 const EM_INIT_STREAM: u32 = 1;
+const TWO_500: f64 = reinterpret<f64>(0x5f30000000000000); // 2^500
+const TWO_M500: f64 = reinterpret<f64>(0x20b0000000000000); // 2^-500
 
 export function emSetup(
-  docStartPtr: usize, tileDocPtr: usize, tileRunPtr: usize, runWordPtr: usize, runEndPtr: usize, entryDocPtr: usize, countsPtr: usize,
+  docStartPtr: usize, docTokensPtr: usize, tileDocPtr: usize, tileRunPtr: usize, runWordPtr: usize, runEndPtr: usize, entryDocPtr: usize, countsPtr: usize,
   ndPtr: usize, nwbPtr: usize, partialPtr: usize, topicCoefPtr: usize,
   k: i32, kp: i32, numWords: i32, maxTileDocs: i32, alpha: f64, lo: u32, hi: u32,
 ): void {
   docStart = docStartPtr;
+  docTokens = docTokensPtr;
   tileDoc = tileDocPtr;
   tileRun = tileRunPtr;
   runWord = runWordPtr;
@@ -58,7 +62,7 @@ export function emSetup(
 
 /** Bytes of scratch one block needs (the caller lays the blocks' scratch out). */
 export function emScratchBytes(kp: i32, maxTileDocs: i32): usize {
-  return (<usize>maxTileDocs * (2 * <usize>kp + 4) + 3 * <usize>kp) << 3;
+  return (<usize>maxTileDocs * 2 * <usize>kp + <usize>kp) << 3;
 }
 
 // @ts-ignore: decorator
@@ -141,9 +145,7 @@ export function emInit(block: i32, tileFrom: i32, tileTo: i32, scratch: usize): 
 
 /**
  * One Jacobi step over tiles [tileFrom, tileTo) into partial buffer `block` (EmKernel.iterateBlock).
- * Returns the log-likelihood when `withLikelihood`, else 0: the per-entry log is replaced by a running
- * product of the sums per document, kept in range by moving its binary exponent into an integer (one log
- * per document instead of one per entry).
+ * Returns the log-likelihood when `withLikelihood`, else 0.
  */
 export function emIterate(block: i32, tileFrom: i32, tileTo: i32, scratch: usize, withLikelihood: bool): f64 {
   const pBase = partial + <usize>block * blockBytes;
@@ -151,7 +153,6 @@ export function emIterate(block: i32, tileFrom: i32, tileTo: i32, scratch: usize
   const gamma = scratch;
   const docScale = scratch + rowBytes;
   const newNd = docScale + tileDocs * rowBytes;
-  const product = newNd + tileDocs * rowBytes; // per document of the tile: product, exponent, other logs, tokens
   const am1 = f64x2.splat(alphaM1);
   const zero = f64x2.splat(0);
   let ll: f64 = 0;
@@ -168,71 +169,13 @@ export function emIterate(block: i32, tileFrom: i32, tileTo: i32, scratch: usize
         v128.store(sRow + o, f64x2.mul(s, v128.load(topicCoef + o)));
         v128.store(nRow + o, zero);
       }
-      if (withLikelihood) {
-        const l = product + (<usize>j << 5);
-        store<f64>(l, 1);
-        store<i64>(l, 0, 8);
-        store<f64>(l, 0, 16);
-        store<f64>(l, 0, 24);
-      }
     }
     const rFrom = i32At(tileRun, t);
-    let i = rFrom == 0 ? 0 : i32At(runEnd, rFrom - 1);
-    for (let r = rFrom, rEnd = i32At(tileRun, t + 1); r < rEnd; r++) {
-      const wOff = <usize>i32At(runWord, r) * rowBytes;
-      const wRow = nwb + wOff;
-      const pRow = pBase + wOff;
-      for (const end = i32At(runEnd, r); i < end; i++) {
-        const j = docIn(i);
-        const sRow = docScale + j * rowBytes;
-        const c = load<f64>(counts + (<usize>i << 3));
-        let s0 = zero;
-        let s1 = zero;
-        let o: usize = 0;
-        for (; o + 32 <= rowBytes; o += 32) {
-          const g0 = f64x2.mul(v128.load(wRow + o), v128.load(sRow + o));
-          const g1 = f64x2.mul(v128.load(wRow + o + 16), v128.load(sRow + o + 16));
-          v128.store(gamma + o, g0);
-          v128.store(gamma + o + 16, g1);
-          s0 = f64x2.add(s0, g0);
-          s1 = f64x2.add(s1, g1);
-        }
-        if (o < rowBytes) {
-          const g0 = f64x2.mul(v128.load(wRow + o), v128.load(sRow + o));
-          v128.store(gamma + o, g0);
-          s0 = f64x2.add(s0, g0);
-        }
-        const lanes = f64x2.add(s0, s1);
-        const sum = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
-        if (withLikelihood) {
-          const l = product + (j << 5);
-          store<f64>(l, load<f64>(l, 24) + c, 24);
-          if (c == 1) {
-            const p = load<f64>(l) * sum;
-            const bits = reinterpret<i64>(p);
-            store<i64>(l, load<i64>(l, 8) + ((bits >>> 52) & 0x7ff) - 1023, 8);
-            store<i64>(l, (bits & 0x800fffffffffffff) | 0x3ff0000000000000);
-          } else {
-            store<f64>(l, load<f64>(l, 16) + c * Math.log(sum), 16);
-          }
-        }
-        const scale = f64x2.splat(c / sum);
-        const nRow = newNd + j * rowBytes;
-        let q: usize = 0;
-        for (; q + 32 <= rowBytes; q += 32) {
-          const v0 = f64x2.mul(v128.load(gamma + q), scale);
-          const v1 = f64x2.mul(v128.load(gamma + q + 16), scale);
-          v128.store(nRow + q, f64x2.add(v128.load(nRow + q), v0));
-          v128.store(nRow + q + 16, f64x2.add(v128.load(nRow + q + 16), v1));
-          v128.store(pRow + q, f64x2.add(v128.load(pRow + q), v0));
-          v128.store(pRow + q + 16, f64x2.add(v128.load(pRow + q + 16), v1));
-        }
-        if (q < rowBytes) {
-          const v = f64x2.mul(v128.load(gamma + q), scale);
-          v128.store(nRow + q, f64x2.add(v128.load(nRow + q), v));
-          v128.store(pRow + q, f64x2.add(v128.load(pRow + q), v));
-        }
-      }
+    const rTo = i32At(tileRun, t + 1);
+    if (rowBytes == 160) {
+      ll += withLikelihood ? runs20Likelihood(rFrom, rTo, pBase, docScale, newNd) : runs20(rFrom, rTo, pBase, docScale, newNd, false);
+    } else {
+      ll += runsAny(rFrom, rTo, pBase, docScale, newNd, gamma, withLikelihood);
     }
     for (let j = 0; j < n; j++) {
       const d = d0 + j;
@@ -241,11 +184,181 @@ export function emIterate(block: i32, tileFrom: i32, tileTo: i32, scratch: usize
       if (withLikelihood) {
         let total: f64 = 0;
         for (let k = 0; k < K; k++) total += load<f64>(dRow + (<usize>k << 3)) + alphaM1;
-        const l = product + (<usize>j << 5);
-        ll += Math.log(load<f64>(l)) + <f64>load<i64>(l, 8) * Math.LN2 + load<f64>(l, 16) - load<f64>(l, 24) * Math.log(total);
+        ll -= load<f64>(docTokens + (<usize>d << 3)) * Math.log(total);
       }
       memory.copy(dRow, newNd + <usize>j * rowBytes, rowBytes);
     }
   }
   return ll;
+}
+
+function firstEntry(run: i32): i32 {
+  return run == 0 ? 0 : i32At(runEnd, run - 1);
+}
+
+
+/**
+ * The entries of runs [rFrom, rTo), any K, γ through `gamma` (kp doubles). Returns their likelihood terms
+ * Σ c·log(sum) when `withLikelihood`: the entries of count 1 as a running product, brought back to [1, 2)
+ * by moving its binary exponent into an integer whenever it leaves [2^-500, 2^500], the others by their
+ * logs (so one log per tile for most entries, and no long chain of dependent operations per entry).
+ */
+function runsAny(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usize, gamma: usize, withLikelihood: bool): f64 {
+  const zero = f64x2.splat(0);
+  let product: f64 = 1;
+  let exponent: i64 = 0;
+  let other: f64 = 0;
+  let i = firstEntry(rFrom);
+  for (let r = rFrom; r < rTo; r++) {
+    const wOff = <usize>i32At(runWord, r) * rowBytes;
+    const wRow = nwb + wOff;
+    const pRow = pBase + wOff;
+    for (const end = i32At(runEnd, r); i < end; i++) {
+      const j = docIn(i);
+      const sRow = docScale + j * rowBytes;
+      const c = load<f64>(counts + (<usize>i << 3));
+      let s0 = zero;
+      let s1 = zero;
+      let o: usize = 0;
+      for (; o + 32 <= rowBytes; o += 32) {
+        const g0 = f64x2.mul(v128.load(wRow + o), v128.load(sRow + o));
+        const g1 = f64x2.mul(v128.load(wRow + o + 16), v128.load(sRow + o + 16));
+        v128.store(gamma + o, g0);
+        v128.store(gamma + o + 16, g1);
+        s0 = f64x2.add(s0, g0);
+        s1 = f64x2.add(s1, g1);
+      }
+      if (o < rowBytes) {
+        const g0 = f64x2.mul(v128.load(wRow + o), v128.load(sRow + o));
+        v128.store(gamma + o, g0);
+        s0 = f64x2.add(s0, g0);
+      }
+      const lanes = f64x2.add(s0, s1);
+      const sum = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
+      if (withLikelihood) {
+        if (c == 1) {
+          product *= sum;
+          if (!(product >= TWO_M500 && product <= TWO_500)) {
+            const bits = reinterpret<i64>(product);
+            exponent += ((bits >>> 52) & 0x7ff) - 1023;
+            product = reinterpret<f64>((bits & 0x800fffffffffffff) | 0x3ff0000000000000);
+          }
+        } else {
+          other += c * Math.log(sum);
+        }
+      }
+      const scale = f64x2.splat(c / sum);
+      const nRow = newNd + j * rowBytes;
+      let q: usize = 0;
+      for (; q + 32 <= rowBytes; q += 32) {
+        const v0 = f64x2.mul(v128.load(gamma + q), scale);
+        const v1 = f64x2.mul(v128.load(gamma + q + 16), scale);
+        addRow(nRow, q, v0);
+        addRow(nRow, q + 16, v1);
+        addRow(pRow, q, v0);
+        addRow(pRow, q + 16, v1);
+      }
+      if (q < rowBytes) {
+        const v = f64x2.mul(v128.load(gamma + q), scale);
+        addRow(nRow, q, v);
+        addRow(pRow, q, v);
+      }
+    }
+  }
+  return withLikelihood ? Math.log(product) + <f64>exponent * Math.LN2 + other : 0;
+}
+
+// @ts-ignore: decorator
+@inline function gammaAt(wRow: usize, sRow: usize, o: usize): v128 {
+  return f64x2.mul(v128.load(wRow + o), v128.load(sRow + o));
+}
+
+// @ts-ignore: decorator
+@inline function addRow(row: usize, o: usize, v: v128): void {
+  v128.store(row + o, f64x2.add(v128.load(row + o), v));
+}
+
+/**
+ * runsAny when K rounds to 20 lanes (Spot's default topic count): the loop unrolled, γ held in registers;
+ * the same operations in the same order.
+ */
+// @ts-ignore: decorator
+@inline function runs20(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usize, withLikelihood: bool): f64 {
+  let product: f64 = 1;
+  let exponent: i64 = 0;
+  let other: f64 = 0;
+  let i = firstEntry(rFrom);
+  for (let r = rFrom; r < rTo; r++) {
+    const wOff = <usize>i32At(runWord, r) * 160;
+    const wRow = nwb + wOff;
+    const pRow = pBase + wOff;
+    for (const end = i32At(runEnd, r); i < end; i++) {
+      const j = docIn(i);
+      const sRow = docScale + j * 160;
+      const c = load<f64>(counts + (<usize>i << 3));
+      const g0 = gammaAt(wRow, sRow, 0);
+      const g1 = gammaAt(wRow, sRow, 16);
+      const g2 = gammaAt(wRow, sRow, 32);
+      const g3 = gammaAt(wRow, sRow, 48);
+      const g4 = gammaAt(wRow, sRow, 64);
+      const g5 = gammaAt(wRow, sRow, 80);
+      const g6 = gammaAt(wRow, sRow, 96);
+      const g7 = gammaAt(wRow, sRow, 112);
+      const g8 = gammaAt(wRow, sRow, 128);
+      const g9 = gammaAt(wRow, sRow, 144);
+      const s0 = f64x2.add(f64x2.add(f64x2.add(f64x2.add(g0, g2), g4), g6), g8);
+      const s1 = f64x2.add(f64x2.add(f64x2.add(f64x2.add(g1, g3), g5), g7), g9);
+      const lanes = f64x2.add(s0, s1);
+      const sum = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
+      if (withLikelihood) {
+        if (c == 1) {
+          product *= sum;
+          if (!(product >= TWO_M500 && product <= TWO_500)) {
+            const bits = reinterpret<i64>(product);
+            exponent += ((bits >>> 52) & 0x7ff) - 1023;
+            product = reinterpret<f64>((bits & 0x800fffffffffffff) | 0x3ff0000000000000);
+          }
+        } else {
+          other += c * Math.log(sum);
+        }
+      }
+      const scale = f64x2.splat(c / sum);
+      const nRow = newNd + j * 160;
+      let v = f64x2.mul(g0, scale);
+      addRow(nRow, 0, v);
+      addRow(pRow, 0, v);
+      v = f64x2.mul(g1, scale);
+      addRow(nRow, 16, v);
+      addRow(pRow, 16, v);
+      v = f64x2.mul(g2, scale);
+      addRow(nRow, 32, v);
+      addRow(pRow, 32, v);
+      v = f64x2.mul(g3, scale);
+      addRow(nRow, 48, v);
+      addRow(pRow, 48, v);
+      v = f64x2.mul(g4, scale);
+      addRow(nRow, 64, v);
+      addRow(pRow, 64, v);
+      v = f64x2.mul(g5, scale);
+      addRow(nRow, 80, v);
+      addRow(pRow, 80, v);
+      v = f64x2.mul(g6, scale);
+      addRow(nRow, 96, v);
+      addRow(pRow, 96, v);
+      v = f64x2.mul(g7, scale);
+      addRow(nRow, 112, v);
+      addRow(pRow, 112, v);
+      v = f64x2.mul(g8, scale);
+      addRow(nRow, 128, v);
+      addRow(pRow, 128, v);
+      v = f64x2.mul(g9, scale);
+      addRow(nRow, 144, v);
+      addRow(pRow, 144, v);
+    }
+  }
+  return withLikelihood ? Math.log(product) + <f64>exponent * Math.LN2 + other : 0;
+}
+
+function runs20Likelihood(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usize): f64 {
+  return runs20(rFrom, rTo, pBase, docScale, newNd, true);
 }
