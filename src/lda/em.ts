@@ -57,6 +57,7 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
   } finally {
     await pool.close();
   }
+
   const theta = new Float64Array(D * K);
   for (let d = 0; d < D; d++) {
     let sum = 0;
