@@ -62,7 +62,7 @@ export function emSetup(
 
 /** Bytes of scratch one block needs (the caller lays the blocks' scratch out). */
 export function emScratchBytes(kp: i32, maxTileDocs: i32): usize {
-  return (<usize>maxTileDocs * 2 * <usize>kp + <usize>kp) << 3;
+  return (<usize>maxTileDocs * 2 * <usize>kp + 2 * <usize>kp) << 3;
 }
 
 // @ts-ignore: decorator
@@ -75,12 +75,17 @@ export function emScratchBytes(kp: i32, maxTileDocs: i32): usize {
   return <usize>load<u16>(entryDoc + (<usize>i << 1));
 }
 
-/** Random soft assignment (EmKernel.initBlock) over tiles [tileFrom, tileTo). */
+/**
+ * Random soft assignment (EmKernel.initBlock) over tiles [tileFrom, tileTo). Each document draws from its
+ * own stream (kept in `states` between its entries); two entries of a run, always of two documents, draw
+ * side by side so that their generators' dependency chains overlap.
+ */
 export function emInit(block: i32, tileFrom: i32, tileTo: i32, scratch: usize): void {
   const pBase = partial + <usize>block * blockBytes;
   memory.fill(pBase, 0, blockBytes);
   const g = scratch;
-  const states = scratch + rowBytes; // 4 u32 per document of the tile: its generator mid-stream
+  const g2 = scratch + rowBytes;
+  const states = g2 + rowBytes; // 4 u32 per document of the tile: its generator mid-stream
   for (let t = tileFrom; t < tileTo; t++) {
     const d0 = i32At(tileDoc, t);
     const n = i32At(tileDoc, t + 1) - d0;
@@ -97,7 +102,74 @@ export function emInit(block: i32, tileFrom: i32, tileTo: i32, scratch: usize): 
     let i = rFrom == 0 ? 0 : i32At(runEnd, rFrom - 1);
     for (let r = rFrom, rEnd = i32At(tileRun, t + 1); r < rEnd; r++) {
       const pRow = pBase + <usize>i32At(runWord, r) * rowBytes;
-      for (const end = i32At(runEnd, r); i < end; i++) {
+      const end = i32At(runEnd, r);
+      for (; i + 1 < end; i += 2) {
+        const j = docIn(i);
+        const j2 = docIn(i + 1);
+        const s = states + (j << 4);
+        const s2 = states + (j2 << 4);
+        let sa = load<u32>(s);
+        let sb = load<u32>(s, 4);
+        let sc = load<u32>(s, 8);
+        let sd = load<u32>(s, 12);
+        let ta = load<u32>(s2);
+        let tb = load<u32>(s2, 4);
+        let tc = load<u32>(s2, 8);
+        let td = load<u32>(s2, 12);
+        let sum: f64 = 0;
+        let sum2: f64 = 0;
+        for (let k = 0; k < K; k++) {
+          const hi = rotl<u32>(sb * 5, 7) * 9;
+          const hi2 = rotl<u32>(tb * 5, 7) * 9;
+          let x = sb << 9;
+          let y = tb << 9;
+          sc ^= sa;
+          tc ^= ta;
+          sd ^= sb;
+          td ^= tb;
+          sb ^= sc;
+          tb ^= tc;
+          sa ^= sd;
+          ta ^= td;
+          sc ^= x;
+          tc ^= y;
+          sd = rotl<u32>(sd, 11);
+          td = rotl<u32>(td, 11);
+          const lo = rotl<u32>(sb * 5, 7) * 9;
+          const lo2 = rotl<u32>(tb * 5, 7) * 9;
+          x = sb << 9;
+          y = tb << 9;
+          sc ^= sa;
+          tc ^= ta;
+          sd ^= sb;
+          td ^= tb;
+          sb ^= sc;
+          tb ^= tc;
+          sa ^= sd;
+          ta ^= td;
+          sc ^= x;
+          tc ^= y;
+          sd = rotl<u32>(sd, 11);
+          td = rotl<u32>(td, 11);
+          const v = (<f64>(hi >>> 5) * 67108864.0 + <f64>(lo >>> 6)) * 1.1102230246251565e-16; // exactly / 2^53
+          const v2 = (<f64>(hi2 >>> 5) * 67108864.0 + <f64>(lo2 >>> 6)) * 1.1102230246251565e-16;
+          store<f64>(g + (<usize>k << 3), v);
+          store<f64>(g2 + (<usize>k << 3), v2);
+          sum += v;
+          sum2 += v2;
+        }
+        store<u32>(s, sa);
+        store<u32>(s, sb, 4);
+        store<u32>(s, sc, 8);
+        store<u32>(s, sd, 12);
+        store<u32>(s2, ta);
+        store<u32>(s2, tb, 4);
+        store<u32>(s2, tc, 8);
+        store<u32>(s2, td, 12);
+        spread(g, load<f64>(counts + (<usize>i << 3)) / sum, dBase + j * rowBytes, pRow);
+        spread(g2, load<f64>(counts + (<usize>(i + 1) << 3)) / sum2, dBase + j2 * rowBytes, pRow);
+      }
+      if (i < end) {
         const j = docIn(i);
         const s = states + (j << 4);
         let sa = load<u32>(s);
@@ -122,7 +194,7 @@ export function emInit(block: i32, tileFrom: i32, tileTo: i32, scratch: usize): 
           sa ^= sd;
           sc ^= x;
           sd = rotl<u32>(sd, 11);
-          const v = (<f64>(hi >>> 5) * 67108864.0 + <f64>(lo >>> 6)) * 1.1102230246251565e-16; // exactly / 2^53
+          const v = (<f64>(hi >>> 5) * 67108864.0 + <f64>(lo >>> 6)) * 1.1102230246251565e-16;
           store<f64>(g + (<usize>k << 3), v);
           sum += v;
         }
@@ -130,16 +202,21 @@ export function emInit(block: i32, tileFrom: i32, tileTo: i32, scratch: usize): 
         store<u32>(s, sb, 4);
         store<u32>(s, sc, 8);
         store<u32>(s, sd, 12);
-        const scale = load<f64>(counts + (<usize>i << 3)) / sum;
-        const dRow = dBase + j * rowBytes;
-        for (let k = 0; k < K; k++) {
-          const off = <usize>k << 3;
-          const v = load<f64>(g + off) * scale;
-          store<f64>(dRow + off, load<f64>(dRow + off) + v);
-          store<f64>(pRow + off, load<f64>(pRow + off) + v);
-        }
+        spread(g, load<f64>(counts + (<usize>i << 3)) / sum, dBase + j * rowBytes, pRow);
+        i++;
       }
     }
+  }
+}
+
+/** Adds the draws `g` times `scale` to the document's row and the word's partial row. */
+// @ts-ignore: decorator
+@inline function spread(g: usize, scale: f64, dRow: usize, pRow: usize): void {
+  for (let k = 0; k < K; k++) {
+    const off = <usize>k << 3;
+    const v = load<f64>(g + off) * scale;
+    store<f64>(dRow + off, load<f64>(dRow + off) + v);
+    store<f64>(pRow + off, load<f64>(pRow + off) + v);
   }
 }
 
