@@ -171,42 +171,47 @@ export function emInit(block: i32, tileFrom: i32, tileTo: i32, scratch: usize): 
       }
       if (i < end) {
         const j = docIn(i);
-        const s = states + (j << 4);
-        let sa = load<u32>(s);
-        let sb = load<u32>(s, 4);
-        let sc = load<u32>(s, 8);
-        let sd = load<u32>(s, 12);
-        let sum: f64 = 0;
-        for (let k = 0; k < K; k++) {
-          const hi = rotl<u32>(sb * 5, 7) * 9;
-          let x = sb << 9;
-          sc ^= sa;
-          sd ^= sb;
-          sb ^= sc;
-          sa ^= sd;
-          sc ^= x;
-          sd = rotl<u32>(sd, 11);
-          const lo = rotl<u32>(sb * 5, 7) * 9;
-          x = sb << 9;
-          sc ^= sa;
-          sd ^= sb;
-          sb ^= sc;
-          sa ^= sd;
-          sc ^= x;
-          sd = rotl<u32>(sd, 11);
-          const v = (<f64>(hi >>> 5) * 67108864.0 + <f64>(lo >>> 6)) * 1.1102230246251565e-16;
-          store<f64>(g + (<usize>k << 3), v);
-          sum += v;
-        }
-        store<u32>(s, sa);
-        store<u32>(s, sb, 4);
-        store<u32>(s, sc, 8);
-        store<u32>(s, sd, 12);
-        spread(g, load<f64>(counts + (<usize>i << 3)) / sum, dBase + j * rowBytes, pRow);
+        spread(g, load<f64>(counts + (<usize>i << 3)) / draws(states + (j << 4), g), dBase + j * rowBytes, pRow);
         i++;
       }
     }
   }
+}
+
+/** K draws of the stream whose state is at `s` into `g` (advancing the state); returns their sum. */
+// @ts-ignore: decorator
+@inline function draws(s: usize, g: usize): f64 {
+  let sa = load<u32>(s);
+  let sb = load<u32>(s, 4);
+  let sc = load<u32>(s, 8);
+  let sd = load<u32>(s, 12);
+  let sum: f64 = 0;
+  for (let k = 0; k < K; k++) {
+    const hi = rotl<u32>(sb * 5, 7) * 9;
+    let x = sb << 9;
+    sc ^= sa;
+    sd ^= sb;
+    sb ^= sc;
+    sa ^= sd;
+    sc ^= x;
+    sd = rotl<u32>(sd, 11);
+    const lo = rotl<u32>(sb * 5, 7) * 9;
+    x = sb << 9;
+    sc ^= sa;
+    sd ^= sb;
+    sb ^= sc;
+    sa ^= sd;
+    sc ^= x;
+    sd = rotl<u32>(sd, 11);
+    const v = (<f64>(hi >>> 5) * 67108864.0 + <f64>(lo >>> 6)) * 1.1102230246251565e-16; // exactly / 2^53
+    store<f64>(g + (<usize>k << 3), v);
+    sum += v;
+  }
+  store<u32>(s, sa);
+  store<u32>(s, sb, 4);
+  store<u32>(s, sc, 8);
+  store<u32>(s, sd, 12);
+  return sum;
 }
 
 /** Adds the draws `g` times `scale` to the document's row and the word's partial row. */
