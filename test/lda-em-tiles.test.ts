@@ -79,3 +79,14 @@ test('em: the likelihood is only computed when read, and reading it does not cha
   assert.ok(read.every((x) => Number.isFinite(x) && x < 0), String(read));
   assert.ok(bytes(silent.theta).equals(bytes(heard.theta)) && bytes(silent.phi).equals(bytes(heard.phi)));
 });
+
+test('em: counts that are not exactly f32 keep f64 storage in the tiles and still agree with the reference', async () => {
+  const c = tiledCorpus(1200, 150, 100, 9);
+  for (let i = 0; i < c.counts.length; i += 3) c.counts[i] += 0.1;
+  const p: LdaParams = { ...em, k: 20, maxIterations: 5, threads: 2 };
+  const js = await fitLda(c, { ...p, kernel: 'js' });
+  const wasm = await fitLda(c, { ...p, kernel: 'wasm' });
+  const theta = worstRelative(js.theta, wasm.theta);
+  const phi = worstRelative(js.phi, wasm.phi);
+  assert.ok(theta <= 1e-9 && phi <= 1e-9, `θ ${theta}, φ ${phi}`);
+});

@@ -18,6 +18,7 @@ let runWord: usize = 0;
 let runEnd: usize = 0;
 let entryDoc: usize = 0;
 let counts: usize = 0;
+let countsF32: bool = false;
 let nd: usize = 0;
 let nwb: usize = 0;
 let partial: usize = 0;
@@ -35,7 +36,7 @@ const TWO_500: f64 = reinterpret<f64>(0x5f30000000000000); // 2^500
 const TWO_M500: f64 = reinterpret<f64>(0x20b0000000000000); // 2^-500
 
 export function emSetup(
-  docStartPtr: usize, docTokensPtr: usize, tileDocPtr: usize, tileRunPtr: usize, runWordPtr: usize, runEndPtr: usize, entryDocPtr: usize, countsPtr: usize,
+  docStartPtr: usize, docTokensPtr: usize, tileDocPtr: usize, tileRunPtr: usize, runWordPtr: usize, runEndPtr: usize, entryDocPtr: usize, countsPtr: usize, countsAreF32: bool,
   ndPtr: usize, nwbPtr: usize, partialPtr: usize, topicCoefPtr: usize,
   k: i32, kp: i32, numWords: i32, maxTileDocs: i32, alpha: f64, lo: u32, hi: u32,
 ): void {
@@ -47,6 +48,7 @@ export function emSetup(
   runEnd = runEndPtr;
   entryDoc = entryDocPtr;
   counts = countsPtr;
+  countsF32 = countsAreF32;
   nd = ndPtr;
   nwb = nwbPtr;
   partial = partialPtr;
@@ -68,6 +70,12 @@ export function emScratchBytes(kp: i32, maxTileDocs: i32): usize {
 // @ts-ignore: decorator
 @inline function i32At(base: usize, i: i32): i32 {
   return load<i32>(base + (<usize>i << 2));
+}
+
+/** Entry i's count: stored as f32 when every count of the corpus is exactly an f32 (so the same value). */
+// @ts-ignore: decorator
+@inline function countAt(i: i32): f64 {
+  return countsF32 ? <f64>load<f32>(counts + (<usize>i << 2)) : load<f64>(counts + (<usize>i << 3));
 }
 
 // @ts-ignore: decorator
@@ -166,12 +174,12 @@ export function emInit(block: i32, tileFrom: i32, tileTo: i32, scratch: usize): 
         store<u32>(s2, tb, 4);
         store<u32>(s2, tc, 8);
         store<u32>(s2, td, 12);
-        spread(g, load<f64>(counts + (<usize>i << 3)) / sum, dBase + j * rowBytes, pRow);
-        spread(g2, load<f64>(counts + (<usize>(i + 1) << 3)) / sum2, dBase + j2 * rowBytes, pRow);
+        spread(g, countAt(i) / sum, dBase + j * rowBytes, pRow);
+        spread(g2, countAt(i + 1) / sum2, dBase + j2 * rowBytes, pRow);
       }
       if (i < end) {
         const j = docIn(i);
-        spread(g, load<f64>(counts + (<usize>i << 3)) / draws(states + (j << 4), g), dBase + j * rowBytes, pRow);
+        spread(g, countAt(i) / draws(states + (j << 4), g), dBase + j * rowBytes, pRow);
         i++;
       }
     }
@@ -298,7 +306,7 @@ function runsAny(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usi
     for (const end = i32At(runEnd, r); i < end; i++) {
       const j = docIn(i);
       const sRow = docScale + j * rowBytes;
-      const c = load<f64>(counts + (<usize>i << 3));
+      const c = countAt(i);
       let s0 = zero;
       let s1 = zero;
       let o: usize = 0;
@@ -377,7 +385,7 @@ function runsAny(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usi
     for (const end = i32At(runEnd, r); i < end; i++) {
       const j = docIn(i);
       const sRow = docScale + j * 160;
-      const c = load<f64>(counts + (<usize>i << 3));
+      const c = countAt(i);
       const g0 = gammaAt(wRow, sRow, 0);
       const g1 = gammaAt(wRow, sRow, 16);
       const g2 = gammaAt(wRow, sRow, 32);
