@@ -1,96 +1,119 @@
 /**
  * The EM kernel on WebAssembly SIMD (src/lda/assembly/em.ts): the same work as EmKernel over arrays in
- * the kernels' shared memory, rows `laneStride(K)` doubles apart. Differs from the JavaScript reference
- * only in the order of the per-entry sums over topics (two f64x2 accumulators), well within 1e-9.
+ * the kernels' shared memory, rows `laneStride(K)` doubles apart, the corpus in word-sorted tiles
+ * (em-tiles.ts). Differs from the JavaScript reference only in the order of the per-entry sums over topics
+ * (two f64x2 accumulators), well within 1e-9; the tiling does not change any result.
  */
 import type { Corpus } from './types.js';
 import { BLOCKS } from './partition.js';
-import { WasmHeap, corpusIn, instantiate, laneStride, takeCorpus } from './wasm.js';
-import type { EmArrays, EmConfig } from './em-kernel.js';
+import { WasmHeap, instantiate, laneStride } from './wasm.js';
+import type { EmConfig } from './em-kernel.js';
+import { fillTiles, planTiles, takeTiles, tileDocsFor, type TileLayout } from './em-tiles.js';
 
 interface EmExports {
   emSetup(
-    docStart: number, wordIds: number, counts: number, nd: number, nw: number, nwb: number, partial: number, topicCoef: number,
-    k: number, kp: number, numWords: number, alpha: number, beta: number, seedLo: number, seedHi: number,
+    docStart: number, docTokens: number, tileDoc: number, tileRun: number, runWord: number, runEnd: number, entryDoc: number, counts: number, countsF32: boolean,
+    nd: number, nwb: number, partial: number, topicCoef: number,
+    k: number, kp: number, numWords: number, maxTileDocs: number, alpha: number, seedLo: number, seedHi: number,
   ): void;
-  emInit(block: number, docFrom: number, docTo: number, scratch: number): void;
-  emIterate(block: number, docFrom: number, docTo: number, scratch: number, withLikelihood: boolean): number;
+  emScratchBytes(kp: number, maxTileDocs: number): number;
+  emInit(block: number, tileFrom: number, tileTo: number, scratch: number): void;
+  emIterate(block: number, tileFrom: number, tileTo: number, scratch: number, withLikelihood: boolean): number;
 }
 
-/** Where each EmArrays array (and each block's scratch) sits in the kernels' memory. */
-export interface EmLayout {
-  docStart: number;
-  wordIds: number;
-  counts: number;
+/** Where each array (and each block's scratch) sits in the kernels' memory. */
+export interface EmLayout extends TileLayout {
   nd: number;
   nw: number;
   nwb: number;
   partial: number;
   topicCoef: number;
   scratch: number;
+  scratchBytes: number;
 }
 
 export interface EmWasmInit {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   layout: EmLayout;
+  tileDocs: number;
+  blockTiles: number[];
 }
 
-/** Lays the corpus and the EM state out in a new shared memory; null when it would pass 4 GiB. */
+/** The EM state as views of the kernels' memory (rows laneStride(K) apart). */
+export interface EmWasmState {
+  nd: Float64Array;
+  nw: Float64Array;
+  nwb: Float64Array;
+  partial: Float64Array;
+  topicCoef: Float64Array;
+}
+
+/** Lays the tiled corpus and the EM state out in a new shared memory; null when it would pass 4 GiB. */
 export function emWasmArrays(
   module: WebAssembly.Module,
   corpus: Corpus,
   k: number,
-): { arrays: EmArrays; nwb: Float64Array; init: EmWasmInit } | null {
+  bounds: number[],
+): { state: EmWasmState; init: EmWasmInit } | null {
   const { numDocs: D, numWords: W } = corpus;
   const kp = laneStride(k);
+  const tileDocs = tileDocsFor(kp);
+  const tiling = planTiles(corpus, bounds, tileDocs);
   const heap = new WasmHeap();
+  const tiles = takeTiles(heap, corpus, tiling);
+  const scratchBytes = Math.ceil(((tileDocs * 2 * kp + 2 * kp) * 8) / 16) * 16;
   const layout: EmLayout = {
-    ...takeCorpus(heap, corpus),
+    ...tiles,
     nd: heap.f64(D * kp),
     nw: heap.f64(W * kp),
     nwb: heap.f64(W * kp),
     partial: heap.f64(BLOCKS * W * kp),
     topicCoef: heap.f64(kp),
-    scratch: heap.f64(BLOCKS * 3 * kp),
+    scratch: heap.f64((BLOCKS * scratchBytes) / 8),
+    scratchBytes,
   };
   if (!heap.fits()) return null;
   const memory = heap.memory();
   const buf = memory.buffer;
-  const arrays: EmArrays = {
-    ...corpusIn(buf, layout, corpus),
+  fillTiles(buf, tiles, corpus, tiling);
+  const state: EmWasmState = {
     nd: new Float64Array(buf, layout.nd, D * kp),
     nw: new Float64Array(buf, layout.nw, W * kp),
+    nwb: new Float64Array(buf, layout.nwb, W * kp),
     partial: new Float64Array(buf, layout.partial, BLOCKS * W * kp),
     topicCoef: new Float64Array(buf, layout.topicCoef, kp),
   };
-  return { arrays, nwb: new Float64Array(buf, layout.nwb, W * kp), init: { module, memory, layout } };
+  return { state, init: { module, memory, layout, tileDocs, blockTiles: tiling.blockTiles } };
 }
 
 export class EmWasmKernel {
   private readonly x: EmExports;
-  private readonly scratchBytes: number;
 
   constructor(
     private readonly w: EmWasmInit,
     cfg: EmConfig,
   ) {
     const kp = laneStride(cfg.k);
-    this.scratchBytes = 3 * kp * 8;
     this.x = instantiate<EmExports>(w.module, w.memory);
     const l = w.layout;
-    this.x.emSetup(l.docStart, l.wordIds, l.counts, l.nd, l.nw, l.nwb, l.partial, l.topicCoef, cfg.k, kp, cfg.numWords, cfg.alpha, cfg.beta, cfg.seedLo, cfg.seedHi);
+    if (this.x.emScratchBytes(kp, w.tileDocs) > l.scratchBytes) throw new Error('LDA: em scratch too small for lda.wasm');
+    this.x.emSetup(
+      l.docStart, l.docTokens, l.tileDoc, l.tileRun, l.runWord, l.runEnd, l.entryDoc, l.counts, l.countsF32, l.nd, l.nwb, l.partial, l.topicCoef,
+      cfg.k, kp, cfg.numWords, w.tileDocs, cfg.alpha, cfg.seedLo, cfg.seedHi,
+    );
   }
 
-  initBlock(block: number, docFrom: number, docTo: number): void {
-    this.x.emInit(block, docFrom, docTo, this.scratch(block));
+  /** Blocks are given by their documents [bounds[b], bounds[b+1]); the kernel runs over the block's tiles. */
+  initBlock(block: number): void {
+    this.x.emInit(block, this.w.blockTiles[block], this.w.blockTiles[block + 1], this.scratch(block));
   }
 
-  iterateBlock(block: number, docFrom: number, docTo: number, withLikelihood: boolean): number {
-    return this.x.emIterate(block, docFrom, docTo, this.scratch(block), withLikelihood);
+  iterateBlock(block: number, withLikelihood: boolean): number {
+    return this.x.emIterate(block, this.w.blockTiles[block], this.w.blockTiles[block + 1], this.scratch(block), withLikelihood);
   }
 
   private scratch(block: number): number {
-    return this.w.layout.scratch + block * this.scratchBytes;
+    return this.w.layout.scratch + block * this.w.layout.scratchBytes;
   }
 }

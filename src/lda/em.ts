@@ -15,37 +15,40 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
   const W = corpus.numWords;
   const D = corpus.numDocs;
   const shared = threads > 1;
-  const inWasm = kernel === 'wasm' ? emWasmArrays(wasmKernels()!, corpus, K) : null;
+  const bounds = docBlocks(corpus.docStart, D);
+  const inWasm = kernel === 'wasm' ? emWasmArrays(wasmKernels()!, corpus, K, bounds) : null;
   const wasm: EmWasmInit | undefined = inWasm?.init;
+  const arrays: EmArrays | undefined = inWasm
+    ? undefined
+    : {
+        docStart: shareI32(corpus.docStart, shared),
+        wordIds: shareI32(corpus.wordIds, shared),
+        counts: shareF64(corpus.counts, shared),
+        nd: f64(D * K, shared),
+        nw: f64(W * K, shared),
+        partial: f64(BLOCKS * W * K, shared),
+        topicCoef: f64(K, shared),
+      };
+  const state = inWasm?.state ?? arrays!;
   // Row stride of nd, nw and partial: K, or K rounded up to whole SIMD lanes in the wasm kernel's memory.
-  const S = inWasm ? inWasm.arrays.nw.length / W : K;
-  const arrays: EmArrays = inWasm?.arrays ?? {
-    docStart: shareI32(corpus.docStart, shared),
-    wordIds: shareI32(corpus.wordIds, shared),
-    counts: shareF64(corpus.counts, shared),
-    nd: f64(D * K, shared),
-    nw: f64(W * K, shared),
-    partial: f64(BLOCKS * W * K, shared),
-    topicCoef: f64(K, shared),
-  };
+  const S = state.nw.length / W;
   const [seedLo, seedHi] = seedWords(params.seed);
   const config = { k: K, numWords: W, alpha: params.alpha, beta: params.beta, seedLo, seedHi };
   const totals = new Float64Array(K);
-  const bounds = docBlocks(corpus.docStart, D);
   // Nobody reads the log-likelihood without a callback: then the kernels skip its logs.
   const likelihood = params.onIteration !== undefined;
   const blockTasks = <Op extends 'emInit' | 'emIterate'>(op: Op) =>
     Array.from({ length: BLOCKS }, (_, block) => ({ op, block, from: bounds[block], to: bounds[block + 1], likelihood }));
-  const pool = new Pool({ kind: 'em', arrays, config, wasm }, threads);
+  const pool = new Pool(wasm ? { kind: 'em', config, wasm } : { kind: 'em', config, arrays: arrays! }, threads);
   try {
     await pool.run(blockTasks('emInit'));
-    sumBlocks(arrays.partial, arrays.nw, W * S);
+    sumBlocks(state.partial, state.nw, W * S);
     for (let iter = 1; iter <= params.maxIterations; iter++) {
-      topicTotals(arrays.nw, W, K, S, totals);
-      for (let k = 0; k < K; k++) arrays.topicCoef[k] = 1 / (totals[k] + W * (params.beta - 1));
-      if (inWasm) addTo(arrays.nw, params.beta - 1, inWasm.nwb);
+      topicTotals(state.nw, W, K, S, totals);
+      for (let k = 0; k < K; k++) state.topicCoef[k] = 1 / (totals[k] + W * (params.beta - 1));
+      if (inWasm) addTo(state.nw, params.beta - 1, inWasm.state.nwb);
       const lls = (await pool.run(blockTasks('emIterate'))) as number[];
-      sumBlocks(arrays.partial, arrays.nw, W * S);
+      sumBlocks(state.partial, state.nw, W * S);
       let ll = 0;
       for (const x of lls) ll += x;
       // The likelihood is that of the counts this iteration started from (it is computed in the same pass).
@@ -58,15 +61,15 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
   const theta = new Float64Array(D * K);
   for (let d = 0; d < D; d++) {
     let sum = 0;
-    for (let k = 0; k < K; k++) sum += arrays.nd[d * S + k];
-    if (sum > 0) for (let k = 0; k < K; k++) theta[d * K + k] = arrays.nd[d * S + k] / sum;
+    for (let k = 0; k < K; k++) sum += state.nd[d * S + k];
+    if (sum > 0) for (let k = 0; k < K; k++) theta[d * K + k] = state.nd[d * S + k] / sum;
   }
-  topicTotals(arrays.nw, W, K, S, totals);
+  topicTotals(state.nw, W, K, S, totals);
   const phi = new Float64Array(W * K);
   for (let w = 0; w < W; w++) {
     for (let k = 0; k < K; k++) {
       const t = totals[k];
-      phi[w * K + k] = t > 0 ? arrays.nw[w * S + k] / t : 0;
+      phi[w * K + k] = t > 0 ? state.nw[w * S + k] / t : 0;
     }
   }
   return { k: K, numDocs: D, numWords: W, theta, phi, kernel: inWasm ? 'wasm' : 'js' };

@@ -5,7 +5,8 @@ import { OnlineKernel, type OnlineArrays, type OnlineConfig, type EStepResult } 
 import { OnlineWasmKernel, type OnlineWasmInit } from './online-wasm.js';
 
 export type KernelInit =
-  | { kind: 'em'; arrays: EmArrays; config: EmConfig; wasm?: EmWasmInit }
+  | { kind: 'em'; config: EmConfig; arrays: EmArrays; wasm?: undefined }
+  | { kind: 'em'; config: EmConfig; wasm: EmWasmInit; arrays?: undefined }
   | { kind: 'online'; arrays: OnlineArrays; config: OnlineConfig; wasm?: OnlineWasmInit };
 
 export type Task =
@@ -23,14 +24,16 @@ export type TaskRunner = (task: Task) => TaskResult;
 
 export function createRunner(init: KernelInit): TaskRunner {
   if (init.kind === 'em') {
-    const kernel = init.wasm ? new EmWasmKernel(init.wasm, init.config) : new EmKernel(init.arrays, init.config);
+    const js = init.wasm ? undefined : new EmKernel(init.arrays, init.config);
+    const wasm = init.wasm ? new EmWasmKernel(init.wasm, init.config) : undefined;
     return (task) => {
       if (task.op === 'emInit') {
-        kernel.initBlock(task.block, task.from, task.to);
+        if (wasm) wasm.initBlock(task.block);
+        else js!.initBlock(task.block, task.from, task.to);
         return null;
       }
       if (task.op !== 'emIterate') throw new Error(`LDA: task ${task.op} is not an em task`);
-      return kernel.iterateBlock(task.block, task.from, task.to, task.likelihood);
+      return wasm ? wasm.iterateBlock(task.block, task.likelihood) : js!.iterateBlock(task.block, task.from, task.to, task.likelihood);
     };
   }
   const kernel = init.wasm ? new OnlineWasmKernel(init.arrays, init.config, init.wasm) : new OnlineKernel(init.arrays, init.config);

@@ -1,185 +1,454 @@
-// The EM kernel of src/lda/em-kernel.ts over f64x2 lanes. Rows are `kp` = K rounded up to even doubles; the
-// padding lanes of topicCoef are 0, so padded γ are 0 and every sum and row sum is unchanged by them.
+// The EM kernel of src/lda/em-kernel.ts over f64x2 lanes, in tiles. Rows are `kp` = K rounded up to even
+// doubles; the padding lanes of topicCoef are 0, so padded γ are 0 and every sum and row sum is unchanged.
 // emIterate reads nwb = N_w + (β − 1), formed by the caller with the merge of the partial sums.
+//
+// A tile is a run of consecutive documents whose entries are stored word-sorted (src/lda/em-tiles.ts): runs
+// of one word, each run's entries in document order, each entry its document's index in the tile and its
+// count. A word's rows (N_w, its partial sums) are then read once per tile and stay in cache over the run,
+// and the tile's document rows fit the L2 cache. Each document still meets its entries in word order and
+// each word its documents in document order, so every sum is formed in the same order as a pass over the
+// documents one after another: results do not depend on the tiling.
 import { seed4, a as rngA, b as rngB, c as rngC, d as rngD } from './rng';
 
 let docStart: usize = 0;
-let wordIds: usize = 0;
+let docTokens: usize = 0;
+let tileDoc: usize = 0;
+let tileRun: usize = 0;
+let runWord: usize = 0;
+let runEnd: usize = 0;
+let entryDoc: usize = 0;
 let counts: usize = 0;
+let countsF32: bool = false;
 let nd: usize = 0;
-let nw: usize = 0;
 let nwb: usize = 0;
 let partial: usize = 0;
 let topicCoef: usize = 0;
 let K: i32 = 0;
 let rowBytes: usize = 0;
 let blockBytes: usize = 0;
+let tileDocs: usize = 0;
 let alphaM1: f64 = 0;
-let betaM1: f64 = 0;
 let seedLo: u32 = 0;
 let seedHi: u32 = 0;
 
 const EM_INIT_STREAM: u32 = 1;
+const TWO_500: f64 = reinterpret<f64>(0x5f30000000000000); // 2^500
+const TWO_M500: f64 = reinterpret<f64>(0x20b0000000000000); // 2^-500
 
 export function emSetup(
-  docStartPtr: usize, wordIdsPtr: usize, countsPtr: usize, ndPtr: usize, nwPtr: usize, nwbPtr: usize, partialPtr: usize, topicCoefPtr: usize,
-  k: i32, kp: i32, numWords: i32, alpha: f64, beta: f64, lo: u32, hi: u32,
+  docStartPtr: usize, docTokensPtr: usize, tileDocPtr: usize, tileRunPtr: usize, runWordPtr: usize, runEndPtr: usize, entryDocPtr: usize, countsPtr: usize, countsAreF32: bool,
+  ndPtr: usize, nwbPtr: usize, partialPtr: usize, topicCoefPtr: usize,
+  k: i32, kp: i32, numWords: i32, maxTileDocs: i32, alpha: f64, lo: u32, hi: u32,
 ): void {
   docStart = docStartPtr;
-  wordIds = wordIdsPtr;
+  docTokens = docTokensPtr;
+  tileDoc = tileDocPtr;
+  tileRun = tileRunPtr;
+  runWord = runWordPtr;
+  runEnd = runEndPtr;
+  entryDoc = entryDocPtr;
   counts = countsPtr;
+  countsF32 = countsAreF32;
   nd = ndPtr;
-  nw = nwPtr;
   nwb = nwbPtr;
   partial = partialPtr;
   topicCoef = topicCoefPtr;
   K = k;
   rowBytes = <usize>kp << 3;
   blockBytes = <usize>numWords * rowBytes;
+  tileDocs = <usize>maxTileDocs;
   alphaM1 = alpha - 1;
-  betaM1 = beta - 1;
   seedLo = lo;
   seedHi = hi;
 }
 
-// @ts-ignore: decorator
-@inline function docFirst(d: i32): i32 {
-  return load<i32>(docStart + (<usize>d << 2));
+/** Bytes of scratch one block needs (the caller lays the blocks' scratch out). */
+export function emScratchBytes(kp: i32, maxTileDocs: i32): usize {
+  return (<usize>maxTileDocs * 2 * <usize>kp + 2 * <usize>kp) << 3;
 }
 
-/** Random soft assignment (EmKernel.initBlock); `scratch` holds kp doubles of this block's own. */
-export function emInit(block: i32, docFrom: i32, docTo: i32, scratch: usize): void {
+// @ts-ignore: decorator
+@inline function i32At(base: usize, i: i32): i32 {
+  return load<i32>(base + (<usize>i << 2));
+}
+
+/** Entry i's count: stored as f32 when every count of the corpus is exactly an f32 (so the same value). */
+// @ts-ignore: decorator
+@inline function countAt(i: i32): f64 {
+  return countsF32 ? <f64>load<f32>(counts + (<usize>i << 2)) : load<f64>(counts + (<usize>i << 3));
+}
+
+// @ts-ignore: decorator
+@inline function docIn(i: i32): usize {
+  return <usize>load<u16>(entryDoc + (<usize>i << 1));
+}
+
+/**
+ * Random soft assignment (EmKernel.initBlock) over tiles [tileFrom, tileTo). Each document draws from its
+ * own stream (kept in `states` between its entries); two entries of a run, always of two documents, draw
+ * side by side so that their generators' dependency chains overlap.
+ */
+export function emInit(block: i32, tileFrom: i32, tileTo: i32, scratch: usize): void {
   const pBase = partial + <usize>block * blockBytes;
   memory.fill(pBase, 0, blockBytes);
-  for (let d = docFrom; d < docTo; d++) {
-    seed4(seedLo, seedHi, EM_INIT_STREAM, <u32>d);
-    // rng.ts's nextDouble with the generator's state in locals.
-    let sa = rngA;
-    let sb = rngB;
-    let sc = rngC;
-    let sd = rngD;
-    const dRow = nd + <usize>d * rowBytes;
-    const end = docFirst(d + 1);
-    for (let i = docFirst(d); i < end; i++) {
-      let sum: f64 = 0;
-      for (let k = 0; k < K; k++) {
-        const hi = rotl<u32>(sb * 5, 7) * 9;
-        let t = sb << 9;
-        sc ^= sa;
-        sd ^= sb;
-        sb ^= sc;
-        sa ^= sd;
-        sc ^= t;
-        sd = rotl<u32>(sd, 11);
-        const lo = rotl<u32>(sb * 5, 7) * 9;
-        t = sb << 9;
-        sc ^= sa;
-        sd ^= sb;
-        sb ^= sc;
-        sa ^= sd;
-        sc ^= t;
-        sd = rotl<u32>(sd, 11);
-        const g = (<f64>(hi >>> 5) * 67108864.0 + <f64>(lo >>> 6)) * 1.1102230246251565e-16; // exactly / 2^53
-        store<f64>(scratch + (<usize>k << 3), g);
-        sum += g;
+  const g = scratch;
+  const g2 = scratch + rowBytes;
+  const states = g2 + rowBytes; // 4 u32 per document of the tile: its generator mid-stream
+  for (let t = tileFrom; t < tileTo; t++) {
+    const d0 = i32At(tileDoc, t);
+    const n = i32At(tileDoc, t + 1) - d0;
+    for (let j = 0; j < n; j++) {
+      seed4(seedLo, seedHi, EM_INIT_STREAM, <u32>(d0 + j));
+      const s = states + (<usize>j << 4);
+      store<u32>(s, rngA);
+      store<u32>(s, rngB, 4);
+      store<u32>(s, rngC, 8);
+      store<u32>(s, rngD, 12);
+    }
+    const dBase = nd + <usize>d0 * rowBytes;
+    const rFrom = i32At(tileRun, t);
+    let i = rFrom == 0 ? 0 : i32At(runEnd, rFrom - 1);
+    for (let r = rFrom, rEnd = i32At(tileRun, t + 1); r < rEnd; r++) {
+      const pRow = pBase + <usize>i32At(runWord, r) * rowBytes;
+      const end = i32At(runEnd, r);
+      for (; i + 1 < end; i += 2) {
+        const j = docIn(i);
+        const j2 = docIn(i + 1);
+        const s = states + (j << 4);
+        const s2 = states + (j2 << 4);
+        let sa = load<u32>(s);
+        let sb = load<u32>(s, 4);
+        let sc = load<u32>(s, 8);
+        let sd = load<u32>(s, 12);
+        let ta = load<u32>(s2);
+        let tb = load<u32>(s2, 4);
+        let tc = load<u32>(s2, 8);
+        let td = load<u32>(s2, 12);
+        let sum: f64 = 0;
+        let sum2: f64 = 0;
+        for (let k = 0; k < K; k++) {
+          const hi = rotl<u32>(sb * 5, 7) * 9;
+          const hi2 = rotl<u32>(tb * 5, 7) * 9;
+          let x = sb << 9;
+          let y = tb << 9;
+          sc ^= sa;
+          tc ^= ta;
+          sd ^= sb;
+          td ^= tb;
+          sb ^= sc;
+          tb ^= tc;
+          sa ^= sd;
+          ta ^= td;
+          sc ^= x;
+          tc ^= y;
+          sd = rotl<u32>(sd, 11);
+          td = rotl<u32>(td, 11);
+          const lo = rotl<u32>(sb * 5, 7) * 9;
+          const lo2 = rotl<u32>(tb * 5, 7) * 9;
+          x = sb << 9;
+          y = tb << 9;
+          sc ^= sa;
+          tc ^= ta;
+          sd ^= sb;
+          td ^= tb;
+          sb ^= sc;
+          tb ^= tc;
+          sa ^= sd;
+          ta ^= td;
+          sc ^= x;
+          tc ^= y;
+          sd = rotl<u32>(sd, 11);
+          td = rotl<u32>(td, 11);
+          const v = (<f64>(hi >>> 5) * 67108864.0 + <f64>(lo >>> 6)) * 1.1102230246251565e-16; // exactly / 2^53
+          const v2 = (<f64>(hi2 >>> 5) * 67108864.0 + <f64>(lo2 >>> 6)) * 1.1102230246251565e-16;
+          store<f64>(g + (<usize>k << 3), v);
+          store<f64>(g2 + (<usize>k << 3), v2);
+          sum += v;
+          sum2 += v2;
+        }
+        store<u32>(s, sa);
+        store<u32>(s, sb, 4);
+        store<u32>(s, sc, 8);
+        store<u32>(s, sd, 12);
+        store<u32>(s2, ta);
+        store<u32>(s2, tb, 4);
+        store<u32>(s2, tc, 8);
+        store<u32>(s2, td, 12);
+        spread(g, countAt(i) / sum, dBase + j * rowBytes, pRow);
+        spread(g2, countAt(i + 1) / sum2, dBase + j2 * rowBytes, pRow);
       }
-      const scale = load<f64>(counts + (<usize>i << 3)) / sum;
-      const pRow = pBase + <usize>load<i32>(wordIds + (<usize>i << 2)) * rowBytes;
-      for (let k = 0; k < K; k++) {
-        const off = <usize>k << 3;
-        const v = load<f64>(scratch + off) * scale;
-        store<f64>(dRow + off, load<f64>(dRow + off) + v);
-        store<f64>(pRow + off, load<f64>(pRow + off) + v);
+      if (i < end) {
+        const j = docIn(i);
+        spread(g, countAt(i) / draws(states + (j << 4), g), dBase + j * rowBytes, pRow);
+        i++;
       }
     }
   }
 }
 
+/** K draws of the stream whose state is at `s` into `g` (advancing the state); returns their sum. */
+// @ts-ignore: decorator
+@inline function draws(s: usize, g: usize): f64 {
+  let sa = load<u32>(s);
+  let sb = load<u32>(s, 4);
+  let sc = load<u32>(s, 8);
+  let sd = load<u32>(s, 12);
+  let sum: f64 = 0;
+  for (let k = 0; k < K; k++) {
+    const hi = rotl<u32>(sb * 5, 7) * 9;
+    let x = sb << 9;
+    sc ^= sa;
+    sd ^= sb;
+    sb ^= sc;
+    sa ^= sd;
+    sc ^= x;
+    sd = rotl<u32>(sd, 11);
+    const lo = rotl<u32>(sb * 5, 7) * 9;
+    x = sb << 9;
+    sc ^= sa;
+    sd ^= sb;
+    sb ^= sc;
+    sa ^= sd;
+    sc ^= x;
+    sd = rotl<u32>(sd, 11);
+    const v = (<f64>(hi >>> 5) * 67108864.0 + <f64>(lo >>> 6)) * 1.1102230246251565e-16; // exactly / 2^53
+    store<f64>(g + (<usize>k << 3), v);
+    sum += v;
+  }
+  store<u32>(s, sa);
+  store<u32>(s, sb, 4);
+  store<u32>(s, sc, 8);
+  store<u32>(s, sd, 12);
+  return sum;
+}
+
+/** Adds the draws `g` times `scale` to the document's row and the word's partial row. */
+// @ts-ignore: decorator
+@inline function spread(g: usize, scale: f64, dRow: usize, pRow: usize): void {
+  for (let k = 0; k < K; k++) {
+    const off = <usize>k << 3;
+    const v = load<f64>(g + off) * scale;
+    store<f64>(dRow + off, load<f64>(dRow + off) + v);
+    store<f64>(pRow + off, load<f64>(pRow + off) + v);
+  }
+}
+
 /**
- * One Jacobi step over documents [docFrom, docTo) into partial buffer `block` (EmKernel.iterateBlock).
- * `scratch` holds 3·kp doubles of this block's own (docScale, γ, new N_d). Returns the log-likelihood
- * when `withLikelihood`, else 0: the per-entry log is replaced by a running product of the sums, kept in
- * range by moving its binary exponent into an integer (one log per document instead of one per entry).
+ * One Jacobi step over tiles [tileFrom, tileTo) into partial buffer `block` (EmKernel.iterateBlock).
+ * Returns the log-likelihood when `withLikelihood`, else 0.
  */
-export function emIterate(block: i32, docFrom: i32, docTo: i32, scratch: usize, withLikelihood: bool): f64 {
+export function emIterate(block: i32, tileFrom: i32, tileTo: i32, scratch: usize, withLikelihood: bool): f64 {
   const pBase = partial + <usize>block * blockBytes;
   memory.fill(pBase, 0, blockBytes);
-  const docScale = scratch;
-  const gamma = scratch + rowBytes;
-  const newNd = scratch + 2 * rowBytes;
+  const gamma = scratch;
+  const docScale = scratch + rowBytes;
+  const newNd = docScale + tileDocs * rowBytes;
   const am1 = f64x2.splat(alphaM1);
   const zero = f64x2.splat(0);
   let ll: f64 = 0;
-  for (let d = docFrom; d < docTo; d++) {
-    const start = docFirst(d);
-    const end = docFirst(d + 1);
-    if (start == end) continue;
-    const dRow = nd + <usize>d * rowBytes;
-    for (let o: usize = 0; o < rowBytes; o += 16) {
-      const s = f64x2.add(v128.load(dRow + o), am1);
-      v128.store(docScale + o, f64x2.mul(s, v128.load(topicCoef + o)));
-      v128.store(newNd + o, zero);
+  for (let t = tileFrom; t < tileTo; t++) {
+    const d0 = i32At(tileDoc, t);
+    const n = i32At(tileDoc, t + 1) - d0;
+    const dBase = nd + <usize>d0 * rowBytes;
+    for (let j = 0; j < n; j++) {
+      const dRow = dBase + <usize>j * rowBytes;
+      const sRow = docScale + <usize>j * rowBytes;
+      const nRow = newNd + <usize>j * rowBytes;
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        const s = f64x2.add(v128.load(dRow + o), am1);
+        v128.store(sRow + o, f64x2.mul(s, v128.load(topicCoef + o)));
+        v128.store(nRow + o, zero);
+      }
     }
-    let tokens: f64 = 0;
-    let product: f64 = 1;
-    let exponent: i64 = 0;
-    let otherLog: f64 = 0;
-    for (let i = start; i < end; i++) {
-      const wOff = <usize>load<i32>(wordIds + (<usize>i << 2)) * rowBytes;
-      const wRow = nwb + wOff;
-      const c = load<f64>(counts + (<usize>i << 3));
+    const rFrom = i32At(tileRun, t);
+    const rTo = i32At(tileRun, t + 1);
+    if (rowBytes == 160) {
+      ll += withLikelihood ? runs20Likelihood(rFrom, rTo, pBase, docScale, newNd) : runs20(rFrom, rTo, pBase, docScale, newNd, false);
+    } else {
+      ll += runsAny(rFrom, rTo, pBase, docScale, newNd, gamma, withLikelihood);
+    }
+    for (let j = 0; j < n; j++) {
+      const d = d0 + j;
+      if (i32At(docStart, d) == i32At(docStart, d + 1)) continue;
+      const dRow = dBase + <usize>j * rowBytes;
+      if (withLikelihood) {
+        let total: f64 = 0;
+        for (let k = 0; k < K; k++) total += load<f64>(dRow + (<usize>k << 3)) + alphaM1;
+        ll -= load<f64>(docTokens + (<usize>d << 3)) * Math.log(total);
+      }
+      memory.copy(dRow, newNd + <usize>j * rowBytes, rowBytes);
+    }
+  }
+  return ll;
+}
+
+function firstEntry(run: i32): i32 {
+  return run == 0 ? 0 : i32At(runEnd, run - 1);
+}
+
+
+/**
+ * The entries of runs [rFrom, rTo), any K, γ through `gamma` (kp doubles). Returns their likelihood terms
+ * Σ c·log(sum) when `withLikelihood`: the entries of count 1 as a running product, brought back to [1, 2)
+ * by moving its binary exponent into an integer whenever it leaves [2^-500, 2^500], the others by their
+ * logs (so one log per tile for most entries, and no long chain of dependent operations per entry).
+ */
+function runsAny(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usize, gamma: usize, withLikelihood: bool): f64 {
+  const zero = f64x2.splat(0);
+  let product: f64 = 1;
+  let exponent: i64 = 0;
+  let other: f64 = 0;
+  let i = firstEntry(rFrom);
+  for (let r = rFrom; r < rTo; r++) {
+    const wOff = <usize>i32At(runWord, r) * rowBytes;
+    const wRow = nwb + wOff;
+    const pRow = pBase + wOff;
+    for (const end = i32At(runEnd, r); i < end; i++) {
+      const j = docIn(i);
+      const sRow = docScale + j * rowBytes;
+      const c = countAt(i);
       let s0 = zero;
       let s1 = zero;
       let o: usize = 0;
       for (; o + 32 <= rowBytes; o += 32) {
-        const g0 = f64x2.mul(v128.load(wRow + o), v128.load(docScale + o));
-        const g1 = f64x2.mul(v128.load(wRow + o + 16), v128.load(docScale + o + 16));
+        const g0 = f64x2.mul(v128.load(wRow + o), v128.load(sRow + o));
+        const g1 = f64x2.mul(v128.load(wRow + o + 16), v128.load(sRow + o + 16));
         v128.store(gamma + o, g0);
         v128.store(gamma + o + 16, g1);
         s0 = f64x2.add(s0, g0);
         s1 = f64x2.add(s1, g1);
       }
       if (o < rowBytes) {
-        const g0 = f64x2.mul(v128.load(wRow + o), v128.load(docScale + o));
+        const g0 = f64x2.mul(v128.load(wRow + o), v128.load(sRow + o));
         v128.store(gamma + o, g0);
         s0 = f64x2.add(s0, g0);
       }
       const lanes = f64x2.add(s0, s1);
       const sum = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
       if (withLikelihood) {
-        tokens += c;
         if (c == 1) {
           product *= sum;
-          const bits = reinterpret<i64>(product);
-          exponent += ((bits >>> 52) & 0x7ff) - 1023;
-          product = reinterpret<f64>((bits & 0x800fffffffffffff) | 0x3ff0000000000000);
+          if (!(product >= TWO_M500 && product <= TWO_500)) {
+            const bits = reinterpret<i64>(product);
+            exponent += ((bits >>> 52) & 0x7ff) - 1023;
+            product = reinterpret<f64>((bits & 0x800fffffffffffff) | 0x3ff0000000000000);
+          }
         } else {
-          otherLog += c * Math.log(sum);
+          other += c * Math.log(sum);
         }
       }
       const scale = f64x2.splat(c / sum);
-      const pRow = pBase + wOff;
+      const nRow = newNd + j * rowBytes;
       let q: usize = 0;
       for (; q + 32 <= rowBytes; q += 32) {
         const v0 = f64x2.mul(v128.load(gamma + q), scale);
         const v1 = f64x2.mul(v128.load(gamma + q + 16), scale);
-        v128.store(newNd + q, f64x2.add(v128.load(newNd + q), v0));
-        v128.store(newNd + q + 16, f64x2.add(v128.load(newNd + q + 16), v1));
-        v128.store(pRow + q, f64x2.add(v128.load(pRow + q), v0));
-        v128.store(pRow + q + 16, f64x2.add(v128.load(pRow + q + 16), v1));
+        addRow(nRow, q, v0);
+        addRow(nRow, q + 16, v1);
+        addRow(pRow, q, v0);
+        addRow(pRow, q + 16, v1);
       }
       if (q < rowBytes) {
         const v = f64x2.mul(v128.load(gamma + q), scale);
-        v128.store(newNd + q, f64x2.add(v128.load(newNd + q), v));
-        v128.store(pRow + q, f64x2.add(v128.load(pRow + q), v));
+        addRow(nRow, q, v);
+        addRow(pRow, q, v);
       }
     }
-    if (withLikelihood) {
-      let total: f64 = 0;
-      for (let k = 0; k < K; k++) total += load<f64>(dRow + (<usize>k << 3)) + alphaM1;
-      ll += Math.log(product) + <f64>exponent * Math.LN2 + otherLog - tokens * Math.log(total);
-    }
-    memory.copy(dRow, newNd, rowBytes);
   }
-  return ll;
+  return withLikelihood ? Math.log(product) + <f64>exponent * Math.LN2 + other : 0;
+}
+
+// @ts-ignore: decorator
+@inline function gammaAt(wRow: usize, sRow: usize, o: usize): v128 {
+  return f64x2.mul(v128.load(wRow + o), v128.load(sRow + o));
+}
+
+// @ts-ignore: decorator
+@inline function addRow(row: usize, o: usize, v: v128): void {
+  v128.store(row + o, f64x2.add(v128.load(row + o), v));
+}
+
+/**
+ * runsAny when K rounds to 20 lanes (Spot's default topic count): the loop unrolled, γ held in registers;
+ * the same operations in the same order.
+ */
+// @ts-ignore: decorator
+@inline function runs20(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usize, withLikelihood: bool): f64 {
+  let product: f64 = 1;
+  let exponent: i64 = 0;
+  let other: f64 = 0;
+  let i = firstEntry(rFrom);
+  for (let r = rFrom; r < rTo; r++) {
+    const wOff = <usize>i32At(runWord, r) * 160;
+    const wRow = nwb + wOff;
+    const pRow = pBase + wOff;
+    for (const end = i32At(runEnd, r); i < end; i++) {
+      const j = docIn(i);
+      const sRow = docScale + j * 160;
+      const c = countAt(i);
+      const g0 = gammaAt(wRow, sRow, 0);
+      const g1 = gammaAt(wRow, sRow, 16);
+      const g2 = gammaAt(wRow, sRow, 32);
+      const g3 = gammaAt(wRow, sRow, 48);
+      const g4 = gammaAt(wRow, sRow, 64);
+      const g5 = gammaAt(wRow, sRow, 80);
+      const g6 = gammaAt(wRow, sRow, 96);
+      const g7 = gammaAt(wRow, sRow, 112);
+      const g8 = gammaAt(wRow, sRow, 128);
+      const g9 = gammaAt(wRow, sRow, 144);
+      const s0 = f64x2.add(f64x2.add(f64x2.add(f64x2.add(g0, g2), g4), g6), g8);
+      const s1 = f64x2.add(f64x2.add(f64x2.add(f64x2.add(g1, g3), g5), g7), g9);
+      const lanes = f64x2.add(s0, s1);
+      const sum = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
+      if (withLikelihood) {
+        if (c == 1) {
+          product *= sum;
+          if (!(product >= TWO_M500 && product <= TWO_500)) {
+            const bits = reinterpret<i64>(product);
+            exponent += ((bits >>> 52) & 0x7ff) - 1023;
+            product = reinterpret<f64>((bits & 0x800fffffffffffff) | 0x3ff0000000000000);
+          }
+        } else {
+          other += c * Math.log(sum);
+        }
+      }
+      const scale = f64x2.splat(c / sum);
+      const nRow = newNd + j * 160;
+      let v = f64x2.mul(g0, scale);
+      addRow(nRow, 0, v);
+      addRow(pRow, 0, v);
+      v = f64x2.mul(g1, scale);
+      addRow(nRow, 16, v);
+      addRow(pRow, 16, v);
+      v = f64x2.mul(g2, scale);
+      addRow(nRow, 32, v);
+      addRow(pRow, 32, v);
+      v = f64x2.mul(g3, scale);
+      addRow(nRow, 48, v);
+      addRow(pRow, 48, v);
+      v = f64x2.mul(g4, scale);
+      addRow(nRow, 64, v);
+      addRow(pRow, 64, v);
+      v = f64x2.mul(g5, scale);
+      addRow(nRow, 80, v);
+      addRow(pRow, 80, v);
+      v = f64x2.mul(g6, scale);
+      addRow(nRow, 96, v);
+      addRow(pRow, 96, v);
+      v = f64x2.mul(g7, scale);
+      addRow(nRow, 112, v);
+      addRow(pRow, 112, v);
+      v = f64x2.mul(g8, scale);
+      addRow(nRow, 128, v);
+      addRow(pRow, 128, v);
+      v = f64x2.mul(g9, scale);
+      addRow(nRow, 144, v);
+      addRow(pRow, 144, v);
+    }
+  }
+  return withLikelihood ? Math.log(product) + <f64>exponent * Math.LN2 + other : 0;
+}
+
+function runs20Likelihood(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usize): f64 {
+  return runs20(rFrom, rTo, pBase, docScale, newNd, true);
 }
