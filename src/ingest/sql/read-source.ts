@@ -59,7 +59,8 @@ export async function readSource(engine: Engine, type: IngestType, s: TextSource
   try {
     let c = await classify(lines);
     const [{ unreadable }] = await engine.rows(`SELECT count(*) AS unreadable FROM ${BAD_TEXT}`);
-    if (Number(unreadable) > 0) {
+    const renumber = Number(unreadable) > 0;
+    if (renumber) {
       lines = await renumbered(lines);
       c = await classify(lines);
     }
@@ -67,7 +68,7 @@ export async function readSource(engine: Engine, type: IngestType, s: TextSource
     // A whole file's events need no line numbers: the lines are read unnumbered and in any order, which
     // lets both cores parse and write. A tail needs them, and so does a footer before the last few lines
     // (nfdump's Summary block, a few lines that never pass its checks, is the footer expected at the end).
-    const whole = after === 0 && lines === linesSql(s) && (c.footer === null || c.last - c.footer < 8);
+    const whole = after === 0 && !renumber && (c.footer === null || c.last - c.footer < 8);
     if (whole) await engine.exec('SET preserve_insertion_order = false');
     let written: unknown;
     try {
