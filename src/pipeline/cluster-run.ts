@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { mkdir, rm } from 'node:fs/promises';
 import { sqlIdent, type Engine } from '../engine/engine.js';
 import { SpotError } from '../common/errors.js';
 import { defineSqlHelpers } from '../common/sql-helpers.js';
@@ -12,7 +11,7 @@ import type { Analysis } from './analysis.js';
 import { lowEntries } from './candidates.js';
 import { corpusFromPairCounts } from './corpus.js';
 import { clusterRules, type ClusterCount, type ClusterLookup, type ClusterRules } from './cluster-rules.js';
-import { modelAndResults, saveRows, startRun, type RunOptions, type RunSummary } from './run.js';
+import { emptyInvalidDir, modelAndResults, saveCounted, schemaColumns, startRun, wordErrorRows, type RunOptions, type RunSummary } from './run.js';
 
 /** Rows the shards sent to this process, per stage (what grows with the day, and what does not). */
 export type ShippedRows = Record<string, number>;
@@ -84,10 +83,7 @@ export async function runOnCluster(
     if (rowsRead === 0) throw new SpotError(`the cluster has no ${analysis.type} rows of ${day} in ${cluster.database}.${analysis.type}: load the day first (spot-ml load)`);
     progress.note(`${formatCount(rowsRead)} rows in ${source}`);
 
-    const invalidDir = join(options.scoredDir, 'invalid_records');
-    await mkdir(options.scoredDir, { recursive: true });
-    await rm(invalidDir, { recursive: true, force: true });
-    await mkdir(invalidDir, { recursive: true });
+    const invalidDir = await emptyInvalidDir(options.scoredDir);
     const fetchEvents = async (where: string, into: string, stage: string) => {
       const n = await fetchInto(cluster, engine, `SELECT ${columns.map((c) => chIdent(c.name)).join(', ')} ${dayEvents} AND (${where})`, columns, into, SPOT_ROW);
       shipped[stage] = (shipped[stage] ?? 0) + n;
@@ -96,7 +92,6 @@ export async function runOnCluster(
     /** The events fetched into spot_cluster_events as the embedded run's input_view. */
     const defineInputView = () =>
       engine.exec(`CREATE OR REPLACE VIEW input_view AS SELECT *, ${analysis.cleanPredicate} AS spot_clean FROM spot_cluster_events`);
-    const schema = analysis.schema.map((c) => sqlIdent(c.name)).join(', ');
     /** The embedded featurize over the fetched events, with the day-wide counts of the whole day. */
     const featurizeLocally = async () => {
       await defineInputView();
@@ -105,10 +100,8 @@ export async function runOnCluster(
         await engine.exec(`CREATE OR REPLACE TEMP TABLE ${count.localTable} AS SELECT * FROM ${dayCounts(count)}`);
       }
     };
-    const saveFetched = async (file: string, expected: number, rows: string) => {
-      const saved = await saveRows(engine, `SELECT ${schema} FROM ${rows} ORDER BY spot_file, spot_row`, join(invalidDir, file));
-      if (saved !== expected) throw new SpotError(`internal accounting error: ${expected} rows counted for ${file}, ${saved} saved`, 1);
-    };
+    const saveFetched = (file: string, expected: number, rows: string) =>
+      saveCounted(engine, `SELECT ${schemaColumns(analysis)} FROM ${rows} ORDER BY spot_file, spot_row`, join(invalidDir, file), expected);
     await timed('read', 'saving invalid records', async () => {
       await fetchEvents(invalid > 0 ? `NOT (${rules.clean})` : '0', 'spot_cluster_rows', 'invalid records');
       await saveFetched('invalid.parquet', invalid, 'spot_cluster_rows');
@@ -116,8 +109,7 @@ export async function runOnCluster(
       // As the embedded run writes them: featurised (with Spot's fills), by the analysis' own featurize.
       await fetchEvents(`${rules.clean} AND (${anyMissing})`, 'spot_cluster_events', 'invalid records');
       await featurizeLocally();
-      const missing = analysis.wordSlots.map((w) => `${w.word} IS NULL`).join(' OR ');
-      await saveFetched('word_error.parquet', wordErrors, `featured_view WHERE spot_clean AND (${missing})`);
+      await saveFetched('word_error.parquet', wordErrors, wordErrorRows(analysis));
     });
 
     const feedbackPairs = feedback?.lowRisk.length

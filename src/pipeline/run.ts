@@ -1,5 +1,5 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { sqlIdent } from '../engine/engine.js';
 import { SpotError } from '../common/errors.js';
@@ -95,11 +95,7 @@ export async function runAnalysis(
   progress.note(`${formatCount(rowsRead)} rows in ${printable(options.input)}`);
   await pauseForTest('reading');
 
-  const invalidDir = join(options.scoredDir, 'invalid_records');
-  await mkdir(options.scoredDir, { recursive: true });
-  await rm(invalidDir, { recursive: true, force: true });
-  await mkdir(invalidDir, { recursive: true });
-  const inputColumns = analysis.schema.map((c) => c.name);
+  const invalidDir = await emptyInvalidDir(options.scoredDir);
 
   const wordKeys = (await analysis.featurize(engine, options)) ?? undefined;
   const feedbackPairs = feedback
@@ -111,21 +107,16 @@ export async function runAnalysis(
   // The corpus pass counted every clean row, so the invalid rows are known without a scan of their own;
   // they are saved by one (an empty file when there are none).
   const invalid = rowsRead - built.featurised - built.wordErrors;
-  const saved = await timed('read', 'saving invalid records', () =>
-    saveRows(
+  await timed('read', 'saving invalid records', () =>
+    saveCounted(
       engine,
       `SELECT * EXCLUDE (spot_file, spot_row, spot_clean) FROM input_view WHERE ${invalid > 0 ? 'NOT spot_clean' : 'false'}`,
       join(invalidDir, 'invalid.parquet'),
+      invalid,
     ),
   );
-  if (saved !== invalid) throw new SpotError(`internal accounting error: ${invalid} invalid rows counted, ${saved} saved`, 1);
   if (built.wordErrors > 0) {
-    const anyMissing = analysis.wordSlots.map((s) => `${s.word} IS NULL`).join(' OR ');
-    await saveRows(
-      engine,
-      `SELECT ${inputColumns.map(sqlIdent).join(', ')} FROM featured_view WHERE spot_clean AND (${anyMissing})`,
-      join(invalidDir, 'word_error.parquet'),
-    );
+    await saveRows(engine, `SELECT ${schemaColumns(analysis)} FROM ${wordErrorRows(analysis)}`, join(invalidDir, 'word_error.parquet'));
   }
   return modelAndResults(engine, analysis, options, progress, { run, rowsRead, invalid, invalidDir, built, wordKeys, feedback });
 }
@@ -279,6 +270,29 @@ export async function attachInput(engine: Engine, analysis: Analysis, files: str
 
 export async function saveRows(engine: Engine, sql: string, path: string): Promise<number> {
   return writeAtomically(path, (tmp) => engine.writeParquet(sql, tmp));
+}
+
+/** saveRows, checking that exactly the `expected` rows counted beforehand were written. */
+export async function saveCounted(engine: Engine, sql: string, path: string, expected: number): Promise<void> {
+  const saved = await saveRows(engine, sql, path);
+  if (saved !== expected) throw new SpotError(`internal accounting error: ${expected} rows counted for ${basename(path)}, ${saved} saved`, 1);
+}
+
+/** The run's invalid_records folder, created empty (with --scored when missing). */
+export async function emptyInvalidDir(scoredDir: string): Promise<string> {
+  const dir = join(scoredDir, 'invalid_records');
+  await mkdir(scoredDir, { recursive: true });
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/** SQL: the analysis' schema columns, as a select list. */
+export const schemaColumns = (analysis: Analysis): string => analysis.schema.map((c) => sqlIdent(c.name)).join(', ');
+
+/** SQL relation: the clean events of featured_view whose words cannot all be formed (word_error.parquet). */
+export function wordErrorRows(analysis: Analysis): string {
+  return `featured_view WHERE spot_clean AND (${analysis.wordSlots.map((s) => `${s.word} IS NULL`).join(' OR ')})`;
 }
 
 function firstLine(err: unknown): string {
