@@ -126,6 +126,9 @@ test('ip view, network view, histogram and export', async () => {
   const ipv = (await get(`/api/days/${DATE}/flow/ips/${top.fields.sip}`)).body;
   assert.equal(ipv.theta.length, 20);
   assert.ok(ipv.words.length > 0 && ipv.events.length > 0 && ipv.events[0].rank === 1);
+  // corpus.parquet holds ids: the IP's pairs come back with their words' names, most frequent first.
+  assert.ok(ipv.words.every((w: any) => /^\S+_\S+/.test(w.word) && w.parts.length > 0 && w.count >= 1 && w.score > 0));
+  assert.ok(ipv.words.every((w: any, i: number) => i === 0 || ipv.words[i - 1].count >= w.count));
   const net = (await get(`${flow}/network?top=50`)).body;
   assert.ok(net.edges.length > 0 && net.edges.length <= 50);
   assert.ok(net.nodes.some((n: any) => n.internal) && net.nodes.some((n: any) => !n.internal));

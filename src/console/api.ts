@@ -10,6 +10,7 @@ import { decodeWord } from '../explain/decode.js';
 import { explainEvents } from '../explain/explain.js';
 import { labelledFields } from '../explain/event-view.js';
 import { readDistribution, settingOf } from '../explain/run-files.js';
+import { ipRow, pairsOfIpSql } from '../explain/corpus-pairs.js';
 import { allowlistPredicate, inRanges, IP4_MACRO, parseAllowlist, parseCidr, PRIVATE_RANGES, readAllowlist, writeAllowlist } from './allowlist.js';
 import { ApiError, intParam } from './api-error.js';
 import type { Catalog } from './catalog.js';
@@ -262,20 +263,17 @@ export class ConsoleApi {
 
   async ipView(day: DayState, ip: string): Promise<unknown> {
     if (ip.length > 100) throw new ApiError(400, 'not an IP address');
-    const lit = sqlString(ip);
-    const [t] = await this.engine.rows(
-      `SELECT topic_prob_mix AS v FROM read_parquet(${sqlString(join(day.run.modelDir, 'document_topics.parquet'))}) WHERE document_name = ${lit} LIMIT 1`,
-    );
-    const words = await this.engine
-      .rows(`SELECT word, count, score FROM read_parquet(${sqlString(day.run.corpusFile)}) WHERE ip = ${lit} ORDER BY count DESC, word LIMIT 20`)
-      .catch(() => []);
+    const doc = await ipRow(this.engine, day.run, ip);
+    const words = doc
+      ? await this.engine.rows(`SELECT word, count, score FROM ${pairsOfIpSql(day.run, doc.id)} ORDER BY count DESC, word LIMIT 20`).catch(() => [])
+      : [];
     const ranks = await this.engine.rows(`SELECT rank FROM ${day.tables.ranked()} WHERE ${ofIp(day.entry.type, ip)} ORDER BY rank LIMIT 200`);
     const events = await this.rowsByRank(day, ranks.map((r) => Number(r.rank)), 'false');
     const [n] = await this.engine.rows(`SELECT count(*) AS n FROM ${day.tables.results} WHERE ${ofIp(day.entry.type, ip)}`);
     return {
       ip,
       internal: inRanges(ip, this.internalRanges),
-      theta: Array.isArray(t?.v) ? (t.v as unknown[]).map(Number) : null,
+      theta: doc ? doc.topics : null,
       words: words.map((w) => ({
         word: String(w.word),
         count: Number(w.count),

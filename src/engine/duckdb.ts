@@ -8,6 +8,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import duckdbBindings from '@duckdb/node-bindings';
 import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -146,7 +147,7 @@ export class DuckDbEngine implements Engine {
     for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, rowCount - start);
       const chunk = DuckDBDataChunk.create(types, n);
-      columns.forEach((c, i) => chunk.setColumnValues(i, sliceValues(c, start, n)));
+      columns.forEach((c, i) => fillColumn(chunk, i, c, start, n));
       appender.appendDataChunk(chunk);
     }
     appender.closeSync();
@@ -225,7 +226,17 @@ function duckType(c: ColumnData): DuckDBType {
   }
 }
 
-function sliceValues(c: ColumnData, start: number, n: number): DuckDBValue[] {
-  if (c.type === 'VARCHAR') return c.values.slice(start, start + n) as DuckDBValue[];
-  return c.values.subarray(start, start + n) as unknown as DuckDBValue[];
+/**
+ * Sets a chunk's column from rows [start, start + n) of `c`. Numbers are copied into the vector's memory
+ * in one call (INTEGER is 4 bytes, DOUBLE 8, as the typed arrays): setting them one value at a time
+ * through the node API cost most of the time of bringing a 13M-row corpus into the engine.
+ */
+function fillColumn(chunk: DuckDBDataChunk, i: number, c: ColumnData, start: number, n: number): void {
+  if (c.type === 'VARCHAR') {
+    chunk.setColumnValues(i, c.values.slice(start, start + n) as DuckDBValue[]);
+    return;
+  }
+  const values = c.values instanceof Float32Array ? Float64Array.from(c.values.subarray(start, start + n)) : c.values.subarray(start, start + n);
+  const vector = duckdbBindings.data_chunk_get_vector(chunk.chunk, i);
+  duckdbBindings.copy_data_to_vector(vector, 0, values.buffer as ArrayBuffer, values.byteOffset, values.byteLength);
 }

@@ -4,6 +4,7 @@ import { analysisFor } from '../pipeline/analyses.js';
 import type { AnalysisOptions } from '../pipeline/analysis.js';
 import type { RunTables } from './run-tables.js';
 import { settingOf } from './run-files.js';
+import { ipRow, pairsOfIpSql } from './corpus-pairs.js';
 
 const duckType = { string: 'VARCHAR', int: 'INTEGER', long: 'BIGINT', double: 'DOUBLE' } as const;
 
@@ -73,8 +74,10 @@ async function dnsClassFallback(engine: Engine, tables: RunTables, slots: Map<nu
       if (!s.word) continue;
       const rest = s.word.slice(s.word.indexOf('_'));
       const candidates = ['0', '1', '2'].map((c) => c + rest);
+      const doc = await ipRow(engine, tables.run, s.ip).catch(() => undefined);
+      if (!doc) continue;
       const rows = await engine.rows(
-        `SELECT word FROM read_parquet(${sqlString(tables.run.corpusFile)}) WHERE ip = ${sqlString(s.ip)} AND word IN (${candidates.map(sqlString).join(', ')})`,
+        `SELECT word FROM ${pairsOfIpSql(tables.run, doc.id)} WHERE word IN (${candidates.map(sqlString).join(', ')})`,
       ).catch(() => []);
       const found = rows.map((r) => String(r.word));
       if (found.length > 0 && !found.includes(s.word)) s.word = found[0];

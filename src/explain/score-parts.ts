@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { sqlString, type Engine } from '../engine/engine.js';
 import type { ScoredRun } from './run-files.js';
+import { ipRow, wordRow } from './corpus-pairs.js';
 
 export interface TopicShare {
   topic: number;
@@ -35,27 +35,25 @@ export interface ScoreParts {
   wordEvents: number;
 }
 
-const toNumbers = (v: unknown): number[] => (Array.isArray(v) ? v.map(Number) : []);
-
 /** Reads θ of the IP, φ of the word and the day's counts from the run's Parquet files (filtered scans, nothing whole in memory). */
 export async function scoreParts(engine: Engine, run: ScoredRun, ip: string, word: string, topN = 5): Promise<ScoreParts> {
-  const docs = sqlString(join(run.modelDir, 'document_topics.parquet'));
-  const words = sqlString(join(run.modelDir, 'word_topics.parquet'));
-  const corpus = sqlString(run.corpusFile);
-  const [t] = await engine.rows(`SELECT topic_prob_mix AS v FROM read_parquet(${docs}) WHERE document_name = ${sqlString(ip)} LIMIT 1`);
-  const [p] = await engine.rows(`SELECT topic_probs AS v FROM read_parquet(${words}) WHERE word_name = ${sqlString(word)} LIMIT 1`);
+  const ipModel = await ipRow(engine, run, ip);
+  const wordModel = await wordRow(engine, run, word);
+  // corpus.parquet knows IPs and words by their model ids; one absent from the model has no pair.
+  const doc = ipModel?.id ?? -1;
+  const w = wordModel?.id ?? -1;
   const [c] = await engine
     .rows(
       `SELECT
-        coalesce(sum(count) FILTER (WHERE ip = ${sqlString(ip)} AND word = ${sqlString(word)}), 0) AS ip_word,
-        coalesce(sum(count) FILTER (WHERE ip = ${sqlString(ip)}), 0) AS ip_events,
-        count(DISTINCT ip) FILTER (WHERE word = ${sqlString(word)}) AS ips,
-        coalesce(sum(count) FILTER (WHERE word = ${sqlString(word)}), 0) AS word_events
-      FROM read_parquet(${corpus}) WHERE ip = ${sqlString(ip)} OR word = ${sqlString(word)}`,
+        coalesce(sum(count) FILTER (WHERE doc = ${doc} AND word = ${w}), 0) AS ip_word,
+        coalesce(sum(count) FILTER (WHERE doc = ${doc}), 0) AS ip_events,
+        count(DISTINCT doc) FILTER (WHERE word = ${w}) AS ips,
+        coalesce(sum(count) FILTER (WHERE word = ${w}), 0) AS word_events
+      FROM read_parquet(${sqlString(run.corpusFile)}) WHERE doc = ${doc} OR word = ${w}`,
     )
     .catch(() => [{ ip_word: 0, ip_events: 0, ips: 0, word_events: 0 }]);
-  const theta = toNumbers(t?.v);
-  const phi = toNumbers(p?.v);
+  const theta = ipModel?.topics ?? [];
+  const phi = wordModel?.topics ?? [];
   const k = Math.max(theta.length, phi.length);
   const shares: TopicShare[] = Array.from({ length: k }, (_, topic) => {
     const th = theta[topic] ?? 0;

@@ -1,9 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
-import type { Corpus } from '../lda/types.js';
 import { writeAtomically } from './atomic.js';
-import { entryDocs } from '../lda/entry-docs.js';
+import { SpotError } from '../common/errors.js';
 
 export const CORPUS_FILE = 'corpus.parquet';
 export const DISTRIBUTION_FILE = 'score_distribution.json';
@@ -25,10 +24,13 @@ export interface ScoreDistribution {
 
 /**
  * The per-run files the console and `spot-ml show` read beside the results:
- * - corpus.parquet (ip, word, count, score): the day's (IP, word) pairs with the number of the day's event
- *   slots holding them and the pair's score (pairs present only through feedback are left out), in the
- *   corpus' own order: sorting 13M rows by score and names cost more than the rest of the scoring stage,
- *   and every reader filters or aggregates;
+ * - corpus.parquet (doc, word, count, score): the day's (IP, word) pairs by their ids — an IP's id is its
+ *   row in model/document_topics.parquet, a word's its row in model/word_topics.parquet (explain/corpus-pairs.ts
+ *   resolves them) — with the number of the day's event slots holding them and the pair's score (pairs
+ *   present only through feedback are left out), in (doc, word) order. It is written from the engine's
+ *   spot_corpus (the day's pairs in that order, left by buildCorpus) beside the scores of its entries, so
+ *   only the scores cross into the engine and no name is joined: at 10M flows (13M pairs) handing the
+ *   pairs over, joining their names or sorting them cost more than the rest of the scoring stage;
  * - score_distribution.json: a histogram of every scored event slot's log10(score).
  * An event's percentile is the share of event slots scoring at most its score (corpus.parquet, weighted by
  * count). For DNS and proxy an event is one slot, so this is exactly the share of events; for flow an event
@@ -36,27 +38,20 @@ export interface ScoreDistribution {
  */
 export async function writeRunCorpus(
   engine: Engine,
-  corpus: Corpus,
   scores: Float64Array,
   dayCounts: Float64Array,
   scoredDir: string,
   slotsPerEvent: number,
 ): Promise<void> {
-  await engine.createTable('spot_run_corpus', [
-    { name: 'doc', type: 'INTEGER', values: entryDocs(corpus) },
-    { name: 'word', type: 'INTEGER', values: corpus.wordIds },
-    { name: 'n', type: 'DOUBLE', values: dayCounts },
-    { name: 'score', type: 'DOUBLE', values: scores },
-  ]);
+  // The corpus' entries are spot_corpus' rows in the same order, plus entries only feedback gave (no day count).
+  const dayScores = scores.filter((_, e) => dayCounts[e] > 0);
+  const [{ n }] = await engine.rows('SELECT count(*) AS n FROM spot_corpus');
+  if (Number(n) !== dayScores.length) throw new SpotError(`internal error: ${n} day pairs in the engine, ${dayScores.length} scored`, 1);
+  await engine.createTable('spot_run_scores', [{ name: 'score', type: 'DOUBLE', values: dayScores }]);
   await writeAtomically(join(scoredDir, CORPUS_FILE), (tmp) =>
-    engine.writeParquet(
-      `SELECT d.ip, v.word, CAST(c.n AS BIGINT) AS count, c.score
-       FROM spot_run_corpus c JOIN spot_docs d ON d.id = c.doc JOIN spot_vocab v ON v.id = c.word
-       WHERE c.n > 0`,
-      tmp,
-    ),
+    engine.writeParquet('SELECT doc, word, CAST(cnt AS BIGINT) AS count, score FROM spot_corpus POSITIONAL JOIN spot_run_scores', tmp),
   );
-  await engine.exec('DROP TABLE spot_run_corpus');
+  await engine.exec('DROP TABLE spot_run_scores; DROP TABLE spot_corpus;');
   const distribution = scoreDistribution(scores, dayCounts, slotsPerEvent);
   await writeAtomically(join(scoredDir, DISTRIBUTION_FILE), (tmp) => writeFile(tmp, JSON.stringify(distribution) + '\n'));
 }

@@ -1,8 +1,9 @@
 import type { Engine } from '../engine/engine.js';
 import type { Corpus } from '../lda/types.js';
+import { SpotError } from '../common/errors.js';
 
 /**
- * Reads spot_corpus(doc, word, cnt) — the day's pairs, one row per (doc, word) — and
+ * Reads spot_corpus(doc, word, cnt) — the day's pairs, one row per (doc, word), stored in that order — and
  * spot_extra_corpus(doc, word, cnt) — pairs that are not events of the day, such as analyst feedback —
  * into compressed sparse rows sorted by (doc, word), merging a pair present in both. Only the (small)
  * extra table is held in JavaScript while the day's pairs stream in.
@@ -21,7 +22,11 @@ export async function readCorpus(
   let dayCounts = new Float64Array(capacity);
   let at = 0;
   let x = 0;
+  let last = -1;
   const append = (doc: number, word: number, count: number, day: number) => {
+    const key = doc * numWords + word;
+    if (key <= last) throw new SpotError(`internal error: the corpus is not in (document, word) order at document ${doc}, word ${word}`, 1);
+    last = key;
     docStart[doc + 1]++;
     wordIds[at] = word;
     counts[at] = count;
@@ -38,7 +43,8 @@ export async function readCorpus(
     }
     return 0;
   };
-  await engine.streamColumns('SELECT doc, word, cnt FROM spot_corpus ORDER BY doc, word', (cols, rows) => {
+  // spot_corpus was stored in (doc, word) order, which a plain scan keeps (DuckDB's preserve_insertion_order).
+  await engine.streamColumns('SELECT doc, word, cnt FROM spot_corpus', (cols, rows) => {
     const [docs, words, cnts] = cols as [number[], number[], number[]];
     for (let i = 0; i < rows; i++) {
       const plus = extrasBefore(docs[i], words[i]);

@@ -38,8 +38,9 @@ export function eventSlotsSql(slots: readonly WordSlot[], relation = 'featured_v
  * events are counted by (ip, word key) when the analysis gave `keys`, else by (ip, word); words are
  * numbered in word order either way, so both give the same corpus.
  * `extraPairsSql` (ip, word, n) adds training pairs that are not events of the day (analyst feedback).
- * Tables left in the engine: spot_docs(ip, id), spot_vocab(word, id) and spot_word_keys(wkey, id): the
- * day's word keys (the words themselves without keys).
+ * Tables left in the engine: spot_docs(ip, id), spot_vocab(word, id), spot_word_keys(wkey, id): the
+ * day's word keys (the words themselves without keys), and spot_corpus(doc, word, cnt): the day's pairs
+ * in (doc, word) order, which the run's corpus.parquet is written from (writeRunCorpus drops it).
  */
 export async function buildCorpus(
   engine: Engine,
@@ -88,7 +89,8 @@ export async function corpusFromPairCounts(
     CREATE OR REPLACE TEMP TABLE spot_word_keys AS SELECT k.wkey, v.id FROM spot_key_words k JOIN spot_vocab v USING (word);
     CREATE OR REPLACE TABLE spot_corpus AS
       SELECT d.id AS doc, k.id AS word, CAST(p.n AS DOUBLE) AS cnt
-      FROM spot_known_pairs p JOIN spot_docs d USING (ip) JOIN spot_word_keys k USING (wkey);
+      FROM spot_known_pairs p JOIN spot_docs d USING (ip) JOIN spot_word_keys k USING (wkey)
+      ORDER BY doc, word;
     CREATE OR REPLACE TABLE spot_extra_corpus AS
       SELECT d.id AS doc, v.id AS word, CAST(sum(e.n) AS DOUBLE) AS cnt
       FROM spot_extra_pairs e JOIN spot_docs d USING (ip) JOIN spot_vocab v USING (word) GROUP BY ALL;
@@ -99,6 +101,6 @@ export async function corpusFromPairCounts(
   const [size] = await engine.rows(`
     SELECT (SELECT count(*) FROM spot_docs) AS docs, (SELECT count(*) FROM spot_vocab) AS words`);
   const corpus = await readCorpus(engine, Number(size.docs), Number(size.words));
-  await engine.exec('DROP TABLE spot_corpus; DROP TABLE spot_extra_corpus;');
+  await engine.exec('DROP TABLE spot_extra_corpus;');
   return { ...corpus, ...tally };
 }
