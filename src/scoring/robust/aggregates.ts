@@ -46,8 +46,12 @@ export const comboKey = (m: number, prefix = '') => `hash(${['host', 'peer', 'in
 const hourOf = `CAST((t // 3600 % 24 + 24) % 24 AS INTEGER)`;
 /** SQL: the bit of the event's hour. */
 export const hourBit = `(1::UBIGINT << ${hourOf})`;
-/** SQL: the bit of the event's (peer, hour) bucket, one of 64. */
-const slotBucketBit = `(1::UBIGINT << CAST((CAST(peer >> 40 AS BIGINT) + 7 * ${hourOf}) % 64 AS INTEGER))`;
+/**
+ * SQL: the bit of the event's hour (bits 0..23) and of its (peer, hour) bucket, one of 40 (bits 24..63):
+ * one bit_or gathers both.
+ */
+const hourAndSlotBits = `(${hourBit} | (1::UBIGINT << CAST(24 + (CAST(peer >> 40 AS BIGINT) + 7 * ${hourOf}) % 40 AS INTEGER)))`;
+const HOURS = 0xffffff;
 
 /** SQL over a rb_values_<j> row joined with rb_totals `t` and the value's host count `hosts`: the feature may be odd for this host. */
 export const mayBeOdd = (t: string, hosts: string) =>
@@ -67,13 +71,13 @@ export async function buildAggregates(engine: Engine, m: number, events = 'rb_ev
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_pass1 AS
     SELECT ${grouping} AS gid, host, peer, ${f.join(', ')}, count(*) AS n, count(*) FILTER (WHERE init) AS n_init,
-      sum(outb) AS outb, bit_or(${hourBit}) AS hours, bit_or(${slotBucketBit}) AS peers_lb
+      sum(outb) AS outb, bit_or(${hourAndSlotBits}) AS bits
     FROM ${events} GROUP BY GROUPING SETS (${sets.join(', ')});`);
   await engine.exec(`
     CREATE OR REPLACE TEMP VIEW rb_pairs AS
-    SELECT host, peer, n, n_init, CAST(outb AS HUGEINT) AS outb, hours FROM rb_pass1 WHERE gid = ${idOf([0, 1])};
+    SELECT host, peer, n, n_init, CAST(outb AS HUGEINT) AS outb, bits & ${HOURS} AS hours FROM rb_pass1 WHERE gid = ${idOf([0, 1])};
     ${f.map((c, j) => `CREATE OR REPLACE TEMP VIEW rb_values_${j} AS
-    SELECT host, ${c} AS v, hours, peers_lb FROM rb_pass1 WHERE gid = ${idOf([0, j + 2])};`).join('\n')}
+    SELECT host, ${c} AS v, bits & ${HOURS} AS hours, bits >> 24 AS peers_lb FROM rb_pass1 WHERE gid = ${idOf([0, j + 2])};`).join('\n')}
     CREATE OR REPLACE TEMP TABLE rb_totals AS SELECT count(DISTINCT host) AS hosts, sum(n) AS events FROM rb_pairs;
     ${f.map((_, j) => `CREATE OR REPLACE TEMP TABLE rb_candidates_${j} AS
     SELECT hash(host, v) AS k, host, v, p.hosts FROM rb_values_${j} JOIN (SELECT v, count(*) AS hosts FROM rb_values_${j} GROUP BY v) p USING (v), rb_totals t
