@@ -89,7 +89,7 @@ export async function buildAggregates(engine: Engine, m: number, events = 'rb_ev
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_pass2 AS
     SELECT * FROM (
-      SELECT e.host, e.peer, e.init, e.t, e.size, ${f.map((c) => `e.${c}`).join(', ')}, ${explicit} AS explicit,
+      SELECT e.host, e.peer, e.init, e.t, e.size, ${f.map((c) => `e.${c}`).join(', ')}, hash(e.spot_file) AS file_key, e.spot_row, ${explicit} AS explicit,
         hash(e.host, e.peer) IN (SELECT k FROM rb_gap_pairs) AS gap
       FROM ${events} e)
     WHERE explicit OR gap;
@@ -105,5 +105,6 @@ export async function buildAggregates(engine: Engine, m: number, events = 'rb_ev
       sum(CAST(size AS HUGEINT)) AS ssize, sum(CAST(size AS HUGEINT) * size) AS ssize2
     FROM (SELECT host, peer, t, size, coalesce(t - lag(t) OVER (PARTITION BY host, peer ORDER BY t), 0) AS gap FROM rb_pass2 WHERE gap)
     GROUP BY host, peer;
+    CREATE OR REPLACE TEMP TABLE rb_kept AS SELECT ${comboKey(m)} AS combo, host, peer, init, file_key, spot_row FROM rb_pass2;
     DROP TABLE rb_pass2;`);
 }
