@@ -114,7 +114,7 @@ export async function runOnCluster(
 
     const feedbackPairs = feedback?.lowRisk.length
       ? await timed('words', 'analyst feedback', async () => {
-          if (analysis.feedback?.inputRowsSql('x').includes('input_view')) {
+          if (analysis.feedback?.readsDayEvents) {
             await fetchFeedbackEvents(analysis, feedback, rules, fetchEvents);
             await defineInputView();
           }
@@ -255,7 +255,7 @@ async function eventColumns(cluster: ClickHouseCluster, analysis: Analysis, rule
 }
 
 /**
- * Feedback rows may be completed from the day's events (analysis.feedback.inputRowsSql joins
+ * Feedback rows may be completed from the day's events (analysis.feedback.readsDayEvents: inputRowsSql joins
  * input_view): the day's clean events of the rated events' first-slot addresses are fetched as input_view.
  */
 async function fetchFeedbackEvents(
