@@ -36,6 +36,7 @@ export async function robustFeedback(
   analysis: Analysis,
   options: AnalysisOptions,
   file: string,
+  profileOf?: (featured: string) => Promise<string>,
 ): Promise<((surprise: string) => Promise<string>) | undefined> {
   const rules = analysis.feedback;
   if (!rules) return undefined;
@@ -63,7 +64,7 @@ export async function robustFeedback(
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_feedback AS
     SELECT e.*, CAST(r.${layout.rating} AS INTEGER) AS rating, lower(coalesce(nullif(trim(r.scope), ''), 'event')) AS scope
-    FROM (${profileEventsSql(profile, 'rb_feedback_featured')}) e JOIN rb_feedback_rows r ON r.spot_line = e.spot_row`);
+    FROM ${profileOf ? await profileOf('rb_feedback_featured') : `(${profileEventsSql(profile, 'rb_feedback_featured')})`} e JOIN rb_feedback_rows r ON r.spot_line = e.spot_row`);
   const sameFeatures = f.map((c) => `r.${c} = c.${c}`).join(' AND ');
   return async (surprise: string) => {
     await engine.exec(`

@@ -3,7 +3,7 @@ import type { Analysis, AnalysisOptions } from '../../pipeline/analysis.js';
 import type { ScoredEvents } from '../../pipeline/score.js';
 import { robustProfile, type RobustProfile } from './profiles.js';
 import { HINT_EVENTS, roundUp, type ReportHint } from '../../pipeline/report-hint.js';
-import { buildCombos, combine, comboKey, featureSurprise, hostAnomalies, hostFanout, pairBehaviour, peerRarity, rankScores } from './surprise.js';
+import { buildCombos, combine, comboKey, featureSurprise, hostAnomalies, hostFanout, pairBehaviour, pairGaps, peerRarity, rankScores } from './surprise.js';
 
 /**
  * SQL selecting the profile's columns of `relation`'s scorable clean events, as rb_events has them: host,
@@ -22,6 +22,33 @@ export function profileEventsSql(profile: RobustProfile, relation: string): stri
 }
 
 /**
+ * Where the robust steps get the day's events: the embedded run's own (localEvents), or a cluster's shards
+ * (src/pipeline/cluster-robust.ts). Every later step reads only the aggregate tables.
+ */
+export interface RobustEventSource {
+  /** Builds the aggregate tables (rb_combos, rb_pair_base, rb_totals, rb_gaps) from the day's scorable events. */
+  aggregate(): Promise<void>;
+  /** SQL (spot_file, spot_row, combo) over at least the events whose combination is in `ranked` (combo, score) scoring at most `threshold`. */
+  eventsOf(ranked: string, threshold: number): Promise<string>;
+}
+
+/** The day's events in the local engine (rb_events, a view or table of profileEventsSql). */
+export function localEvents(engine: Engine, profile: RobustProfile, timed: (name: string, work: () => Promise<void>) => Promise<void>): RobustEventSource {
+  const m = profile.features.length;
+  return {
+    async aggregate() {
+      // The day is read once to group it (buildCombos), then for the gaps of some pairs and the reported events:
+      // a view over the input when the profile reads it directly (flow), else a table, so the words are formed once.
+      const relation = profile.relation ?? 'featured_view';
+      await timed('events', () => engine.exec(`CREATE OR REPLACE TEMP ${relation === 'input_view' ? 'VIEW' : 'TABLE'} rb_events AS ${profileEventsSql(profile, relation)}`));
+      await timed('combos', () => buildCombos(engine, m));
+      await timed('gaps', () => pairGaps(engine));
+    },
+    eventsOf: async () => `SELECT spot_file, spot_row, ${comboKey(m)} AS combo FROM rb_events`,
+  };
+}
+
+/**
  * Scores the day's events in the robust mode (README "Scoring modes") and returns SQL over the events that
  * can be reported (score <= threshold, at most maxResults): the result columns, score, spot_file, spot_row.
  * `adjust` may rewrite the surprises (analyst feedback) before they are ranked: it gets the table name of
@@ -34,6 +61,7 @@ export async function robustScoredEvents(
   threshold: number,
   maxResults: number,
   adjust?: (surprise: string) => Promise<string>,
+  source?: RobustEventSource,
 ): Promise<ScoredEvents> {
   const profile = robustProfile(analysis.type);
   const m = profile.features.length;
@@ -46,11 +74,8 @@ export async function robustScoredEvents(
     const [spill] = await engine.rows('SELECT coalesce(sum(size), 0) // 1048576 AS mb FROM duckdb_temporary_files()');
     process.stderr.write(`robust ${name}: ${((Date.now() - t) / 1000).toFixed(2)} s, cpu ${((used.user + used.system) / 1e6).toFixed(2)} s, spill ${spill.mb} MB\n`);
   };
-  // The day is read once to group it (buildCombos), then for the gaps of some pairs and the reported events:
-  // a view over the input when the profile reads it directly (flow), else a table, so the words are formed once.
-  const relation = profile.relation ?? 'featured_view';
-  await timed('events', () => engine.exec(`CREATE OR REPLACE TEMP ${relation === 'input_view' ? 'VIEW' : 'TABLE'} rb_events AS ${profileEventsSql(profile, relation)}`));
-  await timed('combos', () => buildCombos(engine, m));
+  const events = source ?? localEvents(engine, profile, timed);
+  await events.aggregate();
   await timed('features', () => featureSurprise(engine, m));
   await timed('peers', () => peerRarity(engine));
   await timed('pairs', () => pairBehaviour(engine));
@@ -65,10 +90,11 @@ export async function robustScoredEvents(
   const limit = maxResults > 0 ? `LIMIT ${Math.floor(maxResults)}` : '';
   // The reported events: those of the ranked combinations within the threshold, the first maxResults in
   // the results' order (score, file, row).
+  const combos = await events.eventsOf('rb_combo_score', threshold);
   await timed('top', () => engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_top AS
     SELECT e.spot_file, e.spot_row, s.score
-    FROM rb_events e JOIN (SELECT * FROM rb_combo_score WHERE score <= CAST('${String(threshold)}' AS DOUBLE)) s ON s.combo = ${comboKey(m, 'e.')}
+    FROM (${combos}) e JOIN (SELECT * FROM rb_combo_score WHERE score <= CAST('${String(threshold)}' AS DOUBLE)) s ON s.combo = e.combo
     ORDER BY s.score, e.spot_file, e.spot_row ${limit};
     CREATE OR REPLACE VIEW rb_top_input AS
     SELECT i.* FROM input_view i SEMI JOIN rb_top t ON i.spot_file = t.spot_file AND i.spot_row = t.spot_row;`));

@@ -31,7 +31,13 @@ export async function buildCombos(engine: Engine, m: number): Promise<void> {
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_combos AS
     SELECT ${comboKey(m)} AS combo, host, peer, init, ${f}, count(*) AS n, bit_or(${hourBit}) AS hours, sum(outb) AS outb
-    FROM rb_events GROUP BY host, peer, init, ${f};
+    FROM rb_events GROUP BY host, peer, init, ${f};`);
+  await pairsOfCombos(engine);
+}
+
+/** rb_pair_base and rb_totals from rb_combos (buildCombos). */
+export async function pairsOfCombos(engine: Engine): Promise<void> {
+  await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_pair_base AS
     SELECT host, peer, sum(n) AS n, sum(outb) AS outb, bit_or(hours) AS hours, bool_or(init) AS any_init FROM rb_combos GROUP BY host, peer;
     CREATE OR REPLACE TEMP TABLE rb_totals AS
@@ -87,13 +93,6 @@ export async function peerRarity(engine: Engine): Promise<void> {
  */
 export async function pairBehaviour(engine: Engine): Promise<void> {
   await engine.exec(`
-    CREATE OR REPLACE TEMP TABLE rb_gaps AS
-    SELECT host, peer, avg(gap) AS mean_gap, stddev_pop(gap) AS sd_gap,
-      CASE WHEN avg(size) > 0 THEN stddev_pop(size) / avg(size) ELSE 0 END AS cv_size
-    FROM (
-      SELECT host, peer, size, t - lag(t) OVER (PARTITION BY host, peer ORDER BY t) AS gap
-      FROM rb_events SEMI JOIN (SELECT host, peer FROM rb_pair_base WHERE n >= 3 AND any_init) USING (host, peer))
-    GROUP BY host, peer;
     CREATE OR REPLACE TEMP TABLE rb_pair AS
     SELECT p.host, p.peer, p.n, p.outb, bit_count(p.hours) / h.host_hours AS routine,
       CASE WHEN p.n >= 3 AND g.mean_gap > 0
@@ -101,6 +100,18 @@ export async function pairBehaviour(engine: Engine): Promise<void> {
     FROM rb_pair_base p LEFT JOIN rb_gaps g USING (host, peer)
     JOIN (SELECT host, bit_count(bit_or(hours)) AS host_hours FROM rb_pair_base GROUP BY host) h USING (host);
     DROP TABLE rb_gaps;`);
+}
+
+/** rb_gaps(host, peer, mean_gap, sd_gap, cv_size) from rb_events, for pairBehaviour. */
+export async function pairGaps(engine: Engine): Promise<void> {
+  await engine.exec(`
+    CREATE OR REPLACE TEMP TABLE rb_gaps AS
+    SELECT host, peer, avg(gap) AS mean_gap, stddev_pop(gap) AS sd_gap,
+      CASE WHEN avg(size) > 0 THEN stddev_pop(size) / avg(size) ELSE 0 END AS cv_size
+    FROM (
+      SELECT host, peer, size, t - lag(t) OVER (PARTITION BY host, peer ORDER BY t) AS gap
+      FROM rb_events SEMI JOIN (SELECT host, peer FROM rb_pair_base WHERE n >= 3 AND any_init) USING (host, peer))
+    GROUP BY host, peer;`);
 }
 
 /**
