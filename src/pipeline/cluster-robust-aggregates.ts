@@ -29,6 +29,17 @@ const slotBucketBit = (t: string, peer: string) => `bitShiftLeft(toUInt64(1), to
 const dec = (x: string) => `toDecimal128(${x}, 0)`;
 
 const U64 = 'UInt64';
+
+/** A local query's rows as a small table on every node (its name added to `names`, to drop afterwards). */
+async function shipToEveryNode(engine: Engine, cluster: ClickHouseCluster, names: string[], what: string, sql: string, columns: ClusterColumn[]): Promise<string> {
+  const name = `spot_rb_${what}_${process.pid}_${Date.now()}`;
+  names.push(name);
+  const values: string[][] = columns.map(() => []);
+  await engine.streamColumns(`SELECT ${columns.map((c) => `CAST(${c.name} AS VARCHAR)`).join(', ')} FROM (${sql})`, (cols, n) => {
+    for (let c = 0; c < columns.length; c++) for (let i = 0; i < n; i++) values[c].push((cols[c] as string[])[i]);
+  });
+  return copyToEveryNode(cluster, name, columns, values);
+}
 const col = (name: string, type = U64): ClusterColumn => ({ name, type });
 
 /**
@@ -73,15 +84,7 @@ export async function clusterPass2(p: ClusterPass, candidates: string, gapPairs:
   const { engine, cluster, profile: pr } = p;
   const m = pr.features.length;
   const names: string[] = [];
-  const ship = async (what: string, sql: string, columns: ClusterColumn[]) => {
-    const name = `spot_rb_${what}_${process.pid}_${Date.now()}`;
-    names.push(name);
-    const values: string[][] = columns.map(() => []);
-    await engine.streamColumns(`SELECT ${columns.map((c) => `CAST(${c.name} AS VARCHAR)`).join(', ')} FROM (${sql})`, (cols, n) => {
-      for (let c = 0; c < columns.length; c++) for (let i = 0; i < n; i++) values[c].push((cols[c] as string[])[i]);
-    });
-    return copyToEveryNode(cluster, name, columns, values);
-  };
+  const ship = (what: string, sql: string, columns: ClusterColumn[]) => shipToEveryNode(engine, cluster, names, what, sql, columns);
   const featureOf = (c: string) => (c === 'host' ? 'rb_host' : c === 'peer' ? 'rb_peer' : `rb_${c}`);
   try {
     const explicit: string[] = [];
@@ -117,6 +120,51 @@ export async function clusterPass2(p: ClusterPass, candidates: string, gapPairs:
       'rb_gaps',
       { n: 'BIGINT', span: 'BIGINT', sgap2: 'HUGEINT', ssize: 'HUGEINT', ssize2: 'HUGEINT' },
     );
+  } finally {
+    for (const name of names) await dropFromEveryNode(cluster, name);
+  }
+}
+
+/** The local copies of the fetched candidate events' profile columns (proxy has a column `host`). */
+export const CANDIDATE_PROFILE = ['spot_rb_host', 'spot_rb_peer', 'spot_rb_init', 'spot_rb_combo'] as const;
+
+/**
+ * The events of the selected units (rb_selected: kind 0 an explicit combination, 1 a pair's other
+ * initiated events, 2 every other event) with their profile columns, into `into`; the events of the last
+ * unit share one score, so only its first `maxResults` by (spot_file, spot_row) can be reported.
+ */
+export async function clusterSelectedEvents(
+  p: ClusterPass,
+  eventColumns: readonly ClusterColumn[],
+  into: string,
+  maxResults: number,
+  fetchRows: (sql: string, columns: ClusterColumn[], table: string) => Promise<number>,
+): Promise<void> {
+  const { engine, cluster, profile: pr } = p;
+  const [{ pairs, rest }] = await engine.rows(
+    'SELECT count(*) FILTER (WHERE kind = 1) AS pairs, count(*) FILTER (WHERE kind = 2) AS rest FROM rb_selected',
+  );
+  const names: string[] = [];
+  const ship = (what: string, sql: string, columns: ClusterColumn[]) => shipToEveryNode(engine, cluster, names, what, sql, columns);
+  const combo = `cityHash64(${[pr.host, pr.peer, pr.init, ...pr.features].join(', ')})`;
+  const cols = eventColumns.map((c) => `\`${c.name}\``).join(', ');
+  const select = `SELECT ${cols}, ${pr.host} AS rb_host, ${pr.peer} AS rb_peer, ${pr.init} AS rb_init, ${combo} AS rb_combo`;
+  const fetched = [...eventColumns, col(CANDIDATE_PROFILE[0]), col(CANDIDATE_PROFILE[1]), col(CANDIDATE_PROFILE[2], 'UInt8'), col(CANDIDATE_PROFILE[3])];
+  try {
+    const chosen = await ship('chosen', 'SELECT combo FROM rb_selected WHERE kind = 0', [col('combo')]);
+    const either = [`rb_combo IN ${chosen}`];
+    let explicit = '';
+    if (Number(pairs) > 0 || Number(rest) > 0) explicit = await ship('explicit', 'SELECT combo FROM rb_explicit', [col('combo')]);
+    if (Number(pairs) > 0) {
+      const chosenPairs = await ship('pairs', 'SELECT host, peer FROM rb_selected WHERE kind = 1', [col('host'), col('peer')]);
+      either.push(`(rb_init = 1 AND (rb_host, rb_peer) IN ${chosenPairs} AND rb_combo NOT IN ${explicit})`);
+    }
+    await fetchRows(`${select} ${p.where} AND (${either.join(' OR ')})`, fetched, into);
+    if (Number(rest) > 0) {
+      const limit = maxResults > 0 ? `LIMIT ${Math.floor(maxResults)}` : '';
+      await fetchRows(`${select} ${p.where} AND rb_init = 0 AND rb_combo NOT IN ${explicit} ORDER BY spot_file, spot_row ${limit}`, fetched, `${into}_rest`);
+      await engine.exec(`INSERT INTO ${into} SELECT * FROM ${into}_rest; DROP TABLE ${into}_rest;`);
+    }
   } finally {
     for (const name of names) await dropFromEveryNode(cluster, name);
   }
