@@ -3,20 +3,22 @@ import assert from 'node:assert/strict';
 import type { Engine } from '../src/engine/engine.js';
 import { internalAddress, registeredDomain } from '../src/scoring/robust/profiles.js';
 import {
-  buildCombos, combine, featureSurprise, hostAnomalies, hostFanout, pairBehaviour, peerRarity, rankScores,
+  buildAggregates, combine, featureSurprise, hostAnomalies, hostFanout, pairBehaviour, peerRarity, rankScores,
 } from '../src/scoring/robust/surprise.js';
 import { withEngine } from './helpers.js';
 
-// Unit tests of each part of the robust score (src/scoring/robust/surprise.ts), on small event tables in DuckDB.
+// Unit tests of each part of the robust score (src/scoring/robust/aggregates.ts and surprise.ts), on small
+// event tables in DuckDB. Hosts and peers are identified by hash(name), as rb_events has them.
 
 interface Ev { host: string; peer: string; t: number; f0: string; size?: number; outb?: number; init?: boolean }
 
 async function events(engine: Engine, rows: readonly Ev[]): Promise<void> {
   const values = rows.map((e, i) =>
-    `('f', ${i}, '${e.host}', '${e.peer}', ${e.init ?? true}, ${e.t}, ${e.size ?? 100}, ${e.outb ?? 100}, '${e.f0}')`);
-  await engine.exec(`CREATE OR REPLACE TEMP TABLE rb_events AS SELECT * FROM (VALUES ${values.join(', ')})
-    v(spot_file, spot_row, host, peer, init, t, size, outb, f0)`);
-  await buildCombos(engine, 1);
+    `('f', ${i}, hash('${e.host}'), hash('${e.peer}'), ${e.init ?? true}, ${e.t}, ${e.size ?? 100}, ${e.outb ?? 100}, '${e.f0}')`);
+  await engine.exec(`CREATE OR REPLACE TEMP TABLE rb_events AS
+    SELECT spot_file, spot_row, host, peer, init, CAST(t AS BIGINT) AS t, CAST(size AS BIGINT) AS size, CAST(outb AS BIGINT) AS outb, f0
+    FROM (VALUES ${values.join(', ')}) v(spot_file, spot_row, host, peer, init, t, size, outb, f0)`);
+  await buildAggregates(engine, 1);
 }
 
 /** Ten hosts each using port 443 with its own peer, plus the given events. */
@@ -27,13 +29,16 @@ const population = (extra: Ev[] = []): Ev[] => [
 
 const one = async (engine: Engine, sql: string) => (await engine.rows(sql))[0];
 
+/** The feature surprise of the host's events with value f0: 0 unless they are an explicit combination. */
+const surpriseOf = async (engine: Engine, host: string, f0: string) =>
+  Number((await one(engine, `SELECT coalesce(max(c.a), 0) AS a FROM rb_combo_a c JOIN rb_explicit x USING (combo) WHERE x.host = hash('${host}') AND x.f0 = '${f0}'`)).a);
+
 test('feature rarity: ln(H / hosts with the value); a value the host shows with many peers or hours is not odd', () =>
   withEngine(async (engine) => {
     const routine = Array.from({ length: 30 }, (_, i) => ({ host: 'h1', peer: `client${i}`, t: 3600 * (i % 24), f0: '8443' }));
     await events(engine, population([{ host: 'h0', peer: 'x', t: 0, f0: '4444' }, ...routine]));
     await featureSurprise(engine, 1);
-    const a = async (host: string, f0: string) =>
-      Number((await one(engine, `SELECT max(a) AS a FROM rb_feature_surprise JOIN rb_combos USING (combo) WHERE host = '${host}' AND f0 = '${f0}'`)).a);
+    const a = (host: string, f0: string) => surpriseOf(engine, host, f0);
     assert.ok(Math.abs((await a('h0', '4444')) - Math.log(10)) < 1e-9, 'one host of ten, one peer: ln 10');
     assert.equal(await a('h0', '443'), 0, 'every host has it');
     assert.equal(await a('h1', '8443'), 0, 'ln 10 less ln(30 peer-hours), floored at 0');
@@ -44,7 +49,7 @@ test('feature rarity: repeating a value with one peer in one hour does not make 
     const beacon = Array.from({ length: 50 }, (_, i) => ({ host: 'h2', peer: 'c2', t: 7200 + 60 * i, f0: '8080' }));
     await events(engine, population(beacon));
     await featureSurprise(engine, 1);
-    const { a } = await one(engine, `SELECT a FROM rb_feature_surprise JOIN rb_combos USING (combo) WHERE f0 = '8080'`);
+    const a = await surpriseOf(engine, 'h2', '8080');
     // 50 events over 50 minutes: at most 2 hour slots with the one peer.
     assert.ok(Number(a) >= Math.log(10) - Math.log(2) - 1e-9, `a = ${a}`);
   }));
@@ -53,7 +58,7 @@ test('peer rarity: ln(H / hosts dealing with the peer)', () =>
   withEngine(async (engine) => {
     await events(engine, population([{ host: 'h3', peer: 'rare.example', t: 0, f0: '443' }]));
     await peerRarity(engine);
-    const rows = await engine.rows(`SELECT peer, hosts, b FROM rb_peer ORDER BY peer`);
+    const rows = await engine.rows(`SELECT CASE WHEN peer = hash('common') THEN 'common' ELSE 'rare.example' END AS peer, hosts, b FROM rb_peer ORDER BY peer`);
     assert.deepEqual(rows.map((r) => [r.peer, Number(r.hosts)]), [['common', 10], ['rare.example', 1]]);
     assert.equal(Number(rows[0].b), 0);
     assert.ok(Math.abs(Number(rows[1].b) - Math.log(10)) < 1e-9);
@@ -69,7 +74,7 @@ test('pair behaviour: a fixed interval and size give regularity ln(n − 1); ran
     const other = [{ host: 'b', peer: 'common', t: 23 * 3600, f0: '443' }];
     await events(engine, population([...beacon, ...noisy, ...other]));
     await pairBehaviour(engine);
-    const pair = async (host: string) => one(engine, `SELECT n, reg, routine FROM rb_pair WHERE host = '${host}' AND peer <> 'common'`);
+    const pair = async (host: string) => one(engine, `SELECT n, reg, routine FROM rb_pair WHERE host = hash('${host}') AND peer <> hash('common')`);
     const b = await pair('b');
     assert.equal(Number(b.n), 21);
     assert.ok(Math.abs(Number(b.reg) - Math.log(20)) < 1e-9, `beacon regularity ${b.reg}`);
@@ -84,9 +89,9 @@ test('host fan-out: ln(1 + rare² / peers) over the peers the host initiated', (
     await events(engine, population(dga));
     await peerRarity(engine);
     await hostFanout(engine);
-    const { fanout } = await one(engine, `SELECT fanout FROM rb_host WHERE host = 'h4'`);
+    const { fanout } = await one(engine, `SELECT fanout FROM rb_host WHERE host = hash('h4')`);
     assert.ok(Math.abs(Number(fanout) - Math.log(1 + 64 / 9)) < 1e-9, `fanout ${fanout}`);
-    const plain = await one(engine, `SELECT fanout FROM rb_host WHERE host = 'h5'`);
+    const plain = await one(engine, `SELECT fanout FROM rb_host WHERE host = hash('h5')`);
     assert.equal(Number(plain.fanout), 0);
   }));
 
@@ -96,7 +101,7 @@ test('host anomalies: ln(1 + Σ (A / ln H)²) over the host\'s kinds of event', 
     await events(engine, population(scan));
     await featureSurprise(engine, 1);
     await hostAnomalies(engine);
-    const { g } = await one(engine, `SELECT g FROM rb_host_odd WHERE host = 'h6'`);
+    const { g } = await one(engine, `SELECT g FROM rb_host_odd WHERE host = hash('h6')`);
     assert.ok(Math.abs(Number(g) - Math.log(1 + 5)) < 1e-9, `g ${g}`);
   }));
 
@@ -109,23 +114,53 @@ test('combination and ranking: S adds the parts; the score is the share of event
     await hostFanout(engine);
     await hostAnomalies(engine);
     await combine(engine);
-    const r = await one(engine, `SELECT * FROM rb_surprise JOIN rb_combos USING (combo) WHERE host = 'h7' AND f0 = '4444'`);
+    const r = await one(engine, `SELECT p.*, s.s FROM rb_parts p JOIN rb_surprise s USING (combo) JOIN rb_explicit x USING (combo) WHERE x.host = hash('h7') AND x.f0 = '4444'`);
     const expected = Number(r.a) + (1 - Number(r.routine)) * Number(r.b) +
       Number(r.r) * ((1 - Number(r.routine)) * (Number(r.persistence) + Number(r.volume)) + Number(r.reg)) + Number(r.r) * Number(r.fanout) + Number(r.host_odd);
     assert.ok(Math.abs(Number(r.s) - expected) < 1e-9);
     assert.ok(Number(r.volume) > 0, 'a million bytes against a median of 100');
+    // The other ten events: each host's initiated event with the common peer (a pair unit).
+    const units = await engine.rows(`SELECT kind, sum(n) AS n FROM rb_surprise GROUP BY kind ORDER BY kind`);
+    assert.deepEqual(units.map((u) => [Number(u.kind), Number(u.n)]), [[0, 1], [1, 10]]);
     await rankScores(engine);
-    const scores = await engine.rows(`SELECT host, f0, score FROM rb_combo_score JOIN rb_combos USING (combo) ORDER BY score`);
-    assert.equal(scores[0].host, 'h7');
+    const scores = await engine.rows(`SELECT kind, host, score FROM rb_unit_score ORDER BY score`);
+    assert.equal(scores[0].host, (await one(engine, `SELECT hash('h7') AS h`)).h);
     assert.ok(Math.abs(Number(scores[0].score) - 1 / 11) < 1e-9, 'the most suspicious of 11 events: 1/11');
     assert.ok(scores.every((s) => Number(s.score) > 0 && Number(s.score) <= 1));
     assert.equal(Number(scores[scores.length - 1].score), 1);
   }));
 
+test('candidates: a (host, value) left out of the explicit combinations has feature surprise 0 (the full count agrees)', () =>
+  withEngine(async (engine) => {
+    // Hosts with values of every kind: common, rare with one peer, rare with many peers or hours, a burst.
+    const extra: Ev[] = [];
+    for (let h = 0; h < 10; h++) {
+      for (let i = 0; i <= h; i++) extra.push({ host: `h${h}`, peer: `p${(h * 7 + i) % 13}`, t: 3600 * ((h + 5 * i) % 24), f0: `v${i % 4}` });
+      if (h % 3 === 0) extra.push({ host: `h${h}`, peer: 'q', t: 60 * h, f0: 'rare' });
+    }
+    await events(engine, population(extra));
+    await featureSurprise(engine, 1);
+    // Every (host, value) counted in full, as the formula reads.
+    const full = await engine.rows(`
+      WITH slots AS (SELECT host, f0 AS v, count(DISTINCT (peer, t // 3600)) AS slots FROM rb_events GROUP BY ALL),
+      pop AS (SELECT v, count(*) AS hosts FROM slots GROUP BY v)
+      SELECT host, v, greatest(0, ln((SELECT count(DISTINCT host) FROM rb_events) / hosts) - ln(slots)) AS s FROM slots JOIN pop USING (v)`);
+    let odd = 0;
+    for (const r of full) {
+      const got = Number((await one(engine, `SELECT coalesce(max(c.a), 0) AS a FROM rb_combo_a c JOIN rb_explicit x USING (combo) WHERE x.host = ${r.host} AND x.f0 = '${r.v}'`)).a);
+      assert.ok(Math.abs(got - Number(r.s)) < 1e-12, `host ${r.host} value ${r.v}: ${got} against ${r.s}`);
+      if (Number(r.s) > 0) odd++;
+    }
+    assert.ok(odd > 0, 'some values are odd');
+    const [{ candidates, values }] = await engine.rows(`SELECT (SELECT count(*) FROM rb_candidates_0) AS candidates, (SELECT count(*) FROM rb_values_0) AS values`);
+    assert.ok(Number(candidates) < Number(values), `some (host, value)s were not counted in full: ${candidates} of ${values}`);
+  }));
+
 test('profiles: internal addresses and registered domains', async () => {
   const rows = await withEngine((engine) => engine.rows(`
-    SELECT ip, ${internalAddress('ip')} AS internal FROM (VALUES ('10.1.2.3'), ('172.20.0.1'), ('172.32.0.1'), ('192.168.1.1'), ('8.8.8.8'), ('100.64.0.1'), ('fd00::1')) v(ip)`));
-  assert.deepEqual(rows.map((r) => r.internal), [true, true, false, true, false, true, true]);
+    SELECT ip, ${internalAddress('ip')} AS internal FROM (VALUES ('10.1.2.3'), ('172.20.0.1'), ('172.32.0.1'), ('192.168.1.1'), ('8.8.8.8'),
+      ('100.64.0.1'), ('fd00::1'), ('100.128.0.1'), ('172.15.9.9'), ('::1'), ('FE80::1'), ('2001:db8::1'), ('f.example'), ('127.0.0.1'), (NULL)) v(ip)`));
+  assert.deepEqual(rows.map((r) => r.internal), [true, true, false, true, false, true, true, false, false, true, true, false, false, true, null]);
   const names = await withEngine((engine) => engine.rows(`
     SELECT ${registeredDomain('n')} AS d FROM (VALUES ('a.b.example.com'), ('www.bbc.co.uk'), ('d123.cloudfront.net'), ('localhost'), ('10.0.0.1')) v(n)`));
   assert.deepEqual(names.map((r) => r.d), ['example.com', 'bbc.co.uk', 'cloudfront.net', 'localhost', '10.0.0.1']);

@@ -11,9 +11,11 @@ import { chIdent, chString, type ClickHouseCluster } from '../engine/clickhouse/
 import { clickHouseDialect } from '../engine/clickhouse/dialect.js';
 import { copyToEveryNode, dropFromEveryNode, fetchInto, type ClusterColumn } from '../engine/clickhouse/fetch.js';
 import { readFeedbackFile } from '../feedback/read.js';
-import { clusterProfile, PROFILE_COLUMNS, type ClusterProfile } from '../scoring/robust/cluster-profile.js';
+import { clusterProfile, PROFILE_COLUMNS } from '../scoring/robust/cluster-profile.js';
 import { withScope } from '../scoring/robust/feedback.js';
-import { pairsOfCombos } from '../scoring/robust/surprise.js';
+import { aggregateFilters } from '../scoring/robust/aggregates.js';
+import type { RobustAdjustment } from '../scoring/robust/score.js';
+import { CANDIDATE_PROFILE, clusterPass1, clusterPass2, clusterSelectedEvents, type ClusterPass, type FlaggedRule } from './cluster-robust-aggregates.js';
 import type { Analysis } from './analysis.js';
 
 export interface RobustClusterDay {
@@ -36,23 +38,6 @@ export interface RobustClusterDay {
 /** spot_row is the embedded run's file_row_number: a BIGINT. */
 const SPOT_ROW = { spot_row: 'BIGINT' };
 
-/** The profile's select list over a relation, aliased rb_* (never a column name of the analyses). */
-export function profileColumns(p: ClusterProfile): string {
-  return [
-    `${p.host} AS rb_host`, `${p.peer} AS rb_peer`, `${p.init} AS rb_init`, `${p.t} AS rb_t`, `${p.size} AS rb_size`, `${p.outb} AS rb_outb`,
-    ...p.features.map((f, j) => `${f} AS rb_f${j}`),
-  ].join(', ');
-}
-
-/** ClickHouse SQL: the combination key of an event (host, peer, init, features), as the profile's expressions. */
-export const comboOf = (p: ClusterProfile) => `cityHash64(${[p.host, p.peer, p.init, ...p.features].join(', ')})`;
-
-/** ClickHouse SQL: surprise.ts' hourBit, 1 << (t / 3600 rounded half to even, as DuckDB casts, mod 24). */
-const hourBit = (t: string) => {
-  const h = `(${t}) / 3600`;
-  return `bitShiftLeft(toUInt64(1), toUInt8(toInt64(if(${h} - floor(${h}) = 0.5, 2 * round(${h} / 2), round(${h}))) % 24))`;
-};
-
 export function robustOnCluster(day: RobustClusterDay) {
   const { engine, cluster, analysis } = day;
   const dialect = clickHouseDialect(cluster);
@@ -66,35 +51,24 @@ export function robustOnCluster(day: RobustClusterDay) {
   };
   const featureColumns = Array.from({ length: m }, (_, j) => ({ name: `f${j}`, type: 'UInt64' }));
 
-  const where = `${day.dayEvents} AND ${scorable}`;
-  const pairKey = [{ name: 'host', type: 'UInt64' }, { name: 'peer', type: 'UInt64' }];
-  const keys = [`${profile.host} AS rb_host`, `${profile.peer} AS rb_peer`];
-  const features = profile.features.map((f, j) => `${f} AS rb_f${j}`);
+  const pass: ClusterPass = { engine, cluster, profile, where: `${day.dayEvents} AND ${scorable}`, fetch };
 
   return {
-    /** The aggregate tables, grouped on the shards (each shard's partial groups merged by the initiator). */
-    async aggregate(): Promise<void> {
-      const groups = ['rb_host', 'rb_peer', 'rb_init', ...features.map((_, j) => `rb_f${j}`)];
-      await fetch(
-        'robust combinations',
-        `SELECT cityHash64(${groups.join(', ')}) AS rb_combo, ${keys.join(', ')}, ${profile.init} AS rb_init, ${features.join(', ')},
-            count() AS rb_n, groupBitOr(${hourBit(profile.t)}) AS rb_hours, sum(${profile.outb}) AS rb_outb
-          ${where} GROUP BY ${groups.join(', ')}`,
-        [{ name: 'combo', type: 'UInt64' }, ...pairKey, { name: 'init', type: 'UInt8' }, ...featureColumns,
-          { name: 'n', type: 'UInt64' }, { name: 'hours', type: 'UInt64' }, { name: 'outb', type: 'Float64' }],
-        'rb_combos',
-        { init: 'BOOLEAN', n: 'BIGINT', hours: 'INTEGER' },
-      );
-      await pairsOfCombos(engine);
-      // The gaps of the pairs with at least 3 events of which the host initiated one (pairGaps).
-      await fetch(
-        'robust pair gaps',
-        `SELECT ${keys.join(', ')}, arraySum(arrayPopFront(arrayDifference(arraySort(groupArray(${profile.t})))) AS rb_gaps) / length(rb_gaps) AS mean_gap, sqrt(arrayReduce('varPop', rb_gaps)) AS sd_gap,
-            if(avg(${profile.size}) > 0, stddevPop(${profile.size}) / avg(${profile.size}), 0) AS cv_size
-          ${where} GROUP BY rb_host, rb_peer HAVING count() >= 3 AND max(${profile.init}) = 1`,
-        [...pairKey, { name: 'mean_gap', type: 'Float64' }, { name: 'sd_gap', type: 'Float64' }, { name: 'cv_size', type: 'Float64' }],
-        'rb_gaps',
-      );
+    /** The aggregate tables (aggregates.ts): both passes on the shards, the filters between them here. */
+    async aggregate(feedback?: RobustAdjustment): Promise<void> {
+      await clusterPass1(pass);
+      await aggregateFilters(engine, m);
+      const candidates = Array.from({ length: m }, (_, j) => `SELECT ${j} AS j, host, v FROM rb_candidates_${j}`).join(' UNION ALL ');
+      await clusterPass2(pass, candidates, 'SELECT host, peer FROM rb_gap_pairs', feedback ? flaggedRules(m) : []);
+    },
+
+    async selectedEvents(maxResults: number): Promise<string> {
+      const fetchRows = (sql: string, columns: ClusterColumn[], table: string) =>
+        fetch('candidate events', sql, columns, table, { ...SPOT_ROW, spot_rb_init: 'BOOLEAN' });
+      await clusterSelectedEvents(pass, day.columns, 'spot_cluster_events', maxResults, fetchRows);
+      await day.candidatesFetched();
+      const [host, peer, init, combo] = CANDIDATE_PROFILE;
+      return `SELECT spot_file, spot_row, ${host} AS host, ${peer} AS peer, ${init} AS init, ${combo} AS combo FROM spot_cluster_events`;
     },
 
     /**
@@ -140,34 +114,6 @@ export function robustOnCluster(day: RobustClusterDay) {
       }
       return 'rb_feedback_profiles';
     },
-
-    /**
-     * The events of the combinations of `ranked` (combo, score) scoring at most `threshold`: fetched from the
-     * shards with their combination into spot_cluster_events; returns (spot_file, spot_row, combo) over them.
-     */
-    async eventsOf(ranked: string, threshold: number): Promise<string> {
-      const combos: string[] = [];
-      await engine.streamColumns(`SELECT CAST(combo AS VARCHAR) FROM ${ranked} WHERE score <= CAST('${String(threshold)}' AS DOUBLE)`, (cols, n) => {
-        for (let i = 0; i < n; i++) combos.push((cols[0] as string[])[i]);
-      });
-      const name = `spot_rb_combos_${process.pid}_${Date.now()}`;
-      try {
-        const table = await copyToEveryNode(cluster, name, [{ name: 'combo', type: 'UInt64' }], [combos]);
-        const cols = day.columns.map((c) => chIdent(c.name)).join(', ');
-        await fetch(
-          'candidate events',
-          // One flat query, so that each shard filters its own events.
-          `SELECT ${cols}, ${comboOf(profile)} AS rb_combo ${day.dayEvents} AND ${scorable} AND rb_combo IN ${table}`,
-          [...day.columns, { name: 'spot_combo', type: 'UInt64' }],
-          'spot_cluster_events',
-          SPOT_ROW,
-        );
-      } finally {
-        await dropFromEveryNode(cluster, name);
-      }
-      await day.candidatesFetched();
-      return 'SELECT spot_file, spot_row, spot_combo AS combo FROM spot_cluster_events';
-    },
   };
 }
 
@@ -185,3 +131,17 @@ export async function robustFeedbackAddresses(analysis: Analysis, file: string):
 }
 
 export const chList = (values: readonly string[]) => values.map(chString).join(', ');
+
+/**
+ * The rated kinds of event as rules the shards test (feedback.ts' `flagged`, from rb_feedback): the same
+ * features (a low-risk rating of scope word), the same host and features (high risk, or low risk of scope
+ * event), the same peer (high risk).
+ */
+function flaggedRules(m: number): FlaggedRule[] {
+  const f = Array.from({ length: m }, (_, j) => `f${j}` as const);
+  return [
+    { columns: f, rows: `SELECT DISTINCT ${f.join(', ')} FROM rb_feedback WHERE rating = 3 AND scope = 'word'` },
+    { columns: ['host', ...f], rows: `SELECT DISTINCT host, ${f.join(', ')} FROM rb_feedback WHERE rating = 1 OR (rating = 3 AND scope = 'event')` },
+    { columns: ['peer'], rows: `SELECT DISTINCT peer FROM rb_feedback WHERE rating = 1` },
+  ];
+}

@@ -17,8 +17,8 @@ import type { FeedbackLayout } from '../../feedback/layout.js';
 import { readFeedbackFile } from '../../feedback/read.js';
 import { createFeedbackTable } from '../../feedback/table.js';
 import { robustProfile } from './profiles.js';
-import { profileEventsSql } from './score.js';
-import { featureColumns } from './surprise.js';
+import { profileEventsSql, type RobustAdjustment } from './score.js';
+import { featureColumns } from './aggregates.js';
 
 export const SCOPES = ['event', 'word', 'destination', 'domain'] as const;
 
@@ -29,7 +29,9 @@ export function withScope(layout: FeedbackLayout): FeedbackLayout {
 
 /**
  * Reads the feedback file's low- and high-risk events and returns the adjustment of surprises (see
- * robustScoredEvents' `adjust`), or undefined when there is nothing to apply.
+ * robustScoredEvents' `feedback`), or undefined when there is nothing to apply. The events a rating names
+ * by their features (and those of a high-risk rating's peer) are kept as explicit combinations
+ * (aggregates.ts), so that they can be moved apart from their pair's other events.
  */
 export async function robustFeedback(
   engine: Engine,
@@ -37,7 +39,7 @@ export async function robustFeedback(
   options: AnalysisOptions,
   file: string,
   profileOf?: (featured: string) => Promise<string>,
-): Promise<((surprise: string) => Promise<string>) | undefined> {
+): Promise<RobustAdjustment | undefined> {
   const rules = analysis.feedback;
   if (!rules) return undefined;
   const layout = withScope(rules.layout);
@@ -66,17 +68,30 @@ export async function robustFeedback(
     SELECT e.*, CAST(r.${layout.rating} AS INTEGER) AS rating, lower(coalesce(nullif(trim(r.scope), ''), 'event')) AS scope
     FROM ${profileOf ? await profileOf('rb_feedback_featured') : `(${profileEventsSql(profile, 'rb_feedback_featured')})`} e JOIN rb_feedback_rows r ON r.spot_line = e.spot_row`);
   const sameFeatures = f.map((c) => `r.${c} = c.${c}`).join(' AND ');
-  return async (surprise: string) => {
-    await engine.exec(`
-      CREATE OR REPLACE TEMP TABLE rb_surprise_rated AS
-      SELECT s.combo, s.n, CASE
-          WHEN EXISTS (SELECT 1 FROM rb_feedback r WHERE r.rating = 3 AND (
-            (r.scope = 'event' AND r.host = c.host AND ${sameFeatures}) OR (r.scope = 'word' AND ${sameFeatures})
-            OR (r.scope IN ('destination', 'domain') AND r.peer = c.peer))) THEN 0
-          WHEN EXISTS (SELECT 1 FROM rb_feedback r WHERE r.rating = 1 AND (r.peer = c.peer OR (r.host = c.host AND ${sameFeatures})))
-            THEN s.s + (SELECT max(s) FROM ${surprise})
-          ELSE s.s END AS s
-      FROM ${surprise} s JOIN rb_combos c USING (combo)`);
-    return 'rb_surprise_rated';
+  const kinds = `hash(${f.map((c) => `e.${c}`).join(', ')})`;
+  const hostKinds = `hash(e.host, ${f.map((c) => `e.${c}`).join(', ')})`;
+  const ruleKinds = `hash(${f.join(', ')})`;
+  const ruleHostKinds = `hash(host, ${f.join(', ')})`;
+  await engine.exec(`
+    CREATE OR REPLACE TEMP TABLE rb_feedback_keys AS
+    SELECT ${ruleKinds} AS k FROM rb_feedback WHERE rating = 3 AND scope = 'word'
+    UNION SELECT ${ruleHostKinds} FROM rb_feedback WHERE rating = 1 OR (rating = 3 AND scope = 'event');
+    CREATE OR REPLACE TEMP TABLE rb_feedback_peers AS SELECT DISTINCT hash(peer) AS k FROM rb_feedback WHERE rating = 1;`);
+  return {
+    flagged: `${kinds} IN (SELECT k FROM rb_feedback_keys) OR ${hostKinds} IN (SELECT k FROM rb_feedback_keys) OR hash(e.peer) IN (SELECT k FROM rb_feedback_peers)`,
+    adjust: async (surprise: string) => {
+      // Units of a pair or of S = 0 have no features (c.f* NULL): only a peer rule can name them.
+      await engine.exec(`
+        CREATE OR REPLACE TEMP TABLE rb_surprise_rated AS
+        SELECT s.kind, s.combo, s.host, s.peer, s.n, CASE
+            WHEN EXISTS (SELECT 1 FROM rb_feedback r WHERE r.rating = 3 AND (
+              (r.scope = 'event' AND r.host = c.host AND ${sameFeatures}) OR (r.scope = 'word' AND ${sameFeatures})
+              OR (r.scope IN ('destination', 'domain') AND r.peer = s.peer))) THEN 0
+            WHEN EXISTS (SELECT 1 FROM rb_feedback r WHERE r.rating = 1 AND (r.peer = s.peer OR (r.host = c.host AND ${sameFeatures})))
+              THEN s.s + (SELECT max(s) FROM ${surprise})
+            ELSE s.s END AS s
+        FROM ${surprise} s LEFT JOIN rb_explicit c USING (combo)`);
+      return 'rb_surprise_rated';
+    },
   };
 }

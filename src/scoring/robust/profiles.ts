@@ -26,12 +26,24 @@ export interface RobustProfile {
   relation?: 'input_view' | 'featured_view';
   /** Wraps the relation read (columns computed once per row that the expressions above use). */
   source?: (relation: string) => string;
+  /**
+   * Columns of the relation one of which holds the host's text, when `host` is a choice between them: the
+   * reported events' hosts are then found by hashing these before the rest of the row is computed.
+   */
+  hostColumns?: readonly string[];
 }
 
-/** SQL: the address is private, loopback, link-local or shared (RFC 1918, 6598, 3927, 4193): one of the organisation's own. */
-export const internalAddress = (ip: string) => `(${ip} LIKE '10.%' OR ${ip} LIKE '192.168.%' OR ${ip} LIKE '127.%' OR ${ip} LIKE '169.254.%'
-  OR regexp_matches(${ip}, '^172\\.(1[6-9]|2[0-9]|3[01])\\.') OR regexp_matches(${ip}, '^100\\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\\.')
-  OR regexp_matches(lower(${ip}), '^(fc|fd|fe80:|::1$)'))`;
+/**
+ * SQL: the address is private, loopback, link-local or shared (RFC 1918, 6598, 3927, 4193): one of the
+ * organisation's own. A CASE, so that the regular expressions run only on the few addresses whose prefix
+ * they decide (it runs on every flow's two addresses).
+ */
+export const internalAddress = (ip: string) => `CASE WHEN ${ip} IS NULL THEN NULL
+  WHEN ${ip} LIKE '10.%' OR ${ip} LIKE '192.168.%' OR ${ip} LIKE '127.%' OR ${ip} LIKE '169.254.%' THEN true
+  WHEN ${ip} LIKE '172.%' THEN regexp_matches(${ip}, '^172\\.(1[6-9]|2[0-9]|3[01])\\.')
+  WHEN ${ip} LIKE '100.%' THEN regexp_matches(${ip}, '^100\\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\\.')
+  WHEN ${ip} LIKE ':%' OR lower(${ip}) LIKE 'f%' THEN regexp_matches(lower(${ip}), '^(fc|fd|fe80:|::1$)')
+  ELSE false END`;
 
 /**
  * SQL: the registered domain of a name (`a.b.example.co.uk` → `example.co.uk`), so a CDN's or a service's
@@ -69,6 +81,7 @@ const profiles: Record<AnalysisType, RobustProfile> = {
     // profile reads the input itself and the words are not built for every event.
     scorable: 'proto IS NOT NULL',
     relation: 'input_view',
+    hostColumns: ['sip', 'dip'],
     source: (relation) => `(SELECT *, rb_si OR NOT rb_di AS rb_hs FROM
       (SELECT *, ${internalAddress('sip')} AS rb_si, ${internalAddress('dip')} AS rb_di FROM ${relation}))`,
   },

@@ -1,0 +1,58 @@
+/**
+ * Times only the robust score's own steps on a cached bench day (issue 13, done-when 4): attaches the day
+ * as the CLI does, runs robustScoredEvents (each step's wall and CPU seconds and the engine's spill are
+ * printed, SPOT_ML_ROBUST_TIMING), reads the reported events, and prints the total wall and CPU seconds and
+ * the process' peak RSS. The words, corpus and topic model (shared with the spot mode) are not run.
+ *
+ *   npx tsc -p . && node dist/bench/robust-steps.js [DAY_DIR] [--type flow] [--maxresults 1000] [--out FILE]
+ *
+ * Default day: bench/out/data/flow-10m (made by `node dist/bench/run.js flow:10m`). --out writes the
+ * reported events (score, spot_file, spot_row) as CSV, to compare two builds' results.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDbEngine } from '../src/engine/duckdb.js';
+import { defineSqlHelpers } from '../src/common/sql-helpers.js';
+import { analysisFor } from '../src/pipeline/analyses.js';
+import { attachInput } from '../src/pipeline/run.js';
+import { resolveInputFiles } from '../src/pipeline/input.js';
+import { robustScoredEvents } from '../src/scoring/robust/score.js';
+import { outRoot } from './days.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1].startsWith('--')));
+  const day = positional[0] ?? join(outRoot, 'data', 'flow-10m');
+  const type = arg('--type') ?? 'flow';
+  const maxResults = Number(arg('--maxresults') ?? 1000);
+  const out = arg('--out');
+  process.env.SPOT_ML_ROBUST_TIMING = '1';
+  const analysis = analysisFor(type);
+  const engine = await DuckDbEngine.open();
+  try {
+    await defineSqlHelpers(engine);
+    const files = await resolveInputFiles(engine, day);
+    const rows = await attachInput(engine, analysis, files, day);
+    if (analysis.type !== 'flow') await analysis.featurize(engine, { userDomain: '' });
+    const wall = Date.now();
+    const cpu = process.cpuUsage();
+    const scored = await robustScoredEvents(engine, analysis, { userDomain: '' }, 1, maxResults);
+    const reported = await engine.rows(`SELECT score, spot_file, spot_row FROM (${scored.sql}) ORDER BY score, spot_file, spot_row`);
+    const used = process.cpuUsage(cpu);
+    const rss = Math.round(process.resourceUsage().maxRSS / 1024);
+    process.stdout.write(`${type} ${rows} rows: robust steps ${((Date.now() - wall) / 1000).toFixed(2)} s wall, ` +
+      `${((used.user + used.system) / 1e6).toFixed(2)} s CPU, peak RSS ${rss} MB, ${reported.length} events reported\n`);
+    if (out) writeFileSync(out, reported.map((r) => `${r.score},${r.spot_file},${r.spot_row}`).join('\n') + '\n');
+  } finally {
+    await engine.close();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

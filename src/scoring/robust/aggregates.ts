@@ -1,0 +1,114 @@
+/**
+ * The robust score's aggregates of the day's events: the only step that reads the per-event rows
+ * (besides the final selection of the reported events). Every later step (surprise.ts) reads only the
+ * tables made here, so another engine (the ClickHouse cluster, issue 15) can compute them from its own
+ * event rows and ship them to DuckDB, where the rest runs as in the embedded run.
+ *
+ * Input: a relation of events (rb_events: profileEventsSql) with columns
+ *   host, peer     UBIGINT  identifiers of the host's and the peer's text (equal exactly when the texts are;
+ *                           any 64-bit hash: another engine may use its own, the results do not depend on it)
+ *   init           BOOLEAN  the host initiated the event
+ *   t              BIGINT   time of day in whole seconds (its hour is t // 3600 mod 24)
+ *   size, outb     BIGINT   the event's size and the bytes the host sent out (≥ 0)
+ *   f0..f<m-1>     any      the categorical features' identifiers (equality only)
+ *
+ * Output (all sums are of integers, exact, so the tables do not depend on the order of the rows):
+ *   rb_pairs(host, peer, n, n_init, outb, hours)     per (host, peer): events, events the host initiated,
+ *                                                    bytes sent out (HUGEINT), bit h set = an event in hour h
+ *   rb_values_<j>(host, v, hours, peers_lb)          per (host, value of feature j): the hours bits, and bits
+ *                                                    of (peer, hour) buckets: their count is a lower bound of
+ *                                                    the distinct (peer, hour) slots (any bucketing will do)
+ *   rb_totals(hosts, events)                         distinct hosts H, events N
+ *   rb_candidates_<j>(k, host, v, hosts)             filter (from the tables above): the (host, value) whose
+ *                                                    feature surprise may be above 0 (featureSurprise)
+ *   rb_explicit(combo, host, peer, init, f0.., n, hours)  the combinations (comboKey) of the events having a
+ *                                                    candidate (host, value) for some feature, or matching
+ *                                                    `flagged` (analyst feedback): the only events whose
+ *                                                    score may differ from their pair's
+ *   rb_gaps(host, peer, n, span, sgap2, ssize, ssize2)   per pair with n ≥ 3 and n_init ≥ 1: span = last −
+ *                                                    first time, sgap2 = Σ squared gaps between consecutive
+ *                                                    events (time order), ssize / ssize2 = Σ size and Σ size²
+ *                                                    (HUGEINT)
+ *
+ * (rb_pairs and rb_values_<j> are views over one table of the first pass' grouping sets here; another
+ * engine may ship them as tables.) Two passes over the events: the first makes rb_pairs and rb_values_<j>; the filters are derived from
+ * them; the second keeps only the events of candidate values, flagged events and the events of gap pairs
+ * (about a quarter of a 10M-flow day) and makes rb_explicit and rb_gaps from them.
+ */
+import type { Engine } from '../../engine/engine.js';
+
+export const featureColumns = (m: number) => Array.from({ length: m }, (_, j) => `f${j}`);
+
+/** SQL: the key of an event's combination (host, peer, init, features) over event columns prefixed `prefix`. */
+export const comboKey = (m: number, prefix = '') => `hash(${['host', 'peer', 'init', ...featureColumns(m)].map((c) => prefix + c).join(', ')})`;
+
+/** SQL: the event's hour of the day, 0..23. */
+const hourOf = `CAST((t // 3600 % 24 + 24) % 24 AS INTEGER)`;
+/** SQL: the bit of the event's hour. */
+export const hourBit = `(1::UBIGINT << ${hourOf})`;
+/** SQL: the bit of the event's (peer, hour) bucket, one of 64. */
+const slotBucketBit = `(1::UBIGINT << CAST((CAST(peer >> 40 AS BIGINT) + 7 * ${hourOf}) % 64 AS INTEGER))`;
+
+/** SQL over a rb_values_<j> row joined with rb_totals `t` and the value's host count `hosts`: the feature may be odd for this host. */
+export const mayBeOdd = (t: string, hosts: string) =>
+  `greatest(bit_count(hours), bit_count(peers_lb)) < ${t}.hosts / ${hosts}`;
+
+/**
+ * Builds the aggregate tables above from `events` (m features). `flagged`, when given, is SQL of a boolean
+ * over an event's columns (alias e): events to keep as explicit combinations whatever their surprise.
+ */
+export async function buildAggregates(engine: Engine, m: number, events = 'rb_events', flagged?: string): Promise<void> {
+  const f = featureColumns(m);
+  const sets = [`(host, peer)`, ...f.map((c) => `(host, ${c})`)];
+  const grouping = `GROUPING_ID(host, peer, ${f.join(', ')})`;
+  const all = (1 << (m + 2)) - 1;
+  // The grouping id of a set: a bit set for every column not grouped (the first column is the highest bit).
+  const idOf = (grouped: number[]) => all - grouped.reduce((acc, i) => acc + (1 << (m + 1 - i)), 0);
+  await engine.exec(`
+    CREATE OR REPLACE TEMP TABLE rb_pass1 AS
+    SELECT ${grouping} AS gid, host, peer, ${f.join(', ')}, count(*) AS n, count(*) FILTER (WHERE init) AS n_init,
+      sum(outb) AS outb, bit_or(${hourBit}) AS hours, bit_or(${slotBucketBit}) AS peers_lb
+    FROM ${events} GROUP BY GROUPING SETS (${sets.join(', ')});`);
+  await engine.exec(`
+    CREATE OR REPLACE TEMP VIEW rb_pairs AS
+    SELECT host, peer, n, n_init, CAST(outb AS HUGEINT) AS outb, hours FROM rb_pass1 WHERE gid = ${idOf([0, 1])};
+    ${f.map((c, j) => `CREATE OR REPLACE TEMP VIEW rb_values_${j} AS
+    SELECT host, ${c} AS v, hours, peers_lb FROM rb_pass1 WHERE gid = ${idOf([0, j + 2])};`).join('\n')}
+`);
+  await aggregateFilters(engine, m);
+
+  // Membership by a hash of the key: a collision only keeps an event more, never loses one.
+  const candidate = f.map((c, j) => `hash(e.host, e.${c}) IN (SELECT k FROM rb_candidates_${j})`);
+  const explicit = [...candidate, ...(flagged ? [`(${flagged})`] : [])].join(' OR ') || 'false';
+  await engine.exec(`
+    CREATE OR REPLACE TEMP TABLE rb_pass2 AS
+    SELECT * FROM (
+      SELECT e.host, e.peer, e.init, e.t, e.size, ${f.map((c) => `e.${c}`).join(', ')}, ${explicit} AS explicit,
+        hash(e.host, e.peer) IN (SELECT k FROM rb_gap_pairs) AS gap
+      FROM ${events} e)
+    WHERE explicit OR gap;
+`);
+  await engine.exec(`
+    CREATE OR REPLACE TEMP TABLE rb_explicit AS
+    SELECT ${comboKey(m)} AS combo, host, peer, init, ${f.join(', ')}, count(*) AS n, bit_or(${hourBit}) AS hours
+    FROM rb_pass2 WHERE explicit GROUP BY host, peer, init, ${f.join(', ')};
+`);
+  await engine.exec(`
+    CREATE OR REPLACE TEMP TABLE rb_gaps AS
+    SELECT host, peer, count(*) AS n, max(t) - min(t) AS span, sum(CAST(gap AS HUGEINT) * gap) AS sgap2,
+      sum(CAST(size AS HUGEINT)) AS ssize, sum(CAST(size AS HUGEINT) * size) AS ssize2
+    FROM (SELECT host, peer, t, size, coalesce(t - lag(t) OVER (PARTITION BY host, peer ORDER BY t), 0) AS gap FROM rb_pass2 WHERE gap)
+    GROUP BY host, peer;
+    DROP TABLE rb_pass2;`);
+}
+
+/** rb_totals and the filters of the second pass (rb_candidates_<j>, rb_gap_pairs) from rb_pairs and rb_values_<j>. */
+export async function aggregateFilters(engine: Engine, m: number): Promise<void> {
+  const f = featureColumns(m);
+  await engine.exec(`
+    CREATE OR REPLACE TEMP TABLE rb_totals AS SELECT count(DISTINCT host) AS hosts, sum(n) AS events FROM rb_pairs;
+    ${f.map((_, j) => `CREATE OR REPLACE TEMP TABLE rb_candidates_${j} AS
+    SELECT hash(host, v) AS k, host, v, p.hosts FROM rb_values_${j} JOIN (SELECT v, count(*) AS hosts FROM rb_values_${j} GROUP BY v) p USING (v), rb_totals t
+    WHERE ${mayBeOdd('t', 'p.hosts')};`).join('\n')}
+    CREATE OR REPLACE TEMP TABLE rb_gap_pairs AS SELECT hash(host, peer) AS k, host, peer FROM rb_pairs WHERE n >= 3 AND n_init > 0;`);
+}
