@@ -7,7 +7,7 @@
  */
 import type { Engine } from '../engine/engine.js';
 import type { ClickHouseCluster } from '../engine/clickhouse/cluster.js';
-import { copyToEveryNode, dropFromEveryNode, type ClusterColumn } from '../engine/clickhouse/fetch.js';
+import { copyQueryToEveryNode, dropFromEveryNode, type ClusterColumn } from '../engine/clickhouse/fetch.js';
 import type { ClusterProfile } from '../scoring/robust/cluster-profile.js';
 
 export interface ClusterPass {
@@ -34,11 +34,7 @@ const U64 = 'UInt64';
 async function shipToEveryNode(engine: Engine, cluster: ClickHouseCluster, names: string[], what: string, sql: string, columns: ClusterColumn[]): Promise<string> {
   const name = `spot_rb_${what}_${process.pid}_${Date.now()}`;
   names.push(name);
-  const values: string[][] = columns.map(() => []);
-  await engine.streamColumns(`SELECT ${columns.map((c) => `CAST(${c.name} AS VARCHAR)`).join(', ')} FROM (${sql})`, (cols, n) => {
-    for (let c = 0; c < columns.length; c++) for (let i = 0; i < n; i++) values[c].push((cols[c] as string[])[i]);
-  });
-  return copyToEveryNode(cluster, name, columns, values);
+  return copyQueryToEveryNode(engine, cluster, name, sql, columns);
 }
 const col = (name: string, type = U64): ClusterColumn => ({ name, type });
 

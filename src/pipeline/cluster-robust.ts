@@ -3,13 +3,13 @@
  * profile (host, peer, features; src/scoring/robust/cluster-profile.ts) and group the day into the robust
  * mode's aggregate tables, which come to this process's DuckDB under the embedded run's names; the
  * remaining steps run here by the embedded run's own code. At the end the shards send the events of the
- * combinations that can be reported (the candidate events), never the day's events.
+ * units that can be reported (the candidate events), never the day's events.
  */
 import type { Engine } from '../engine/engine.js';
 import { SpotError } from '../common/errors.js';
-import { chIdent, chString, type ClickHouseCluster } from '../engine/clickhouse/cluster.js';
+import { chIdent, type ClickHouseCluster } from '../engine/clickhouse/cluster.js';
 import { clickHouseDialect } from '../engine/clickhouse/dialect.js';
-import { copyToEveryNode, dropFromEveryNode, fetchInto, type ClusterColumn } from '../engine/clickhouse/fetch.js';
+import { copyQueryToEveryNode, dropFromEveryNode, fetchInto, type ClusterColumn } from '../engine/clickhouse/fetch.js';
 import { readFeedbackFile } from '../feedback/read.js';
 import { clusterProfile, PROFILE_COLUMNS } from '../scoring/robust/cluster-profile.js';
 import { withScope } from '../scoring/robust/feedback.js';
@@ -81,27 +81,19 @@ export function robustOnCluster(day: RobustClusterDay) {
       const types = new Map(day.columns.map((c) => [c.name, c.type]));
       const decimal = wanted.filter((c) => /Decimal/.test(types.get(c) ?? ''));
       if (decimal.length) throw new SpotError(`--scoring robust with --engine clickhouse needs ${decimal.join(', ')} as integers or doubles, not decimals`);
-      const word = analysis.wordSlots[0].word;
-      const needsWord = analysis.type !== 'flow';
+      // The profile reads the first slot's word for DNS and proxy (flow's features come from the input).
+      const word = analysis.type === 'flow' ? undefined : analysis.wordSlots[0].word;
       const shipped: ClusterColumn[] = [
         { name: 'spot_row', type: 'Int64' },
         { name: 'spot_clean', type: 'UInt8' },
         ...wanted.map((c) => ({ name: c, type: types.get(c)! })),
-        ...(needsWord ? [{ name: 'spot_word', type: 'Nullable(String)' }] : []),
+        ...(word ? [{ name: word, type: 'Nullable(String)' }] : []),
       ];
-      const selected = [
-        'CAST(spot_row AS VARCHAR)', 'CAST(spot_clean::INTEGER AS VARCHAR)',
-        ...wanted.map((c) => `CAST(${chIdent(c).replaceAll('`', '"')} AS VARCHAR)`),
-        ...(needsWord ? [`CAST("${word}" AS VARCHAR)`] : []),
-      ];
-      const values: (string | null)[][] = shipped.map(() => []);
-      await engine.streamColumns(`SELECT ${selected.join(', ')} FROM ${featured}`, (cols, n) => {
-        for (let c = 0; c < values.length; c++) for (let i = 0; i < n; i++) values[c].push((cols[c] as (string | null)[])[i]);
-      });
+      const rows = `SELECT * REPLACE (CAST(spot_clean AS INTEGER) AS spot_clean) FROM ${featured}`;
       const name = `spot_rb_feedback_${process.pid}_${Date.now()}`;
       try {
-        const table = await copyToEveryNode(cluster, name, shipped, values);
-        const on = clusterProfile(analysis.type, { dialect, word: needsWord ? 'spot_word' : 'NULL' });
+        const table = await copyQueryToEveryNode(engine, cluster, name, rows, shipped);
+        const on = clusterProfile(analysis.type, { dialect, word: word ? chIdent(word) : 'NULL' });
         await fetch(
           'feedback events',
           `SELECT spot_row, ${on.host}, ${on.peer}, ${on.init}, ${on.features.join(', ')} FROM ${table} WHERE spot_clean = 1 AND ${on.scorable}`,
@@ -130,7 +122,6 @@ export async function robustFeedbackAddresses(analysis: Analysis, file: string):
   return [...new Set(rated.map((r) => r.values[ip]?.trim()).filter((v): v is string => Boolean(v)))];
 }
 
-export const chList = (values: readonly string[]) => values.map(chString).join(', ');
 
 /**
  * The rated kinds of event as rules the shards test (feedback.ts' `flagged`, from rb_feedback): the same
