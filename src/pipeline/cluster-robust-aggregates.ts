@@ -22,10 +22,10 @@ export interface ClusterPass {
 /** ClickHouse SQL: a whole number of the profile's doubles, rounded as DuckDB's round (half away from zero). */
 export const whole = (x: string) => `toInt64(round(${x}))`;
 
-/** ClickHouse SQL of aggregates.ts' hourOf / hourBit / slotBucketBit over the event's t (Int64 seconds) and peer. */
+/** ClickHouse SQL of aggregates.ts' hourOf, hour bit and (peer, hour) bucket bit (one of 40) over the event's t (Int64 seconds) and peer. */
 const hourOf = (t: string) => `((intDiv(${t}, 3600) % 24 + 24) % 24)`;
 export const hourBitSql = (t: string) => `bitShiftLeft(toUInt64(1), toUInt8(${hourOf(t)}))`;
-const slotBucketBit = (t: string, peer: string) => `bitShiftLeft(toUInt64(1), toUInt8((toInt64(bitShiftRight(${peer}, 40)) + 7 * ${hourOf(t)}) % 64))`;
+const slotBucketBit = (t: string, peer: string) => `bitShiftLeft(toUInt64(1), toUInt8((toInt64(bitShiftRight(${peer}, 40)) + 7 * ${hourOf(t)}) % 40))`;
 const dec = (x: string) => `toDecimal128(${x}, 0)`;
 
 const U64 = 'UInt64';
