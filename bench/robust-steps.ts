@@ -4,10 +4,11 @@
  * printed, SPOT_ML_ROBUST_TIMING), reads the reported events, and prints the total wall and CPU seconds and
  * the process' peak RSS. The words, corpus and topic model (shared with the spot mode) are not run.
  *
- *   npx tsc -p . && node dist/bench/robust-steps.js [DAY_DIR] [--type flow] [--maxresults 1000] [--out FILE]
+ *   npx tsc -p . && node dist/bench/robust-steps.js [DAY_DIR] [--type flow] [--maxresults 1000] [--out FILE] [--sql]
  *
  * Default day: bench/out/data/flow-10m (made by `node dist/bench/run.js flow:10m`). --out writes the
- * reported events (score, spot_file, spot_row) as CSV, to compare two builds' results.
+ * reported events (score, spot_file, spot_row) as CSV, to compare two builds' results; --sql prints every
+ * statement's wall and CPU seconds.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +26,8 @@ function arg(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1].startsWith('--')));
+  const valued = new Set(['--type', '--maxresults', '--out']);
+  const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(i > 0 && valued.has(all[i - 1])));
   const day = positional[0] ?? join(outRoot, 'data', 'flow-10m');
   const type = arg('--type') ?? 'flow';
   const maxResults = Number(arg('--maxresults') ?? 1000);
@@ -33,6 +35,17 @@ async function main(): Promise<void> {
   process.env.SPOT_ML_ROBUST_TIMING = '1';
   const analysis = analysisFor(type);
   const engine = await DuckDbEngine.open();
+  if (process.argv.includes('--sql')) {
+    // Each statement's wall and CPU seconds (the engine's work is on its threads, in this process).
+    const exec = engine.exec.bind(engine);
+    engine.exec = async (sql: string) => {
+      const wall = Date.now();
+      const cpu = process.cpuUsage();
+      await exec(sql);
+      const used = process.cpuUsage(cpu);
+      process.stderr.write(`  [${((Date.now() - wall) / 1000).toFixed(2)} s, cpu ${((used.user + used.system) / 1e6).toFixed(2)} s] ${sql.replace(/\s+/g, ' ').trim().slice(0, 110)}\n`);
+    };
+  }
   try {
     await defineSqlHelpers(engine);
     const files = await resolveInputFiles(engine, day);

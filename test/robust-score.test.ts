@@ -156,6 +156,36 @@ test('candidates: a (host, value) left out of the explicit combinations has feat
     assert.ok(Number(candidates) < Number(values), `some (host, value)s were not counted in full: ${candidates} of ${values}`);
   }));
 
+/** Runs every step after the aggregates and returns the units, in a fixed order. */
+async function allUnits(engine: Engine): Promise<Record<string, unknown>[]> {
+  await featureSurprise(engine, 1);
+  await peerRarity(engine);
+  await pairBehaviour(engine);
+  await hostFanout(engine);
+  await hostAnomalies(engine);
+  await combine(engine);
+  return engine.rows(`SELECT kind, combo, host, peer, n, s FROM rb_surprise ORDER BY kind, combo, host, peer`);
+}
+
+test('units: every event is in one unit, events the host did not initiate and no odd feature score 0, and the result does not depend on the order of the rows', () =>
+  withEngine(async (engine) => {
+    const beacon = Array.from({ length: 12 }, (_, i) => ({ host: 'b', peer: 'c2', t: 500 + 600 * i, f0: '8443', size: 300 + (i % 2) }));
+    const inbound = Array.from({ length: 6 }, (_, i) => ({ host: `h${i}`, peer: `client${i}`, t: 3600 * i, f0: '443', init: false }));
+    const odd = Array.from({ length: 5 }, (_, i) => ({ host: 'h3', peer: `x${i}`, t: 7 * i, f0: `p${i}` }));
+    const rows = population([...beacon, ...inbound, ...odd]);
+    await events(engine, rows);
+    const first = await allUnits(engine);
+    assert.equal(first.reduce((n, u) => n + Number(u.n), 0), rows.length);
+    assert.ok(first.some((u) => Number(u.kind) === 2 && Number(u.n) === 6 && Number(u.s) === 0), 'the inbound events: S = 0');
+    // The same events in two other orders, through the same steps: the same units, bit for bit.
+    for (const order of ['spot_row DESC', 'hash(spot_row, 7)']) {
+      await engine.exec(`CREATE OR REPLACE TEMP TABLE rb_shuffled AS SELECT * FROM rb_events ORDER BY ${order};
+        CREATE OR REPLACE TEMP TABLE rb_events AS SELECT * FROM rb_shuffled`);
+      await buildAggregates(engine, 1);
+      assert.deepEqual(await allUnits(engine), first, order);
+    }
+  }));
+
 test('profiles: internal addresses and registered domains', async () => {
   const rows = await withEngine((engine) => engine.rows(`
     SELECT ip, ${internalAddress('ip')} AS internal FROM (VALUES ('10.1.2.3'), ('172.20.0.1'), ('172.32.0.1'), ('192.168.1.1'), ('8.8.8.8'),

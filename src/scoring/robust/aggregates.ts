@@ -46,8 +46,12 @@ export const comboKey = (m: number, prefix = '') => `hash(${['host', 'peer', 'in
 const hourOf = `CAST((t // 3600 % 24 + 24) % 24 AS INTEGER)`;
 /** SQL: the bit of the event's hour. */
 export const hourBit = `(1::UBIGINT << ${hourOf})`;
-/** SQL: the bit of the event's (peer, hour) bucket, one of 64. */
-const slotBucketBit = `(1::UBIGINT << CAST((CAST(peer >> 40 AS BIGINT) + 7 * ${hourOf}) % 64 AS INTEGER))`;
+/**
+ * SQL: the bit of the event's hour (bits 0..23) and of its (peer, hour) bucket, one of 40 (bits 24..63):
+ * one bit_or gathers both.
+ */
+const hourAndSlotBits = `(${hourBit} | (1::UBIGINT << CAST(24 + (CAST(peer >> 40 AS BIGINT) + 7 * ${hourOf}) % 40 AS INTEGER)))`;
+const HOURS = 0xffffff;
 
 /** SQL over a rb_values_<j> row joined with rb_totals `t` and the value's host count `hosts`: the feature may be odd for this host. */
 export const mayBeOdd = (t: string, hosts: string) =>
@@ -67,23 +71,22 @@ export async function buildAggregates(engine: Engine, m: number, events = 'rb_ev
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_pass1 AS
     SELECT ${grouping} AS gid, host, peer, ${f.join(', ')}, count(*) AS n, count(*) FILTER (WHERE init) AS n_init,
-      sum(outb) AS outb, bit_or(${hourBit}) AS hours, bit_or(${slotBucketBit}) AS peers_lb
+      sum(outb) AS outb, bit_or(${hourAndSlotBits}) AS bits
     FROM ${events} GROUP BY GROUPING SETS (${sets.join(', ')});`);
   await engine.exec(`
     CREATE OR REPLACE TEMP VIEW rb_pairs AS
-    SELECT host, peer, n, n_init, CAST(outb AS HUGEINT) AS outb, hours FROM rb_pass1 WHERE gid = ${idOf([0, 1])};
+    SELECT host, peer, n, n_init, CAST(outb AS HUGEINT) AS outb, bits & ${HOURS} AS hours FROM rb_pass1 WHERE gid = ${idOf([0, 1])};
     ${f.map((c, j) => `CREATE OR REPLACE TEMP VIEW rb_values_${j} AS
-    SELECT host, ${c} AS v, hours, peers_lb FROM rb_pass1 WHERE gid = ${idOf([0, j + 2])};`).join('\n')}
+    SELECT host, ${c} AS v, bits & ${HOURS} AS hours, bits >> 24 AS peers_lb FROM rb_pass1 WHERE gid = ${idOf([0, j + 2])};`).join('\n')}
 `);
   await aggregateFilters(engine, m);
-
   // Membership by a hash of the key: a collision only keeps an event more, never loses one.
   const candidate = f.map((c, j) => `hash(e.host, e.${c}) IN (SELECT k FROM rb_candidates_${j})`);
   const explicit = [...candidate, ...(flagged ? [`(${flagged})`] : [])].join(' OR ') || 'false';
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_pass2 AS
     SELECT * FROM (
-      SELECT e.host, e.peer, e.init, e.t, e.size, ${f.map((c) => `e.${c}`).join(', ')}, ${explicit} AS explicit,
+      SELECT e.host, e.peer, e.init, e.t, e.size, ${f.map((c) => `e.${c}`).join(', ')}, hash(e.spot_file) AS file_key, e.spot_row, ${explicit} AS explicit,
         hash(e.host, e.peer) IN (SELECT k FROM rb_gap_pairs) AS gap
       FROM ${events} e)
     WHERE explicit OR gap;
@@ -99,6 +102,7 @@ export async function buildAggregates(engine: Engine, m: number, events = 'rb_ev
       sum(CAST(size AS HUGEINT)) AS ssize, sum(CAST(size AS HUGEINT) * size) AS ssize2
     FROM (SELECT host, peer, t, size, coalesce(t - lag(t) OVER (PARTITION BY host, peer ORDER BY t), 0) AS gap FROM rb_pass2 WHERE gap)
     GROUP BY host, peer;
+    CREATE OR REPLACE TEMP TABLE rb_kept AS SELECT ${comboKey(m)} AS combo, host, peer, init, file_key, spot_row FROM rb_pass2;
     DROP TABLE rb_pass2;`);
 }
 

@@ -108,20 +108,30 @@ async function selectReported(engine: Engine, profile: RobustProfile, relation: 
     CREATE OR REPLACE TEMP TABLE rb_selected AS SELECT * FROM rb_unit_score WHERE score <= CAST('${String(threshold)}' AS DOUBLE)`);
   const [{ rest }] = await engine.rows('SELECT count(*) FILTER (WHERE kind = 2) AS rest FROM rb_selected');
   const some = Number(rest) === 0;
+  const [{ uncovered }] = await engine.rows(`
+    SELECT count(*) AS uncovered FROM rb_selected WHERE kind = 2 OR (kind = 1 AND hash(host, peer) NOT IN (SELECT k FROM rb_gap_pairs))`);
   const hosts = some ? 'AND e.host IN (SELECT host FROM rb_selected)' : '';
   const byHost = (c: string) => `hash(coalesce(CAST(${c} AS VARCHAR), '')) IN (SELECT host FROM rb_selected)`;
+  // Every event of an explicit combination or of a gap pair was kept by the aggregates' second pass
+  // (rb_kept): when the reported units are all such, the day is not read again. A source (the cluster)
+  // gives the selected units' events itself.
+  const kept = !source && Number(uncovered) === 0;
   const events = source
     ? `(${await source.selectedEvents(maxResults)})`
-    : some && profile.hostColumns && relation === 'input_view'
-      ? `(${profileEventsSql(profile, `(SELECT * FROM input_view WHERE ${profile.hostColumns.map(byHost).join(' OR ')})`)})`
-      : 'rb_events';
+    : kept
+      ? `(SELECT k.*, f.spot_file FROM rb_kept k JOIN (SELECT DISTINCT spot_file, hash(spot_file) AS file_key FROM input_view) f USING (file_key))`
+      : some && profile.hostColumns && relation === 'input_view'
+        ? `(${profileEventsSql(profile, `(SELECT * FROM input_view WHERE ${profile.hostColumns.map(byHost).join(' OR ')})`)})`
+        : 'rb_events';
+  const key = source || kept ? 'e.combo' : comboKey(m, 'e.');
+  if (process.env.SPOT_ML_ROBUST_TIMING) process.stderr.write(`robust top: reported events from ${source ? 'the source' : kept ? 'the kept events' : 'the day'}\n`);
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_top AS
     SELECT spot_file, spot_row, score FROM (
       SELECT e.spot_file, e.spot_row, CASE WHEN x.combo IS NOT NULL THEN xs.score WHEN e.init THEN p.score
         ELSE (SELECT score FROM rb_selected WHERE kind = 2) END AS score
       FROM ${events} e
-      LEFT JOIN rb_explicit x ON x.combo = ${source ? 'e.combo' : comboKey(m, 'e.')}
+      LEFT JOIN rb_explicit x ON x.combo = ${key}
       LEFT JOIN (SELECT combo, score FROM rb_selected WHERE kind = 0) xs ON xs.combo = x.combo
       LEFT JOIN (SELECT host, peer, score FROM rb_selected WHERE kind = 1) p ON p.host = e.host AND p.peer = e.peer
       WHERE true ${hosts})

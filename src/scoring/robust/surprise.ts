@@ -137,8 +137,7 @@ export async function combine(engine: Engine): Promise<void> {
     CREATE OR REPLACE TEMP TABLE rb_explicit_pairs AS
     SELECT host, peer, coalesce(sum(n) FILTER (WHERE init), 0) AS n_init FROM rb_combo_a GROUP BY host, peer;
     CREATE OR REPLACE TEMP TABLE rb_rest AS
-    SELECT (SELECT events FROM rb_totals) - (SELECT coalesce(sum(n), 0) FROM rb_combo_a)
-      - (SELECT sum(pp.n_init - coalesce(x.n_init, 0)) FROM rb_pair_p pp LEFT JOIN rb_explicit_pairs x USING (host, peer)) AS n;
+    SELECT (SELECT events FROM rb_totals) - (SELECT sum(n_init) FROM rb_pair_p) - (SELECT coalesce(sum(n), 0) FROM rb_combo_a WHERE NOT init) AS n;
     CREATE OR REPLACE TEMP VIEW rb_parts AS
     SELECT c.combo, c.host, c.peer, c.init, c.n, c.a, pp.b, pp.r, pp.persistence, pp.volume, pp.routine, pp.reg, pp.fanout,
       CASE WHEN c.init THEN pp.p ELSE 0 END AS p, c.a / ${lnHosts('t')} * coalesce(o.g, 0) AS host_odd
