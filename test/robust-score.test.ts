@@ -105,15 +105,20 @@ test('host anomalies: ln(1 + Σ (A / ln H)²) over the host\'s kinds of event', 
     assert.ok(Math.abs(Number(g) - Math.log(1 + 5)) < 1e-9, `g ${g}`);
   }));
 
+/** Every step after the aggregates, in order. */
+async function allSteps(engine: Engine): Promise<void> {
+  await featureSurprise(engine, 1);
+  await peerRarity(engine);
+  await pairBehaviour(engine);
+  await hostFanout(engine);
+  await hostAnomalies(engine);
+  await combine(engine);
+}
+
 test('combination and ranking: S adds the parts; the score is the share of events at least as suspicious', () =>
   withEngine(async (engine) => {
     await events(engine, population([{ host: 'h7', peer: 'rare', t: 0, f0: '4444', outb: 1e6 }]));
-    await featureSurprise(engine, 1);
-    await peerRarity(engine);
-    await pairBehaviour(engine);
-    await hostFanout(engine);
-    await hostAnomalies(engine);
-    await combine(engine);
+    await allSteps(engine);
     const r = await one(engine, `SELECT p.*, s.s FROM rb_parts p JOIN rb_surprise s USING (combo) JOIN rb_explicit x USING (combo) WHERE x.host = hash('h7') AND x.f0 = '4444'`);
     const expected = Number(r.a) + (1 - Number(r.routine)) * Number(r.b) +
       Number(r.r) * ((1 - Number(r.routine)) * (Number(r.persistence) + Number(r.volume)) + Number(r.reg)) + Number(r.r) * Number(r.fanout) + Number(r.host_odd);
@@ -158,12 +163,7 @@ test('candidates: a (host, value) left out of the explicit combinations has feat
 
 /** Runs every step after the aggregates and returns the units, in a fixed order. */
 async function allUnits(engine: Engine): Promise<Record<string, unknown>[]> {
-  await featureSurprise(engine, 1);
-  await peerRarity(engine);
-  await pairBehaviour(engine);
-  await hostFanout(engine);
-  await hostAnomalies(engine);
-  await combine(engine);
+  await allSteps(engine);
   return engine.rows(`SELECT kind, combo, host, peer, n, s FROM rb_surprise ORDER BY kind, combo, host, peer`);
 }
 
