@@ -4,7 +4,7 @@
  * peak memory of each process (the spot-ml process, and each clickhouse-server during the analysis) and
  * the rows the shards sent to the spot-ml process per stage; checks that both runs wrote the same results.
  *
- *   npm run build && node dist/bench/clickhouse.js [ROWS] [LABEL]   (default 10000000 10m: the flow:10m day)
+ *   npm run build && node dist/bench/clickhouse.js [ROWS] [LABEL] [SCORING]   (default 10000000 10m spot: the flow:10m day)
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,8 @@ import { DATE, SOURCES, ensureDay, outRoot, repoRoot } from './days.js';
 const rows = Number(process.argv[2] ?? 10_000_000);
 const label = process.argv[3] ?? (rows === 10_000_000 ? '10m' : String(rows));
 const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
-const analysis = ['--ldatopiccount', '20', '--ldamaxiterations', '20', '--ldaoptimizer', 'em', '--threshold', '1', '--maxresults', '1000'];
+const scoring = process.argv[4] ?? 'spot';
+const analysis = ['--ldatopiccount', '20', '--ldamaxiterations', '20', '--ldaoptimizer', 'em', '--threshold', '1', '--maxresults', '1000', '--scoring', scoring];
 
 interface Run {
   seconds: number;
@@ -65,9 +66,9 @@ try {
   const scoredRoot = join(outRoot, 'runs');
   resetPeaks(cluster);
   t = Date.now();
-  const onCluster = spotMl(['--analysis', 'flow', '--engine', 'clickhouse', '--clickhouse-url', cluster.url, '--date', DATE, '--clickhouse-timeout', '120'], join(scoredRoot, `flow-${label}-clickhouse`));
+  const onCluster = spotMl(['--analysis', 'flow', '--engine', 'clickhouse', '--clickhouse-url', cluster.url, '--date', DATE, '--clickhouse-timeout', '120'], join(scoredRoot, `flow-${label}-${scoring}-clickhouse`));
   const shardPeaks = peaksMb(cluster);
-  const embedded = spotMl(['--analysis', 'flow', '--input', day], join(scoredRoot, `flow-${label}-duckdb`));
+  const embedded = spotMl(['--analysis', 'flow', '--input', day], join(scoredRoot, `flow-${label}-${scoring}-duckdb`));
   if (onCluster.results !== embedded.results) throw new Error('the cluster run and the embedded run wrote different results');
   lines.push(
     `cluster run: ${onCluster.seconds.toFixed(1)} s wall; stages: ${stages(onCluster.summary.stageSeconds)}`,
@@ -80,4 +81,4 @@ try {
 } finally {
   cluster.stop();
 }
-process.stdout.write(`flow, ${fmt(rows)} events (${day}), two shards on this machine:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+process.stdout.write(`flow, ${fmt(rows)} events (${day}), ${scoring} scoring, two shards on this machine:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);

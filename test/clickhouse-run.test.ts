@@ -1,113 +1,29 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { flowRowsSql, query, runCli, tempDir, withEngine, writeParquet } from './helpers.js';
+import { query, runCli, tempDir } from './helpers.js';
 import { freePorts, runCliAsync, startCluster, type TestCluster } from './clickhouse.js';
-import { generateFlowDay } from '../src/demo/flow-day.js';
+import { clusterDays, comparer, DATE, LDA } from './clickhouse-days.js';
 import { sqlString } from '../src/engine/engine.js';
-import { analysisFor } from '../src/pipeline/analyses.js';
-import { generateDnsDay } from '../src/demo/dns-day.js';
-import { generateProxyDay } from '../src/demo/proxy-day.js';
 import { proxyFeedbackLayout } from '../src/proxy/feedback.js';
 import { dnsFeedbackLayout } from '../src/dns/feedback.js';
-
-const DATE = '20160505';
-const LDA = ['--ldatopiccount', '5', '--ldamaxiterations', '10', '--quiet'];
-
-/** A day's files of a run, compared byte for byte (results, model) or by content in Spot's columns (invalid records). */
-async function assertSameRun(type: string, embedded: string, cluster: string, label: string): Promise<void> {
-  const results = `${type}_results.csv`;
-  assert.equal(readFileSync(join(cluster, results), 'utf8'), readFileSync(join(embedded, results), 'utf8'), `${label}: results`);
-  const models = readdirSync(join(embedded, 'model')).sort();
-  assert.deepEqual(readdirSync(join(cluster, 'model')).sort(), models, `${label}: model files`);
-  for (const f of models) assert.ok(readFileSync(join(cluster, 'model', f)).equals(readFileSync(join(embedded, 'model', f))), `${label}: model/${f}`);
-  const invalidFiles = readdirSync(join(embedded, 'invalid_records')).sort();
-  assert.deepEqual(readdirSync(join(cluster, 'invalid_records')).sort(), invalidFiles, `${label}: invalid record files`);
-  const cols = analysisFor(type).schema.map((c) => `"${c.name}"`).join(', ');
-  for (const f of invalidFiles) {
-    // The embedded run writes word errors in no particular order (they come through joins): compared sorted.
-    const order = f === 'invalid.parquet' ? '' : 'ORDER BY ALL';
-    const read = (dir: string) => query(`SELECT ${cols} FROM read_parquet(${sqlString(join(dir, 'invalid_records', f))}) ${order}`);
-    const [a, b] = [await read(embedded), await read(cluster)];
-    assert.ok(a.length > 0, `${label}: ${f} has rows`);
-    assert.deepEqual(b, a, `${label}: invalid_records/${f}`);
-  }
-  const summary = (dir: string) => JSON.parse(readFileSync(join(dir, `${type}_summary.json`), 'utf8'));
-  const [s, c] = [summary(embedded), summary(cluster)];
-  for (const k of ['rowsRead', 'invalid', 'notFeaturised', 'scored', 'scoredForResults', 'reported', 'documents', 'vocabulary', 'nonzeros', 'feedback']) {
-    assert.deepEqual(c[k], s[k], `${label}: summary ${k}`);
-  }
-}
 
 describe('spot-ml --engine clickhouse on a two-shard cluster gives the embedded run\'s files', { timeout: 300_000 }, () => {
   let cluster: TestCluster;
   let root: string;
-  let day: string;
-  let dnsDay: string;
-  let proxyDay: string;
+  let compare: ReturnType<typeof comparer>['compare'];
 
   before(async () => {
     cluster = await startCluster();
     root = tempDir('clickhouse-run');
-    day = await withEngine((engine) => generateFlowDay(engine, { root, rows: 4000, hosts: 40, date: DATE }));
-    // Invalid rows, a word error (no protocol) and repeated events (ties in score) in a second file of the day.
-    const odd = [
-      { trhour: 25 }, { sip: null }, { ibyt: -5 }, { trminute: null },
-      { proto: null, sip: '10.9.9.9' }, { proto: null, dip: '10.9.9.8' },
-      ...Array.from({ length: 6 }, () => ({ sip: '10.7.7.7', dip: '172.30.0.1', sport: 40000, dport: 6000, proto: 'UDP', trhour: 3, ibyt: 12345, ipkt: 7 })),
-      ...Array.from({ length: 3 }, () => ({ sip: '10.7.7.8', dip: '172.30.0.2', sport: 0, dport: 0, proto: 'ICMP', trhour: 4 })),
-    ];
-    await writeParquet(join(day, 'zz-odd.parquet'), flowRowsSql(odd));
-    dnsDay = await withEngine((engine) => generateDnsDay(engine, { root, rows: 2500, hosts: 30, date: DATE, userDomain: 'spotdemo', tunnelQueries: 3 }));
-    // The same columns and types as the day: invalid rows, unreadable and zero-padded hours, a missing type, repeated events.
-    const sameAs = (folder: string) => (replace: string, n = 1) =>
-      `SELECT * REPLACE (${replace}) FROM (SELECT * FROM read_parquet(${sqlString(join(folder, '**', '*.parquet'))}) ORDER BY ALL LIMIT 1) CROSS JOIN range(${n})`;
-    const oddRows = (folder: string, rows: string[]) =>
-      writeParquet(join(folder, 'zz-odd.parquet'), rows.map((q) => `SELECT * EXCLUDE (range) FROM (${q})`).join(' UNION ALL '));
-    const same = sameAs(dnsDay);
-    await oddRows(dnsDay, [
-      same('CASE WHEN false THEN frame_len END AS frame_len'),
-      same('CASE WHEN false THEN ip_dst END AS ip_dst'),
-      same("'-' AS dns_qry_name"),
-      same("'May  5 2016 xx:11:00.1 UTC' AS frame_time"),
-      same("'May  5 2016 123:11:00.1 UTC' AS frame_time"),
-      same("'May  5 2016 07:11:00.1 UTC' AS frame_time, 'rare-name.example.org' AS dns_qry_name", 5),
-      same("CASE WHEN false THEN dns_qry_type END AS dns_qry_type, 'weird.tunnel.example.net' AS dns_qry_name"),
-    ]);
-    proxyDay = await withEngine((engine) => generateProxyDay(engine, { root, rows: 2500, hosts: 30, date: DATE, userDomain: 'spotdemo', beaconRequests: 2 }));
-    const proxy = sameAs(proxyDay);
-    await oddRows(proxyDay, [
-      proxy('CASE WHEN false THEN host END AS host'),
-      proxy('CASE WHEN false THEN clientip END AS clientip'),
-      proxy("'xx:10:00' AS p_time"),
-      proxy("'07:10:00' AS p_time, CASE WHEN false THEN useragent END AS useragent, 'rare.example.org' AS host", 4),
-      proxy("CASE WHEN false THEN resconttype END AS resconttype, CASE WHEN false THEN reqmethod END AS reqmethod"),
-    ]);
-    for (const [type, input] of [['flow', day], ['dns', dnsDay], ['proxy', proxyDay]]) {
-      const load = runCli(['load', '--analysis', type, '--input', input, '--date', DATE, '--clickhouse-url', cluster.url, '--quiet']);
-      assert.equal(load.code, 0, load.stderr);
-    }
+    ({ compare } = comparer(root, cluster, await clusterDays(root, cluster)));
   });
 
   after(() => {
     cluster?.stop();
     if (root) rmSync(root, { recursive: true, force: true });
   });
-
-  const analyse = (name: string, args: string[], onCluster: boolean, type = 'flow') => {
-    const scored = join(root, `${name}-${onCluster ? 'cluster' : 'embedded'}`);
-    const where = onCluster ? ['--engine', 'clickhouse', '--clickhouse-url', cluster.url, '--date', DATE] : ['--input', { flow: day, dns: dnsDay, proxy: proxyDay }[type]!];
-    const run = runCli(['--analysis', type, ...where, '--scored', scored, ...LDA, ...args]);
-    assert.equal(run.code, 0, `${name} (${onCluster ? 'cluster' : 'embedded'}): ${run.stderr}`);
-    return { scored, stdout: run.stdout };
-  };
-  const compare = async (name: string, args: string[], type = 'flow') => {
-    const embedded = analyse(name, args, false, type);
-    const onCluster = analyse(name, args, true, type);
-    await assertSameRun(type, embedded.scored, onCluster.scored, name);
-    return { embedded, onCluster };
-  };
 
   test('flow, every event reported: same results, invalid records, model and counts', async () => {
     const { onCluster } = await compare('all', ['--threshold', '1', '--maxresults', '-1']);
@@ -223,17 +139,14 @@ describe('spot-ml --engine clickhouse on a two-shard cluster gives the embedded 
     assert.ok(summary.cluster.shippedRows['corpus pairs'] > 0);
   });
 
-  test('robust scoring, a missing --date and a password in the URL are refused with one message, exit 2, nothing written', () => {
+  test('a missing --date and a password in the URL are refused with one message, exit 2, nothing written', () => {
     const scored = join(root, 'refused');
-    const robust = runCli(['--analysis', 'flow', '--engine', 'clickhouse', '--clickhouse-url', cluster.url, '--date', DATE, '--scored', scored, '--scoring', 'robust', '--quiet']);
-    assert.equal(robust.code, 2, robust.stderr);
-    assert.match(robust.stderr, /spot-ml: (error: )?--scoring robust is not available with --engine clickhouse/);
-    assert.equal(existsSync(join(scored, 'flow_results.csv')), false);
     const noDate = runCli(['--analysis', 'flow', '--engine', 'clickhouse', '--clickhouse-url', cluster.url, '--scored', scored, '--quiet']);
     assert.equal(noDate.code, 2);
     assert.match(noDate.stderr, /--engine clickhouse needs --date/);
     const password = runCli(['--analysis', 'flow', '--engine', 'clickhouse', '--clickhouse-url', 'http://u:secret@127.0.0.1:1', '--date', DATE, '--scored', scored]);
     assert.equal(password.code, 2);
     assert.doesNotMatch(password.stderr + password.stdout, /secret/);
+    assert.equal(existsSync(join(scored, 'flow_results.csv')), false);
   });
 });

@@ -36,6 +36,7 @@ const tstartPart = (group: number, name: string) =>
  */
 export const flowFeedback: AnalysisFeedback = {
   layout: flowFeedbackLayout,
+  readsDayEvents: true,
   unmatchedReason: 'no flow of the day has its sip, dip, sport, dport, ipkt, ibyt and hour, so its protocol is unknown',
   inputRowsSql: (rows) => `
     WITH fb AS (

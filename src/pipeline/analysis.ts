@@ -62,6 +62,8 @@ export interface AnalysisFeedback {
    * `unmatchedReason`.
    */
   inputRowsSql(feedbackRelation: string): string;
+  /** inputRowsSql joins the day's input (input_view): a run that holds only some of the day's events must provide them. */
+  readsDayEvents?: boolean;
   unmatchedReason: string;
 }
 

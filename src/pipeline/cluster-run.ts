@@ -11,6 +11,7 @@ import type { Analysis } from './analysis.js';
 import { lowEntries } from './candidates.js';
 import { corpusFromPairCounts } from './corpus.js';
 import { clusterRules, type ClusterCount, type ClusterLookup, type ClusterRules } from './cluster-rules.js';
+import { robustFeedbackAddresses, robustOnCluster } from './cluster-robust.js';
 import { emptyInvalidDir, modelAndResults, saveCounted, schemaColumns, startRun, wordErrorRows, type RunOptions, type RunSummary } from './run.js';
 
 /** Rows the shards sent to this process, per stage (what grows with the day, and what does not). */
@@ -32,9 +33,6 @@ export async function runOnCluster(
   progress: Progress,
   shipped: ShippedRows = {},
 ): Promise<RunSummary> {
-  if ((options.scoring ?? 'spot') !== 'spot') {
-    throw new SpotError('--scoring robust is not available with --engine clickhouse yet: use --scoring spot, or the embedded engine');
-  }
   const run = startRun(progress);
   const { timed } = run;
   const d = clickHouseDialect(cluster);
@@ -114,7 +112,7 @@ export async function runOnCluster(
 
     const feedbackPairs = feedback?.lowRisk.length
       ? await timed('words', 'analyst feedback', async () => {
-          if (analysis.feedback?.inputRowsSql('x').includes('input_view')) {
+          if (analysis.feedback?.readsDayEvents) {
             await fetchFeedbackEvents(analysis, feedback, rules, fetchEvents);
             await defineInputView();
           }
@@ -135,6 +133,9 @@ export async function runOnCluster(
       return corpusFromPairCounts(engine, 'wkey', { wordErrors, featurised: Number(tally.clean) - wordErrors }, feedbackPairs);
     }, rowsRead);
 
+    const robust = options.scoring === 'robust'
+      ? robustOnCluster({ engine, cluster, analysis, dayEvents, clean: rules.clean, words, columns, shipped, candidatesFetched: featurizeLocally })
+      : undefined;
     return modelAndResults(engine, analysis, options, progress, {
       run,
       rowsRead,
@@ -144,8 +145,18 @@ export async function runOnCluster(
       feedback,
       inputPath: `clickhouse:${source}`,
       cluster: { shippedRows: shipped },
+      robust,
       // The events that can be reported come from the shards; the embedded steps then score them locally.
       beforeScoring: async (cut, scores) => {
+        if (robust) {
+          // The robust feedback's rated events may be completed from the day's events (flow).
+          const addresses = options.feedback ? await robustFeedbackAddresses(analysis, options.feedback.file) : [];
+          if (addresses.length) {
+            await fetchEvents(`${rules.clean} AND ${chIdent(analysis.wordSlots[0].ip)} IN (${addresses.map(chString).join(', ')})`, 'spot_cluster_events', 'feedback events');
+            await defineInputView();
+          }
+          return;
+        }
         const low = lowEntries(built.corpus, scores, built.dayCounts, cut, analysis.wordSlots.length, Infinity)!;
         await engine.createTable('spot_cluster_low_ids', [
           { name: 'doc', type: 'INTEGER', values: low.docs },
@@ -255,7 +266,7 @@ async function eventColumns(cluster: ClickHouseCluster, analysis: Analysis, rule
 }
 
 /**
- * Feedback rows may be completed from the day's events (analysis.feedback.inputRowsSql joins
+ * Feedback rows may be completed from the day's events (analysis.feedback.readsDayEvents: inputRowsSql joins
  * input_view): the day's clean events of the rated events' first-slot addresses are fetched as input_view.
  */
 async function fetchFeedbackEvents(

@@ -24,7 +24,7 @@ import { engineFailure } from '../engine/failures.js';
 import { undecodableNote, type UndecodablePart } from './undecodable.js';
 import { feedbackPairsSql, readAnalystFeedback, type FeedbackOptions, type FeedbackSummary } from '../feedback/apply.js';
 import type { ScoringMode } from '../scoring/mode.js';
-import { robustScoredEvents } from '../scoring/robust/score.js';
+import { robustScoredEvents, type RobustEventSource } from '../scoring/robust/score.js';
 import { robustFeedback } from '../scoring/robust/feedback.js';
 
 export interface RunOptions extends AnalysisOptions {
@@ -135,6 +135,8 @@ export interface DayCorpus {
   /** The input as recorded in the summary (default: the absolute --input path). */
   inputPath?: string;
   cluster?: RunSummary['cluster'];
+  /** The robust mode's events when they are not in this engine (a cluster run). */
+  robust?: RobustEventSource & { feedbackProfile(featured: string): Promise<string> };
 }
 
 export interface RunClock {
@@ -196,7 +198,7 @@ export async function modelAndResults(
     const input = { corpus, model, scores, dayCounts: built.dayCounts, keys: wordKeys };
     const scored = options.scoring === 'robust'
       ? await robustScoredEvents(engine, analysis, options, options.threshold, options.maxResults,
-          options.feedback && (await robustFeedback(engine, analysis, options, options.feedback.file)))
+          options.feedback && (await robustFeedback(engine, analysis, options, options.feedback.file, day.robust?.feedbackProfile)), day.robust)
       : await scoredEventsRelation(engine, analysis, options, input, options.threshold, options.maxResults);
     candidates = scored.candidates;
     const scoredSql = scored.sql;

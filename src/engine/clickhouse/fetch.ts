@@ -106,6 +106,15 @@ export async function copyToEveryNode(
   return table;
 }
 
+/** copyToEveryNode of the rows of a local DuckDB query, whose columns are those named (values travel as their text). */
+export async function copyQueryToEveryNode(engine: Engine, cluster: ClickHouseCluster, name: string, select: string, columns: readonly ClusterColumn[]): Promise<string> {
+  const values: (string | null)[][] = columns.map(() => []);
+  await engine.streamColumns(`SELECT ${columns.map((c) => `CAST(${sqlIdent(c.name)} AS VARCHAR)`).join(', ')} FROM (${select})`, (cols, n) => {
+    for (let c = 0; c < columns.length; c++) for (let i = 0; i < n; i++) values[c].push((cols[c] as (string | null)[])[i]);
+  });
+  return copyToEveryNode(cluster, name, columns, values);
+}
+
 /** Drops a table made by copyToEveryNode (best effort: a node that is down keeps it). */
 export async function dropFromEveryNode(cluster: ClickHouseCluster, name: string): Promise<void> {
   await cluster.onEveryNode(() => `DROP TABLE IF EXISTS ${cluster.table(name)}`).catch(() => undefined);

@@ -78,11 +78,8 @@ export async function buildAggregates(engine: Engine, m: number, events = 'rb_ev
     SELECT host, peer, n, n_init, CAST(outb AS HUGEINT) AS outb, bits & ${HOURS} AS hours FROM rb_pass1 WHERE gid = ${idOf([0, 1])};
     ${f.map((c, j) => `CREATE OR REPLACE TEMP VIEW rb_values_${j} AS
     SELECT host, ${c} AS v, bits & ${HOURS} AS hours, bits >> 24 AS peers_lb FROM rb_pass1 WHERE gid = ${idOf([0, j + 2])};`).join('\n')}
-    CREATE OR REPLACE TEMP TABLE rb_totals AS SELECT count(DISTINCT host) AS hosts, sum(n) AS events FROM rb_pairs;
-    ${f.map((_, j) => `CREATE OR REPLACE TEMP TABLE rb_candidates_${j} AS
-    SELECT hash(host, v) AS k, host, v, p.hosts FROM rb_values_${j} JOIN (SELECT v, count(*) AS hosts FROM rb_values_${j} GROUP BY v) p USING (v), rb_totals t
-    WHERE ${mayBeOdd('t', 'p.hosts')};`).join('\n')}
-    CREATE OR REPLACE TEMP TABLE rb_gap_pairs AS SELECT hash(host, peer) AS k FROM rb_pairs WHERE n >= 3 AND n_init > 0;`);
+`);
+  await aggregateFilters(engine, m);
   // Membership by a hash of the key: a collision only keeps an event more, never loses one.
   const candidate = f.map((c, j) => `hash(e.host, e.${c}) IN (SELECT k FROM rb_candidates_${j})`);
   const explicit = [...candidate, ...(flagged ? [`(${flagged})`] : [])].join(' OR ') || 'false';
@@ -107,4 +104,15 @@ export async function buildAggregates(engine: Engine, m: number, events = 'rb_ev
     GROUP BY host, peer;
     CREATE OR REPLACE TEMP TABLE rb_kept AS SELECT ${comboKey(m)} AS combo, host, peer, init, file_key, spot_row FROM rb_pass2;
     DROP TABLE rb_pass2;`);
+}
+
+/** rb_totals and the filters of the second pass (rb_candidates_<j>, rb_gap_pairs) from rb_pairs and rb_values_<j>. */
+export async function aggregateFilters(engine: Engine, m: number): Promise<void> {
+  const f = featureColumns(m);
+  await engine.exec(`
+    CREATE OR REPLACE TEMP TABLE rb_totals AS SELECT count(DISTINCT host) AS hosts, sum(n) AS events FROM rb_pairs;
+    ${f.map((_, j) => `CREATE OR REPLACE TEMP TABLE rb_candidates_${j} AS
+    SELECT hash(host, v) AS k, host, v, p.hosts FROM rb_values_${j} JOIN (SELECT v, count(*) AS hosts FROM rb_values_${j} GROUP BY v) p USING (v), rb_totals t
+    WHERE ${mayBeOdd('t', 'p.hosts')};`).join('\n')}
+    CREATE OR REPLACE TEMP TABLE rb_gap_pairs AS SELECT hash(host, peer) AS k, host, peer FROM rb_pairs WHERE n >= 3 AND n_init > 0;`);
 }

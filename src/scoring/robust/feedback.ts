@@ -38,6 +38,7 @@ export async function robustFeedback(
   analysis: Analysis,
   options: AnalysisOptions,
   file: string,
+  profileOf?: (featured: string) => Promise<string>,
 ): Promise<RobustAdjustment | undefined> {
   const rules = analysis.feedback;
   if (!rules) return undefined;
@@ -65,7 +66,7 @@ export async function robustFeedback(
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_feedback AS
     SELECT e.*, CAST(r.${layout.rating} AS INTEGER) AS rating, lower(coalesce(nullif(trim(r.scope), ''), 'event')) AS scope
-    FROM (${profileEventsSql(profile, 'rb_feedback_featured')}) e JOIN rb_feedback_rows r ON r.spot_line = e.spot_row`);
+    FROM ${profileOf ? await profileOf('rb_feedback_featured') : `(${profileEventsSql(profile, 'rb_feedback_featured')})`} e JOIN rb_feedback_rows r ON r.spot_line = e.spot_row`);
   const sameFeatures = f.map((c) => `r.${c} = c.${c}`).join(' AND ');
   const kinds = `hash(${f.map((c) => `e.${c}`).join(', ')})`;
   const hostKinds = `hash(e.host, ${f.map((c) => `e.${c}`).join(', ')})`;

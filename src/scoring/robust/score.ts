@@ -31,6 +31,16 @@ export interface RobustAdjustment {
 }
 
 /**
+ * The day's events when they are not in this engine (a cluster's shards, src/pipeline/cluster-robust.ts):
+ * it makes the aggregate tables (aggregates.ts) and, for selectReported, the events of rb_selected's units.
+ */
+export interface RobustEventSource {
+  aggregate(feedback?: RobustAdjustment): Promise<void>;
+  /** A relation (spot_file, spot_row, host, peer, init, combo) holding at least the reportable events of rb_selected's units. */
+  selectedEvents(maxResults: number): Promise<string>;
+}
+
+/**
  * Scores the day's events in the robust mode (README "Scoring modes") and returns SQL over the events that
  * can be reported (score <= threshold, at most maxResults): the result columns, score, spot_file, spot_row.
  * `feedback` may rewrite the surprises (analyst feedback) before they are ranked.
@@ -42,6 +52,7 @@ export async function robustScoredEvents(
   threshold: number,
   maxResults: number,
   feedback?: RobustAdjustment,
+  source?: RobustEventSource,
 ): Promise<ScoredEvents> {
   const profile = robustProfile(analysis.type);
   const m = profile.features.length;
@@ -58,8 +69,12 @@ export async function robustScoredEvents(
   // events: a view over the input when the profile reads it directly (flow), else a table, so the words
   // are formed once.
   const relation = profile.relation ?? 'featured_view';
-  await timed('events', () => engine.exec(`CREATE OR REPLACE TEMP ${relation === 'input_view' ? 'VIEW' : 'TABLE'} rb_events AS ${profileEventsSql(profile, relation)}`));
-  await timed('aggregates', () => buildAggregates(engine, m, 'rb_events', feedback?.flagged));
+  if (source) {
+    await timed('aggregates', () => source.aggregate(feedback));
+  } else {
+    await timed('events', () => engine.exec(`CREATE OR REPLACE TEMP ${relation === 'input_view' ? 'VIEW' : 'TABLE'} rb_events AS ${profileEventsSql(profile, relation)}`));
+    await timed('aggregates', () => buildAggregates(engine, m, 'rb_events', feedback?.flagged));
+  }
   await timed('features', () => featureSurprise(engine, m));
   await timed('peers', () => peerRarity(engine));
   await timed('pairs', () => pairBehaviour(engine));
@@ -71,7 +86,7 @@ export async function robustScoredEvents(
   if (dump) await engine.exec(`COPY (SELECT x.*, s.* EXCLUDE (combo, host, peer, init, n) FROM rb_explicit x JOIN rb_parts s USING (combo)) TO '${dump.replaceAll("'", "''")}' (FORMAT parquet)`);
   const ranked = feedback ? await feedback.adjust('rb_surprise') : 'rb_surprise';
   await timed('rank', () => rankScores(engine, ranked, maxResults));
-  await timed('top', () => selectReported(engine, profile, relation, threshold, maxResults));
+  await timed('top', () => selectReported(engine, profile, relation, threshold, maxResults, source));
   await analysis.featurize(engine, options, { input: 'rb_top_input', output: 'rb_top_featured', dayRows: true });
   const cols = analysis.resultColumns.map((c) => `f.${sqlIdent(c)}`).join(', ');
   return {
@@ -86,7 +101,7 @@ export async function robustScoredEvents(
  * is in its explicit combination's unit if it has one, else in its pair's when the host initiated it,
  * else in the unit of S = 0. Unless that last unit is reported, only the reported units' hosts are read.
  */
-async function selectReported(engine: Engine, profile: RobustProfile, relation: string, threshold: number, maxResults: number): Promise<void> {
+async function selectReported(engine: Engine, profile: RobustProfile, relation: string, threshold: number, maxResults: number, source?: RobustEventSource): Promise<void> {
   const m = profile.features.length;
   const limit = maxResults > 0 ? `LIMIT ${Math.floor(maxResults)}` : '';
   await engine.exec(`
@@ -98,15 +113,18 @@ async function selectReported(engine: Engine, profile: RobustProfile, relation: 
   const hosts = some ? 'AND e.host IN (SELECT host FROM rb_selected)' : '';
   const byHost = (c: string) => `hash(coalesce(CAST(${c} AS VARCHAR), '')) IN (SELECT host FROM rb_selected)`;
   // Every event of an explicit combination or of a gap pair was kept by the aggregates' second pass
-  // (rb_kept): when the reported units are all such, the day is not read again.
-  const kept = Number(uncovered) === 0;
-  const events = kept
-    ? `(SELECT k.*, f.spot_file FROM rb_kept k JOIN (SELECT DISTINCT spot_file, hash(spot_file) AS file_key FROM input_view) f USING (file_key))`
-    : some && profile.hostColumns && relation === 'input_view'
-      ? `(${profileEventsSql(profile, `(SELECT * FROM input_view WHERE ${profile.hostColumns.map(byHost).join(' OR ')})`)})`
-      : 'rb_events';
-  const key = kept ? 'e.combo' : comboKey(m, 'e.');
-  if (process.env.SPOT_ML_ROBUST_TIMING) process.stderr.write(`robust top: reported events from ${kept ? 'the kept events' : 'the day'}\n`);
+  // (rb_kept): when the reported units are all such, the day is not read again. A source (the cluster)
+  // gives the selected units' events itself.
+  const kept = !source && Number(uncovered) === 0;
+  const events = source
+    ? `(${await source.selectedEvents(maxResults)})`
+    : kept
+      ? `(SELECT k.*, f.spot_file FROM rb_kept k JOIN (SELECT DISTINCT spot_file, hash(spot_file) AS file_key FROM input_view) f USING (file_key))`
+      : some && profile.hostColumns && relation === 'input_view'
+        ? `(${profileEventsSql(profile, `(SELECT * FROM input_view WHERE ${profile.hostColumns.map(byHost).join(' OR ')})`)})`
+        : 'rb_events';
+  const key = source || kept ? 'e.combo' : comboKey(m, 'e.');
+  if (process.env.SPOT_ML_ROBUST_TIMING) process.stderr.write(`robust top: reported events from ${source ? 'the source' : kept ? 'the kept events' : 'the day'}\n`);
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_top AS
     SELECT spot_file, spot_row, score FROM (
