@@ -34,6 +34,7 @@ export function planSelect(p: PlanParts): FormatPlan {
       `SELECT n, line, coalesce(${p.skip}, false) AS skip, coalesce(${p.filtered ?? 'false'}, false) AS filtered, ` +
       `coalesce(${p.footer ?? 'false'}, false) AS footer, ${p.checks.failed()} AS bad,\n  ${values}\n${from(false)}`,
     reasons: `SELECT n, ${p.checks.reason()} AS reason ${from(true)}`,
+    hasFooter: p.footer !== undefined,
   };
 }
 
