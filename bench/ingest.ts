@@ -3,6 +3,8 @@
  * (default 1,000,000) per text format, each ingested into a fresh root. nfdump CSV, tshark CSV and Squid
  * logs are the demo's days written as raw logs (src/demo/raw-logs.ts); Bluecoat and Zeek files repeat
  * realistic lines with varying times, addresses and names. Files are cached under bench/out/ingest/.
+ * CPU s is the process' user + system time during the ingest (DuckDB's threads included): steadier than
+ * the wall time on a shared machine.
  *
  *   npx tsc -p . && node dist/bench/ingest.js [LINES] [FORMAT...]
  */
@@ -104,17 +106,19 @@ async function floorSeconds(engine: Engine, file: string): Promise<number> {
 const engine = await DuckDbEngine.open();
 try {
   console.log(`ingest bench: ${lines.toLocaleString('en-US')} lines per format, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log('format\tlines\tMB\tseconds\tlines/s\trows\tfloor s\tfloor lines/s');
+  console.log('format\tlines\tMB\tseconds\tCPU s\tlines/s\trows\tfloor s\tfloor lines/s');
   for (const format of only.length ? only : [...Object.keys(FROM_DEMO), ...Object.keys(SYNTHETIC)]) {
     const { file, type } = await benchFile(engine, format);
     const root = join(dir, `root-${format}`);
     rmSync(root, { recursive: true, force: true });
     const floor = await floorSeconds(engine, file);
     const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     const r = await ingest(engine, { type, format, out: root, inputs: [file], quiet: true });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuBefore);
     const mb = statSync(file).size / 1e6;
-    console.log(`${format}\t${r.linesRead}\t${mb.toFixed(0)}\t${seconds.toFixed(2)}\t${Math.round(r.linesRead / seconds).toLocaleString('en-US')}\t${r.rows}\t${floor.toFixed(2)}\t${Math.round(r.linesRead / floor).toLocaleString('en-US')}`);
+    console.log(`${format}\t${r.linesRead}\t${mb.toFixed(0)}\t${seconds.toFixed(2)}\t${((cpu.user + cpu.system) / 1e6).toFixed(2)}\t${Math.round(r.linesRead / seconds).toLocaleString('en-US')}\t${r.rows}\t${floor.toFixed(2)}\t${Math.round(r.linesRead / floor).toLocaleString('en-US')}`);
     rmSync(root, { recursive: true, force: true });
   }
   console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

@@ -16,6 +16,8 @@ export class NotTheFormat extends Error {}
 export interface FormatPlan {
   select: string;
   reasons: string;
+  /** Whether `footer` can hold (it needs the lines numbered in order). */
+  hasFooter: boolean;
 }
 
 /** A program that turns a binary source (pcap, nfcapd) into text lines. */

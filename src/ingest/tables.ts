@@ -63,13 +63,14 @@ const dnsColumns: TableColumn[] = [
   ...cols('VARCHAR', 'dns_a'),
 ];
 
-const utc = 'make_timestamp(CAST(unix_tstamp AS BIGINT) * 1000000)';
+const hour = `strftime(make_timestamp(CAST(unix_tstamp AS BIGINT) * 1000000), '%Y-%m-%d %H')`;
 const dns: IngestTable = {
   columns: dnsColumns,
   staging: dnsColumns.map((c) => c.name),
   select:
     castAll(dnsColumns) +
-    `, strftime(${utc}, '%Y') AS y, strftime(${utc}, '%m') AS m, strftime(${utc}, '%d') AS d, strftime(${utc}, '%H') AS h`,
+    // One strftime for the four parts (the engine computes a repeated expression once).
+    `, substr(${hour}, 1, 4) AS y, substr(${hour}, 6, 2) AS m, substr(${hour}, 9, 2) AS d, substr(${hour}, 12, 2) AS h`,
 };
 
 const proxyColumns: TableColumn[] = [

@@ -23,15 +23,18 @@ export function planSelect(p: PlanParts): FormatPlan {
   const unknown = Object.keys(p.values).filter((k) => !staging.includes(k));
   if (unknown.length) throw new Error(`not ${p.type} staging columns: ${unknown.join(', ')}`);
   const values = staging.map((c) => `${p.values[c] ?? 'NULL'} AS ${c}`).join(',\n  ');
-  const split = Object.entries(p.split).map(([name, sql]) => `${sql} AS ${name}`).join(', ');
+  // One SELECT per split entry: a later entry reads an earlier one as a column (in one SELECT, DuckDB would
+  // inline the earlier expression into the later, e.g. Squid's URL regex computed twice).
+  const split = Object.entries(p.split).reduce((from, [name, sql]) => `(SELECT *, ${sql} AS ${name} FROM ${from})`, '(SELECT n, line FROM l)');
   const from = (strict: boolean) =>
     `FROM (SELECT *${columns(p.checks.typeds.map((t) => t[strict ? 1 : 0]), 't')} FROM (SELECT *${columns(p.checks.raws, 'r')} ` +
-    `FROM (SELECT n, line${split ? `, ${split}` : ''} FROM l)))`;
+    `FROM ${split}))`;
   return {
     select:
       `SELECT n, line, coalesce(${p.skip}, false) AS skip, coalesce(${p.filtered ?? 'false'}, false) AS filtered, ` +
       `coalesce(${p.footer ?? 'false'}, false) AS footer, ${p.checks.failed()} AS bad,\n  ${values}\n${from(false)}`,
     reasons: `SELECT n, ${p.checks.reason()} AS reason ${from(true)}`,
+    hasFooter: p.footer !== undefined,
   };
 }
 

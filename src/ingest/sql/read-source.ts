@@ -57,7 +57,8 @@ export async function readSource(engine: Engine, type: IngestType, s: TextSource
   let lines = linesSql(s);
   const after = s.skipUpTo;
   try {
-    let c = await classify(lines);
+    // Without a footer, a whole file's lines are counted unnumbered (in any order, both cores reading).
+    let c = after === 0 && !plan.hasFooter ? await count() : await classify(lines);
     const [{ unreadable }] = await engine.rows(`SELECT count(*) AS unreadable FROM ${BAD_TEXT}`);
     const renumber = Number(unreadable) > 0;
     if (renumber) {
@@ -70,6 +71,9 @@ export async function readSource(engine: Engine, type: IngestType, s: TextSource
     // (nfdump's Summary block, a few lines that never pass its checks, is the footer expected at the end).
     const whole = after === 0 && !renumber && (c.footer === null || c.last - c.footer < 8);
     if (whole) await engine.exec('SET preserve_insertion_order = false');
+    // Pushing `NOT bad` below the projections would inline every field's expression (the split, the casts)
+    // into the filter, computing each line's fields twice.
+    await engine.exec(`SET disabled_optimizers = 'filter_pushdown'`);
     let written: unknown;
     try {
       [{ Count: written }] = await engine.rows(
@@ -78,6 +82,7 @@ export async function readSource(engine: Engine, type: IngestType, s: TextSource
           `TO ${sqlString(out.parts)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (y, m, d, h), FILENAME_PATTERN ${sqlString(`${out.pattern}{i}`)})`,
       );
     } finally {
+      await engine.exec('RESET disabled_optimizers');
       if (whole) await engine.exec('SET preserve_insertion_order = true');
     }
     const counts: SourceCounts = {
@@ -116,6 +121,15 @@ export async function readSource(engine: Engine, type: IngestType, s: TextSource
         `count(*) FILTER (WHERE n > ${after} AND filtered AND NOT skip AND n < coalesce((SELECT first_footer FROM f), 9223372036854775807)) AS filtered FROM p`,
     );
     return { last: Number(c.last), footer: c.footer === null ? null : Number(c.footer), skipped: Number(c.skipped), filtered: Number(c.filtered) };
+  }
+
+  /** Pass 1 for a whole file without a footer: lines, skipped lines and non-events. */
+  async function count() {
+    const [c] = await engine.rows(
+      `WITH l AS (${linesSql(s, false)}), p AS (SELECT skip, filtered FROM (${plan.select})) ` +
+        `SELECT count(*) AS last, count(*) FILTER (WHERE skip) AS skipped, count(*) FILTER (WHERE filtered AND NOT skip) AS filtered FROM p`,
+    );
+    return { last: Number(c.last), footer: null, skipped: Number(c.skipped), filtered: Number(c.filtered) };
   }
 
   /**
