@@ -62,7 +62,7 @@ export function emWasmArrays(
   const tiling = planTiles(corpus, bounds, tileDocs);
   const heap = new WasmHeap();
   const tiles = takeTiles(heap, corpus, tiling);
-  const scratchBytes = Math.ceil(((tileDocs * 2 * kp + 2 * kp) * 8) / 16) * 16;
+  const scratchBytes = Math.ceil(((tileDocs * 2 * kp + 4 * kp + 4) * 8) / 16) * 16;
   const layout: EmLayout = {
     ...tiles,
     nd: heap.f64(D * kp),

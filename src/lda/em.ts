@@ -9,6 +9,7 @@ import { seedWords } from './random.js';
 import type { EmArrays } from './em-kernel.js';
 import { emWasmArrays, type EmWasmInit } from './em-wasm.js';
 import { wasmKernels, type KernelKind } from './wasm.js';
+import { metricRead } from './metric.js';
 
 export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, kernel: KernelKind): Promise<LdaModel> {
   const K = params.k;
@@ -35,9 +36,8 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
   const [seedLo, seedHi] = seedWords(params.seed);
   const config = { k: K, numWords: W, alpha: params.alpha, beta: params.beta, seedLo, seedHi };
   const totals = new Float64Array(K);
-  // Nobody reads the log-likelihood without a callback: then the kernels skip its logs.
-  const likelihood = params.onIteration !== undefined;
-  const blockTasks = <Op extends 'emInit' | 'emIterate'>(op: Op) =>
+  // The kernels skip the log-likelihood's logs on iterations whose metric nobody reads.
+  const blockTasks = <Op extends 'emInit' | 'emIterate'>(op: Op, likelihood = false) =>
     Array.from({ length: BLOCKS }, (_, block) => ({ op, block, from: bounds[block], to: bounds[block + 1], likelihood }));
   const pool = new Pool(wasm ? { kind: 'em', config, wasm } : { kind: 'em', config, arrays: arrays! }, threads);
   try {
@@ -47,9 +47,10 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
       topicTotals(state.nw, W, K, S, totals);
       for (let k = 0; k < K; k++) state.topicCoef[k] = 1 / (totals[k] + W * (params.beta - 1));
       if (inWasm) addTo(state.nw, params.beta - 1, inWasm.state.nwb);
-      const lls = (await pool.run(blockTasks('emIterate'))) as number[];
+      const likelihood = metricRead(params, iter);
+      const lls = (await pool.run(blockTasks('emIterate', likelihood))) as number[];
       sumBlocks(state.partial, state.nw, W * S);
-      let ll = 0;
+      let ll = likelihood ? 0 : NaN;
       for (const x of lls) ll += x;
       // The likelihood is that of the counts this iteration started from (it is computed in the same pass).
       params.onIteration?.(iter, params.maxIterations, 'logLikelihood', ll);
