@@ -19,6 +19,7 @@ interface EmExports {
   emScratchBytes(kp: number, maxTileDocs: number): number;
   emInit(block: number, tileFrom: number, tileTo: number, scratch: number): void;
   emIterate(block: number, tileFrom: number, tileTo: number, scratch: number, withLikelihood: boolean): number;
+  emTheta(docFrom: number, docTo: number): void;
 }
 
 /** Where each array (and each block's scratch) sits in the kernels' memory. */
@@ -89,12 +90,14 @@ export function emWasmArrays(
 
 export class EmWasmKernel {
   private readonly x: EmExports;
+  private readonly k: number;
 
   constructor(
     private readonly w: EmWasmInit,
     cfg: EmConfig,
   ) {
     const kp = laneStride(cfg.k);
+    this.k = cfg.k;
     this.x = instantiate<EmExports>(w.module, w.memory);
     const l = w.layout;
     if (this.x.emScratchBytes(kp, w.tileDocs) > l.scratchBytes) throw new Error('LDA: em scratch too small for lda.wasm');
@@ -111,6 +114,16 @@ export class EmWasmKernel {
 
   iterateBlock(block: number, withLikelihood: boolean): number {
     return this.x.emIterate(block, this.w.blockTiles[block], this.w.blockTiles[block + 1], this.scratch(block), withLikelihood);
+  }
+
+  /**
+   * θ of documents [from, to) (even K: N_d rows are K wide), normalised in place and copied into `out`, a
+   * shared array: each thread copies its own documents, so the fresh pages of θ are touched in parallel.
+   */
+  thetaBlock(from: number, to: number, out: Float64Array): void {
+    this.x.emTheta(from, to);
+    const K = this.k;
+    out.set(new Float64Array(this.w.memory.buffer, this.w.layout.nd + from * K * 8, (to - from) * K), from * K);
   }
 
   private scratch(block: number): number {

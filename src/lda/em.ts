@@ -39,6 +39,7 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
   // The kernels skip the log-likelihood's logs on iterations whose metric nobody reads.
   const blockTasks = <Op extends 'emInit' | 'emIterate'>(op: Op, likelihood = false) =>
     Array.from({ length: BLOCKS }, (_, block) => ({ op, block, from: bounds[block], to: bounds[block + 1], likelihood }));
+  let theta: Float64Array;
   const pool = new Pool(wasm ? { kind: 'em', config, wasm } : { kind: 'em', config, arrays: arrays! }, threads);
   try {
     await pool.run(blockTasks('emInit'));
@@ -55,16 +56,18 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
       // The likelihood is that of the counts this iteration started from (it is computed in the same pass).
       params.onIteration?.(iter, params.maxIterations, 'logLikelihood', ll);
     }
+    if (inWasm && S === K) {
+      // θ normalised in place by the kernels and copied out, each thread its own documents.
+      theta = shared ? f64(D * K, true) : new Float64Array(D * K);
+      const out = theta;
+      await pool.run(Array.from({ length: BLOCKS }, (_, block) => ({ op: 'emTheta' as const, block, from: bounds[block], to: bounds[block + 1], out })));
+    } else {
+      theta = thetaOf(state.nd, D, K, S);
+    }
   } finally {
     await pool.close();
   }
 
-  const theta = new Float64Array(D * K);
-  for (let d = 0; d < D; d++) {
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += state.nd[d * S + k];
-    if (sum > 0) for (let k = 0; k < K; k++) theta[d * K + k] = state.nd[d * S + k] / sum;
-  }
   topicTotals(state.nw, W, K, S, totals);
   const phi = new Float64Array(W * K);
   for (let w = 0; w < W; w++) {
@@ -74,6 +77,17 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
     }
   }
   return { k: K, numDocs: D, numWords: W, theta, phi, kernel: inWasm ? 'wasm' : 'js' };
+}
+
+/** θ: each N_d row (rows `stride` apart) divided by its sum. */
+function thetaOf(nd: Float64Array, D: number, K: number, stride: number): Float64Array {
+  const theta = new Float64Array(D * K);
+  for (let d = 0; d < D; d++) {
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += nd[d * stride + k];
+    if (sum > 0) for (let k = 0; k < K; k++) theta[d * K + k] = nd[d * stride + k] / sum;
+  }
+  return theta;
 }
 
 /** Per topic, Σ_w nw[w][k] over rows `stride` apart. */

@@ -482,3 +482,18 @@ function runsAny(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usi
 function runs20Likelihood(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usize): f64 {
   return runs20(rFrom, rTo, pBase, docScale, newNd, true);
 }
+
+/**
+ * θ of documents [docFrom, docTo) in place of their N_d rows: each row divided by its sum (summed over the
+ * topics in order, as fitEm's JavaScript does). Only for even K, where rows are exactly K wide.
+ */
+export function emTheta(docFrom: i32, docTo: i32): void {
+  for (let d = docFrom; d < docTo; d++) {
+    const row = nd + <usize>d * rowBytes;
+    let sum: f64 = 0;
+    for (let k = 0; k < K; k++) sum += load<f64>(row + (<usize>k << 3));
+    if (sum > 0) {
+      for (let k = 0; k < K; k++) store<f64>(row + (<usize>k << 3), load<f64>(row + (<usize>k << 3)) / sum);
+    }
+  }
+}
