@@ -12,7 +12,7 @@ import { fillTiles, planTiles, takeTiles, tileDocsFor, type TileLayout } from '.
 
 interface EmExports {
   emSetup(
-    docStart: number, docTokens: number, tileDoc: number, tileRun: number, runWord: number, runEnd: number, entryDoc: number, counts: number, countsF32: boolean,
+    docStart: number, docTokens: number, tileDoc: number, tileRun: number, runWord: number, runEnd: number, entryDoc: number, counts: number, countBytes: number,
     nd: number, nwb: number, partial: number, topicCoef: number,
     k: number, kp: number, numWords: number, maxTileDocs: number, alpha: number, seedLo: number, seedHi: number,
   ): void;
@@ -102,7 +102,7 @@ export class EmWasmKernel {
     const l = w.layout;
     if (this.x.emScratchBytes(kp, w.tileDocs) > l.scratchBytes) throw new Error('LDA: em scratch too small for lda.wasm');
     this.x.emSetup(
-      l.docStart, l.docTokens, l.tileDoc, l.tileRun, l.runWord, l.runEnd, l.entryDoc, l.counts, l.countsF32, l.nd, l.nwb, l.partial, l.topicCoef,
+      l.docStart, l.docTokens, l.tileDoc, l.tileRun, l.runWord, l.runEnd, l.entryDoc, l.counts, l.countBytes, l.nd, l.nwb, l.partial, l.topicCoef,
       cfg.k, kp, cfg.numWords, w.tileDocs, cfg.alpha, cfg.seedLo, cfg.seedHi,
     );
   }

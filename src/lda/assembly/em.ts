@@ -18,7 +18,7 @@ let runWord: usize = 0;
 let runEnd: usize = 0;
 let entryDoc: usize = 0;
 let counts: usize = 0;
-let countsF32: bool = false;
+let countBytes: i32 = 8;
 let nd: usize = 0;
 let nwb: usize = 0;
 let partial: usize = 0;
@@ -36,7 +36,7 @@ const TWO_500: f64 = reinterpret<f64>(0x5f30000000000000); // 2^500
 const TWO_M500: f64 = reinterpret<f64>(0x20b0000000000000); // 2^-500
 
 export function emSetup(
-  docStartPtr: usize, docTokensPtr: usize, tileDocPtr: usize, tileRunPtr: usize, runWordPtr: usize, runEndPtr: usize, entryDocPtr: usize, countsPtr: usize, countsAreF32: bool,
+  docStartPtr: usize, docTokensPtr: usize, tileDocPtr: usize, tileRunPtr: usize, runWordPtr: usize, runEndPtr: usize, entryDocPtr: usize, countsPtr: usize, countSize: i32,
   ndPtr: usize, nwbPtr: usize, partialPtr: usize, topicCoefPtr: usize,
   k: i32, kp: i32, numWords: i32, maxTileDocs: i32, alpha: f64, lo: u32, hi: u32,
 ): void {
@@ -48,7 +48,7 @@ export function emSetup(
   runEnd = runEndPtr;
   entryDoc = entryDocPtr;
   counts = countsPtr;
-  countsF32 = countsAreF32;
+  countBytes = countSize;
   nd = ndPtr;
   nwb = nwbPtr;
   partial = partialPtr;
@@ -72,10 +72,14 @@ export function emScratchBytes(kp: i32, maxTileDocs: i32): usize {
   return load<i32>(base + (<usize>i << 2));
 }
 
-/** Entry i's count: stored as f32 when every count of the corpus is exactly an f32 (so the same value). */
+/**
+ * Entry i's count, stored in `countBytes` bytes: u16 when every count of the corpus is an integer below 2^16,
+ * f32 when every count is exactly an f32, else f64 (always the same value).
+ */
 // @ts-ignore: decorator
 @inline function countAt(i: i32): f64 {
-  return countsF32 ? <f64>load<f32>(counts + (<usize>i << 2)) : load<f64>(counts + (<usize>i << 3));
+  if (countBytes == 2) return <f64>load<u16>(counts + (<usize>i << 1));
+  return countBytes == 4 ? <f64>load<f32>(counts + (<usize>i << 2)) : load<f64>(counts + (<usize>i << 3));
 }
 
 // @ts-ignore: decorator
