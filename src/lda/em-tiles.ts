@@ -36,6 +36,8 @@ export interface Tiling {
   blockTiles: number[];
   tileDoc: Int32Array;
   runs: number;
+  /** Runs of the tiles before block b's first tile. */
+  blockRuns: number[];
 }
 
 /** Cuts each block [bounds[b], bounds[b+1]) into tiles and counts the runs (distinct words per tile). */
@@ -51,16 +53,21 @@ export function planTiles(corpus: Corpus, bounds: number[], tileDocs: number): T
   const { docStart, wordIds } = corpus;
   const seen = new Int32Array(corpus.numWords).fill(-1);
   let runs = 0;
-  for (let t = 0; t + 1 < tileDoc.length; t++) {
-    for (let i = docStart[tileDoc[t]]; i < docStart[tileDoc[t + 1]]; i++) {
-      const w = wordIds[i];
-      if (seen[w] !== t) {
-        seen[w] = t;
-        runs++;
+  const blockRuns: number[] = [];
+  for (let b = 0; b < BLOCKS; b++) {
+    blockRuns.push(runs);
+    for (let t = blockTiles[b]; t < blockTiles[b + 1]; t++) {
+      for (let i = docStart[tileDoc[t]]; i < docStart[tileDoc[t + 1]]; i++) {
+        const w = wordIds[i];
+        if (seen[w] !== t) {
+          seen[w] = t;
+          runs++;
+        }
       }
     }
   }
-  return { blockTiles, tileDoc, runs };
+  blockRuns.push(runs);
+  return { blockTiles, tileDoc, runs, blockRuns };
 }
 
 export function takeTiles(heap: WasmHeap, corpus: Corpus, tiling: Tiling): TileLayout {
@@ -80,14 +87,32 @@ export function takeTiles(heap: WasmHeap, corpus: Corpus, tiling: Tiling): TileL
   };
 }
 
-/** Writes the tiled corpus into `buf` at `at`. */
-export function fillTiles(buf: ArrayBufferLike, at: TileLayout, corpus: Corpus, tiling: Tiling): void {
+/** Writes what every block's tiles share (document and tile bounds) into `buf` at `at`. */
+export function fillTileBounds(buf: ArrayBufferLike, at: TileLayout, corpus: Corpus, tiling: Tiling): void {
+  const D = corpus.numDocs;
+  const tiles = tiling.tileDoc.length - 1;
+  new Int32Array(buf, at.docStart, D + 1).set(corpus.docStart.subarray(0, D + 1));
+  new Int32Array(buf, at.tileDoc, tiles + 1).set(tiling.tileDoc);
+  // A block's bounds are also read as the next block's first run and as the end of the previous block's last
+  // run: written here, so that a block can be initialised before its neighbours are written.
+  const tileRun = new Int32Array(buf, at.tileRun, tiles + 1);
+  for (let b = 0; b <= BLOCKS; b++) tileRun[tiling.blockTiles[b]] = tiling.blockRuns[b];
+  const runEnd = new Int32Array(buf, at.runEnd, tiling.runs);
+  for (let b = 1; b < BLOCKS; b++) {
+    const run = tiling.blockRuns[b];
+    if (run > 0) runEnd[run - 1] = corpus.docStart[tiling.tileDoc[tiling.blockTiles[b]]];
+  }
+}
+
+/**
+ * Writes block `block`'s tiles into `buf` at `at`. Blocks are independent, so a block can be written while
+ * another thread already initialises one written before (see fitEm).
+ */
+export function fillTileBlock(buf: ArrayBufferLike, at: TileLayout, corpus: Corpus, tiling: Tiling, block: number): void {
   const { numDocs: D, numWords: W, docStart, wordIds, counts } = corpus;
   const nnz = docStart[D];
   const tiles = tiling.tileDoc.length - 1;
-  new Int32Array(buf, at.docStart, D + 1).set(docStart.subarray(0, D + 1));
   const docTokens = new Float64Array(buf, at.docTokens, D);
-  new Int32Array(buf, at.tileDoc, tiles + 1).set(tiling.tileDoc);
   const tileRun = new Int32Array(buf, at.tileRun, tiles + 1);
   const runWord = new Int32Array(buf, at.runWord, tiling.runs);
   const runEnd = new Int32Array(buf, at.runEnd, tiling.runs);
@@ -97,8 +122,8 @@ export function fillTiles(buf: ArrayBufferLike, at: TileLayout, corpus: Corpus, 
   const count = new Int32Array(W);
   const next = new Int32Array(W);
   const touched = new Int32Array(W);
-  let run = 0;
-  for (let t = 0; t < tiles; t++) {
+  let run = tiling.blockRuns[block];
+  for (let t = tiling.blockTiles[block]; t < tiling.blockTiles[block + 1]; t++) {
     tileRun[t] = run;
     const d0 = tiling.tileDoc[t];
     const d1 = tiling.tileDoc[t + 1];
@@ -139,7 +164,6 @@ export function fillTiles(buf: ArrayBufferLike, at: TileLayout, corpus: Corpus, 
       docTokens[d] = tokens;
     }
   }
-  tileRun[tiles] = run;
 }
 
 /** The fewest bytes that store every count exactly: 2 (integers below 2^16), 4 (f32) or 8. */

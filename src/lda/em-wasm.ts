@@ -8,7 +8,7 @@ import type { Corpus } from './types.js';
 import { BLOCKS } from './partition.js';
 import { WasmHeap, instantiate, laneStride } from './wasm.js';
 import type { EmConfig } from './em-kernel.js';
-import { fillTiles, planTiles, takeTiles, tileDocsFor, type TileLayout } from './em-tiles.js';
+import { fillTileBlock, fillTileBounds, planTiles, takeTiles, tileDocsFor, type TileLayout } from './em-tiles.js';
 
 interface EmExports {
   emSetup(
@@ -50,13 +50,16 @@ export interface EmWasmState {
   topicCoef: Float64Array;
 }
 
-/** Lays the tiled corpus and the EM state out in a new shared memory; null when it would pass 4 GiB. */
+/**
+ * Lays the tiled corpus and the EM state out in a new shared memory (null when it would pass 4 GiB); each
+ * block's tiles are written by `fillBlock(b)`, before that block is initialised.
+ */
 export function emWasmArrays(
   module: WebAssembly.Module,
   corpus: Corpus,
   k: number,
   bounds: number[],
-): { state: EmWasmState; init: EmWasmInit } | null {
+): { state: EmWasmState; init: EmWasmInit; fillBlock(block: number): void } | null {
   const { numDocs: D, numWords: W } = corpus;
   const kp = laneStride(k);
   const tileDocs = tileDocsFor(kp);
@@ -77,7 +80,7 @@ export function emWasmArrays(
   if (!heap.fits()) return null;
   const memory = heap.memory();
   const buf = memory.buffer;
-  fillTiles(buf, tiles, corpus, tiling);
+  fillTileBounds(buf, tiles, corpus, tiling);
   const state: EmWasmState = {
     nd: new Float64Array(buf, layout.nd, D * kp),
     nw: new Float64Array(buf, layout.nw, W * kp),
@@ -85,7 +88,11 @@ export function emWasmArrays(
     partial: new Float64Array(buf, layout.partial, BLOCKS * W * kp),
     topicCoef: new Float64Array(buf, layout.topicCoef, kp),
   };
-  return { state, init: { module, memory, layout, tileDocs, blockTiles: tiling.blockTiles } };
+  return {
+    state,
+    init: { module, memory, layout, tileDocs, blockTiles: tiling.blockTiles },
+    fillBlock: (block) => fillTileBlock(buf, tiles, corpus, tiling, block),
+  };
 }
 
 export class EmWasmKernel {

@@ -40,9 +40,16 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
   const blockTasks = <Op extends 'emInit' | 'emIterate'>(op: Op, likelihood = false) =>
     Array.from({ length: BLOCKS }, (_, block) => ({ op, block, from: bounds[block], to: bounds[block + 1], likelihood }));
   let theta: Float64Array;
+  // The tiles of the blocks the workers initialise are written first; the main thread writes its own while
+  // the workers start (Pool.run's task i runs on unit i % units, unit 0 being this thread).
+  const units = Math.min(threads, BLOCKS);
+  const local = (block: number) => block % units === 0;
+  for (let b = 0; b < BLOCKS; b++) if (!local(b)) inWasm?.fillBlock(b);
   const pool = new Pool(wasm ? { kind: 'em', config, wasm } : { kind: 'em', config, arrays: arrays! }, threads);
   try {
-    await pool.run(blockTasks('emInit'));
+    await pool.run(blockTasks('emInit'), () => {
+      for (let b = 0; b < BLOCKS; b++) if (local(b)) inWasm?.fillBlock(b);
+    });
     sumBlocks(state.partial, state.nw, W * S);
     for (let iter = 1; iter <= params.maxIterations; iter++) {
       topicTotals(state.nw, W, K, S, totals);
