@@ -174,22 +174,21 @@ function draws4(s0: usize, s1: usize, s2: usize, s3: usize, g: usize, sums: usiz
   let sum01 = f64x2.splat(0);
   let sum23 = f64x2.splat(0);
   for (let k = 0; k < K; k++) {
-    const hi = xoResult(sb);
-    let x = i32x4.shl(sb, 9);
-    sc = v128.xor(sc, sa);
-    sd = v128.xor(sd, sb);
-    sb = v128.xor(sb, sc);
-    sa = v128.xor(sa, sd);
-    sc = v128.xor(sc, x);
-    sd = v128.or(i32x4.shl(sd, 11), i32x4.shr_u(sd, 21));
-    const lo = xoResult(sb);
-    x = i32x4.shl(sb, 9);
-    sc = v128.xor(sc, sa);
-    sd = v128.xor(sd, sb);
-    sb = v128.xor(sb, sc);
-    sa = v128.xor(sa, sd);
-    sc = v128.xor(sc, x);
-    sd = v128.or(i32x4.shl(sd, 11), i32x4.shr_u(sd, 21));
+    // Two outputs of each generator: the high and the low bits of the draw.
+    let hi = sa;
+    let lo = sa;
+    for (let half = 0; half < 2; half++) {
+      const out = xoResult(sb);
+      const x = i32x4.shl(sb, 9);
+      sc = v128.xor(sc, sa);
+      sd = v128.xor(sd, sb);
+      sb = v128.xor(sb, sc);
+      sa = v128.xor(sa, sd);
+      sc = v128.xor(sc, x);
+      sd = v128.or(i32x4.shl(sd, 11), i32x4.shr_u(sd, 21));
+      if (half == 0) hi = out;
+      else lo = out;
+    }
     // hi >>> 5 and lo >>> 6 fit 27 and 26 bits: their signed conversions are exact.
     const h = i32x4.shr_u(hi, 5);
     const l = i32x4.shr_u(lo, 6);
