@@ -73,6 +73,8 @@ interface Row {
   kernel: string;
   iterations: number;
   seconds: number[];
+  /** CPU seconds of the whole process (all threads) per fit: the steadier figure on a shared machine. */
+  cpu: number[];
   ns: number;
 }
 
@@ -86,7 +88,9 @@ for (const name of opt.corpora.split(',')) {
   for (const optimizer of opt.optimizers.split(',') as Optimizer[]) {
     for (const kernel of opt.kernels.split(',') as ('js' | 'wasm')[]) {
       const seconds: number[] = [];
+      const cpu: number[] = [];
       for (let r = 0; r < runs; r++) {
+        const cpuStarted = process.cpuUsage();
         const started = performance.now();
         const model = await fitLda(corpus, {
           k: K,
@@ -101,22 +105,24 @@ for (const name of opt.corpora.split(',')) {
           metricAt: opt.metric === 'last' ? metricOnLastIteration : undefined,
         });
         seconds.push((performance.now() - started) / 1000);
+        const used = process.cpuUsage(cpuStarted);
+        cpu.push((used.user + used.system) / 1e6);
         if (model.kernel !== kernel) throw new Error(`asked for the ${kernel} kernels, ran ${model.kernel}`);
-        log(`${name} ${optimizer} ${kernel} run ${r + 1}/${runs}: ${seconds.at(-1)!.toFixed(2)} s`);
+        log(`${name} ${optimizer} ${kernel} run ${r + 1}/${runs}: ${seconds.at(-1)!.toFixed(2)} s, ${cpu.at(-1)!.toFixed(2)} s CPU`);
       }
       const ns = (median(seconds) * 1e9) / (nnz * K * iterations[optimizer]);
-      rows.push({ corpus: name, optimizer, kernel, iterations: iterations[optimizer], seconds, ns });
+      rows.push({ corpus: name, optimizer, kernel, iterations: iterations[optimizer], seconds, cpu, ns });
     }
   }
 }
 
-const head = ['corpus', 'optimizer', 'iterations', 'kernel', 'fit s (median)', 'fit s (all runs)', 'ns / nonzero·topic·iteration', 'speed-up vs js'];
+const head = ['corpus', 'optimizer', 'iterations', 'kernel', 'fit s (median)', 'fit s (all runs)', 'CPU s (median)', 'ns / nonzero·topic·iteration', 'speed-up vs js'];
 const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`];
 for (const r of rows) {
   const js = rows.find((x) => x.corpus === r.corpus && x.optimizer === r.optimizer && x.kernel === 'js');
   lines.push(
     `| ${[
-      r.corpus, r.optimizer, r.iterations, r.kernel, median(r.seconds).toFixed(2), r.seconds.map((s) => s.toFixed(2)).join(' '), r.ns.toFixed(3),
+      r.corpus, r.optimizer, r.iterations, r.kernel, median(r.seconds).toFixed(2), r.seconds.map((s) => s.toFixed(2)).join(' '), median(r.cpu).toFixed(2), r.ns.toFixed(3),
       js ? `${(js.ns / r.ns).toFixed(2)}×` : '-',
     ].join(' | ')} |`,
   );
