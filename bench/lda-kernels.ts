@@ -4,7 +4,7 @@
  *
  *   npm run build && node dist/bench/lda-kernels.js [--corpora flow:10m,peers]
  *     [--optimizers em,online] [--kernels js,wasm] [--runs 5] [--threads 2] [--topics 20]
- *     [--em-iterations 20] [--online-iterations 2] [--no-metric]
+ *     [--em-iterations 20] [--online-iterations 2] [--metric last|every|none]
  *
  * Corpora (cached under bench/out/):
  * - `flow:10m`: the bench day of bench/run.ts (bench/out/data/flow-10m, generated once and cached by
@@ -15,13 +15,14 @@
  *
  * Each figure is the median of `--runs` fits in this process (fitLda, --precision 64, K = --topics, the
  * given threads), the whole fit timed (setup, initialisation, iterations, θ and φ) and divided by
- * nonzeros × K × iterations. The fits report their metric every iteration as the pipeline's progress
- * does (the log-likelihood or perplexity is computed); --no-metric fits without a reader.
+ * nonzeros × K × iterations. By default the fits read their metric (log-likelihood or perplexity) on the
+ * last iteration only, as the pipeline's progress does; --metric every reads it every iteration (as
+ * `spot-ml lda` does), --metric none never.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fitLda, readCorpusTsv, type Corpus, type Optimizer } from '../src/lda/index.js';
+import { fitLda, metricOnLastIteration, readCorpusTsv, type Corpus, type Optimizer } from '../src/lda/index.js';
 import { ensureDay, outRoot, parseCase } from './days.js';
 import { flowDayCorpusTsv, generatedFlowCorpusTsv } from './flow-corpus.js';
 
@@ -36,7 +37,8 @@ const { values: opt } = parseArgs({
     'em-iterations': { type: 'string', default: '20' },
     /** An online iteration is a pass with up to 100 E-step rounds per document: 2 keep the old kernel's runs in minutes. */
     'online-iterations': { type: 'string', default: '2' },
-    'no-metric': { type: 'boolean', default: false },
+    /** last: the metric of the last iteration only, as the pipeline reads it; every: each iteration's (as `spot-ml lda`); none. */
+    metric: { type: 'string', default: 'last' },
   },
 });
 const runs = Number(opt.runs);
@@ -71,6 +73,8 @@ interface Row {
   kernel: string;
   iterations: number;
   seconds: number[];
+  /** CPU seconds of the whole process (all threads) per fit: the steadier figure on a shared machine. */
+  cpu: number[];
   ns: number;
 }
 
@@ -84,7 +88,9 @@ for (const name of opt.corpora.split(',')) {
   for (const optimizer of opt.optimizers.split(',') as Optimizer[]) {
     for (const kernel of opt.kernels.split(',') as ('js' | 'wasm')[]) {
       const seconds: number[] = [];
+      const cpu: number[] = [];
       for (let r = 0; r < runs; r++) {
+        const cpuStarted = process.cpuUsage();
         const started = performance.now();
         const model = await fitLda(corpus, {
           k: K,
@@ -95,31 +101,34 @@ for (const name of opt.corpora.split(',')) {
           precision: 64,
           threads,
           kernel,
-          onIteration: opt['no-metric'] ? undefined : () => {},
+          onIteration: opt.metric === 'none' ? undefined : () => {},
+          metricAt: opt.metric === 'last' ? metricOnLastIteration : undefined,
         });
         seconds.push((performance.now() - started) / 1000);
+        const used = process.cpuUsage(cpuStarted);
+        cpu.push((used.user + used.system) / 1e6);
         if (model.kernel !== kernel) throw new Error(`asked for the ${kernel} kernels, ran ${model.kernel}`);
-        log(`${name} ${optimizer} ${kernel} run ${r + 1}/${runs}: ${seconds.at(-1)!.toFixed(2)} s`);
+        log(`${name} ${optimizer} ${kernel} run ${r + 1}/${runs}: ${seconds.at(-1)!.toFixed(2)} s, ${cpu.at(-1)!.toFixed(2)} s CPU`);
       }
       const ns = (median(seconds) * 1e9) / (nnz * K * iterations[optimizer]);
-      rows.push({ corpus: name, optimizer, kernel, iterations: iterations[optimizer], seconds, ns });
+      rows.push({ corpus: name, optimizer, kernel, iterations: iterations[optimizer], seconds, cpu, ns });
     }
   }
 }
 
-const head = ['corpus', 'optimizer', 'iterations', 'kernel', 'fit s (median)', 'fit s (all runs)', 'ns / nonzero·topic·iteration', 'speed-up vs js'];
+const head = ['corpus', 'optimizer', 'iterations', 'kernel', 'fit s (median)', 'fit s (all runs)', 'CPU s (median)', 'ns / nonzero·topic·iteration', 'speed-up vs js'];
 const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`];
 for (const r of rows) {
   const js = rows.find((x) => x.corpus === r.corpus && x.optimizer === r.optimizer && x.kernel === 'js');
   lines.push(
     `| ${[
-      r.corpus, r.optimizer, r.iterations, r.kernel, median(r.seconds).toFixed(2), r.seconds.map((s) => s.toFixed(2)).join(' '), r.ns.toFixed(3),
+      r.corpus, r.optimizer, r.iterations, r.kernel, median(r.seconds).toFixed(2), r.seconds.map((s) => s.toFixed(2)).join(' '), median(r.cpu).toFixed(2), r.ns.toFixed(3),
       js ? `${(js.ns / r.ns).toFixed(2)}×` : '-',
     ].join(' | ')} |`,
   );
 }
 process.stdout.write(
-  `K = ${K}, --precision 64, ${threads} thread(s), median of ${runs} runs${opt['no-metric'] ? ', no metric read' : ''}\n` +
+  `K = ${K}, --precision 64, ${threads} thread(s), median of ${runs} runs, metric read: ${opt.metric}\n` +
     corpusStats.map((s) => `corpus ${s}\n`).join('') +
     `machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ` +
     `load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n\n` +

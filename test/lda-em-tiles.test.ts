@@ -80,13 +80,21 @@ test('em: the likelihood is only computed when read, and reading it does not cha
   assert.ok(bytes(silent.theta).equals(bytes(heard.theta)) && bytes(silent.phi).equals(bytes(heard.phi)));
 });
 
-test('em: counts that are not exactly f32 keep f64 storage in the tiles and still agree with the reference', async () => {
-  const c = tiledCorpus(1200, 150, 100, 9);
-  for (let i = 0; i < c.counts.length; i += 3) c.counts[i] += 0.1;
-  const p: LdaParams = { ...em, k: 20, maxIterations: 5, threads: 2 };
-  const js = await fitLda(c, { ...p, kernel: 'js' });
-  const wasm = await fitLda(c, { ...p, kernel: 'wasm' });
-  const theta = worstRelative(js.theta, wasm.theta);
-  const phi = worstRelative(js.phi, wasm.phi);
-  assert.ok(theta <= 1e-9 && phi <= 1e-9, `θ ${theta}, φ ${phi}`);
-});
+for (const [storage, change] of [
+  ['u16 (integers below 2^16)', (_x: number) => 0],
+  ['f32 (integers past 2^16, halves)', (x: number) => (x === 1 ? 70000 : 0.5)],
+  ['f64 (not exactly f32)', (_x: number) => 0.1],
+] as const) {
+  test(`em: counts stored as ${storage} in the tiles give the reference's model within 1e-9, the same on 1 and 2 threads`, async () => {
+    const c = tiledCorpus(1200, 150, 100, 9);
+    for (let i = 0; i < c.counts.length; i += 3) c.counts[i] += change(i % 2);
+    const p: LdaParams = { ...em, k: 20, maxIterations: 5, threads: 2 };
+    const js = await fitLda(c, { ...p, kernel: 'js' });
+    const wasm = await fitLda(c, { ...p, kernel: 'wasm' });
+    const one = await fitLda(c, { ...p, kernel: 'wasm', threads: 1 });
+    const theta = worstRelative(js.theta, wasm.theta);
+    const phi = worstRelative(js.phi, wasm.phi);
+    assert.ok(theta <= 1e-9 && phi <= 1e-9, `θ ${theta}, φ ${phi}`);
+    assert.ok(bytes(one.theta).equals(bytes(wasm.theta)) && bytes(one.phi).equals(bytes(wasm.phi)), '1 and 2 threads differ');
+  });
+}

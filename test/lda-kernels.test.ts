@@ -8,9 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fitLda, type Corpus, type LdaModel, type LdaParams } from '../src/lda/index.js';
-import { Rng } from '../src/lda/random.js';
 import { chooseKernel, compileKernels, requestedKernel, wasmKernels } from '../src/lda/wasm.js';
-import { corpusOf } from './lda-corpora.js';
+import { corpusOf, randomCorpus } from './lda-corpora.js';
 import { checkSpotScores, flowRowsSql, query, runCli, spotCheckRows, tempDir, writeParquet } from './helpers.js';
 
 /**
@@ -23,23 +22,6 @@ const TINY_ABSOLUTE = 1e-15;
 
 const em = { optimizer: 'em', alpha: 1.02, beta: 1.001, seed: 12345 } as const;
 const online = { optimizer: 'online', alpha: 0.05, beta: 0.05, seed: 12345 } as const;
-
-/** Random documents of up to 2·perDoc distinct words (skewed choice), a share of them empty. */
-function randomCorpus(numDocs: number, numWords: number, perDoc: number, emptyShare: number, seed: number): Corpus {
-  const rng = new Rng(seed, 77);
-  const docs: [number, number][][] = [];
-  for (let d = 0; d < numDocs; d++) {
-    if (rng.nextDouble() < emptyShare) {
-      docs.push([]);
-      continue;
-    }
-    const words = new Set<number>();
-    const n = Math.min(numWords, 1 + rng.nextInt(2 * perDoc));
-    while (words.size < n) words.add(Math.floor(numWords * rng.nextDouble() ** 2));
-    docs.push([...words].sort((a, b) => a - b).map((w) => [w, 1 + rng.nextInt(9)]));
-  }
-  return corpusOf(docs, numWords);
-}
 
 function worstRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length);

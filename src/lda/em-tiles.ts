@@ -2,8 +2,9 @@
  * The corpus in the wasm EM kernel's tile order (src/lda/assembly/em.ts), written straight into the
  * kernels' memory. Each block's documents are cut into tiles of at most `tileDocs` consecutive documents;
  * a tile's entries are stored by word (runs of one word, ascending), each run's entries in document order,
- * each entry as its document's index in the tile (u16) and its count (f32 when that is exact: half the
- * memory of the largest array, so fewer fresh pages to touch and less to stream each iteration).
+ * each entry as its document's index in the tile (u16) and its count in the fewest bytes that hold every
+ * count exactly (u16 for integer counts below 2^16, as the pipeline's are; else f32 or f64): less memory to
+ * touch for the first time and to stream every iteration.
  */
 import type { Corpus } from './types.js';
 import { BLOCKS } from './partition.js';
@@ -26,8 +27,8 @@ export interface TileLayout {
   runEnd: number;
   entryDoc: number;
   counts: number;
-  /** True when the counts are stored as f32: every count is exactly an f32 (integer counts below 2^24). */
-  countsF32: boolean;
+  /** Bytes per stored count: 2 (u16) when every count is an integer below 2^16, 4 (f32) when every count is exactly an f32, else 8. */
+  countBytes: 2 | 4 | 8;
 }
 
 export interface Tiling {
@@ -35,6 +36,8 @@ export interface Tiling {
   blockTiles: number[];
   tileDoc: Int32Array;
   runs: number;
+  /** Runs of the tiles before block b's first tile. */
+  blockRuns: number[];
 }
 
 /** Cuts each block [bounds[b], bounds[b+1]) into tiles and counts the runs (distinct words per tile). */
@@ -50,21 +53,26 @@ export function planTiles(corpus: Corpus, bounds: number[], tileDocs: number): T
   const { docStart, wordIds } = corpus;
   const seen = new Int32Array(corpus.numWords).fill(-1);
   let runs = 0;
-  for (let t = 0; t + 1 < tileDoc.length; t++) {
-    for (let i = docStart[tileDoc[t]]; i < docStart[tileDoc[t + 1]]; i++) {
-      const w = wordIds[i];
-      if (seen[w] !== t) {
-        seen[w] = t;
-        runs++;
+  const blockRuns: number[] = [];
+  for (let b = 0; b < BLOCKS; b++) {
+    blockRuns.push(runs);
+    for (let t = blockTiles[b]; t < blockTiles[b + 1]; t++) {
+      for (let i = docStart[tileDoc[t]]; i < docStart[tileDoc[t + 1]]; i++) {
+        const w = wordIds[i];
+        if (seen[w] !== t) {
+          seen[w] = t;
+          runs++;
+        }
       }
     }
   }
-  return { blockTiles, tileDoc, runs };
+  blockRuns.push(runs);
+  return { blockTiles, tileDoc, runs, blockRuns };
 }
 
 export function takeTiles(heap: WasmHeap, corpus: Corpus, tiling: Tiling): TileLayout {
   const nnz = corpus.docStart[corpus.numDocs];
-  const countsF32 = allF32(corpus.counts, nnz);
+  const countBytes = countSize(corpus.counts, nnz);
   const tiles1 = tiling.tileDoc.length;
   return {
     docStart: heap.i32(corpus.numDocs + 1),
@@ -74,34 +82,48 @@ export function takeTiles(heap: WasmHeap, corpus: Corpus, tiling: Tiling): TileL
     runWord: heap.i32(tiling.runs),
     runEnd: heap.i32(tiling.runs),
     entryDoc: heap.i32(Math.ceil(nnz / 2)),
-    counts: countsF32 ? heap.i32(nnz) : heap.f64(nnz),
-    countsF32,
+    counts: heap.i32(Math.ceil((nnz * countBytes) / 4)),
+    countBytes,
   };
 }
 
-/** Writes the tiled corpus into `buf` at `at`. */
-export function fillTiles(buf: ArrayBufferLike, at: TileLayout, corpus: Corpus, tiling: Tiling): void {
+/** Writes what every block's tiles share (document and tile bounds) into `buf` at `at`. */
+export function fillTileBounds(buf: ArrayBufferLike, at: TileLayout, corpus: Corpus, tiling: Tiling): void {
+  const D = corpus.numDocs;
+  const tiles = tiling.tileDoc.length - 1;
+  new Int32Array(buf, at.docStart, D + 1).set(corpus.docStart.subarray(0, D + 1));
+  new Int32Array(buf, at.tileDoc, tiles + 1).set(tiling.tileDoc);
+  // A block's bounds are also read as the next block's first run and as the end of the previous block's last
+  // run: written here, so that a block can be initialised before its neighbours are written.
+  const tileRun = new Int32Array(buf, at.tileRun, tiles + 1);
+  for (let b = 0; b <= BLOCKS; b++) tileRun[tiling.blockTiles[b]] = tiling.blockRuns[b];
+  const runEnd = new Int32Array(buf, at.runEnd, tiling.runs);
+  for (let b = 1; b < BLOCKS; b++) {
+    const run = tiling.blockRuns[b];
+    if (run > 0) runEnd[run - 1] = corpus.docStart[tiling.tileDoc[tiling.blockTiles[b]]];
+  }
+}
+
+/**
+ * Writes block `block`'s tiles into `buf` at `at`. Blocks are independent, so a block can be written while
+ * another thread already initialises one written before (see fitEm).
+ */
+export function fillTileBlock(buf: ArrayBufferLike, at: TileLayout, corpus: Corpus, tiling: Tiling, block: number): void {
   const { numDocs: D, numWords: W, docStart, wordIds, counts } = corpus;
   const nnz = docStart[D];
   const tiles = tiling.tileDoc.length - 1;
-  new Int32Array(buf, at.docStart, D + 1).set(docStart.subarray(0, D + 1));
   const docTokens = new Float64Array(buf, at.docTokens, D);
-  for (let d = 0; d < D; d++) {
-    let tokens = 0;
-    for (let i = docStart[d]; i < docStart[d + 1]; i++) tokens += counts[i];
-    docTokens[d] = tokens;
-  }
-  new Int32Array(buf, at.tileDoc, tiles + 1).set(tiling.tileDoc);
   const tileRun = new Int32Array(buf, at.tileRun, tiles + 1);
   const runWord = new Int32Array(buf, at.runWord, tiling.runs);
   const runEnd = new Int32Array(buf, at.runEnd, tiling.runs);
   const entryDoc = new Uint16Array(buf, at.entryDoc, nnz);
-  const entryCount = at.countsF32 ? new Float32Array(buf, at.counts, nnz) : new Float64Array(buf, at.counts, nnz);
+  const entryCount =
+    at.countBytes === 2 ? new Uint16Array(buf, at.counts, nnz) : at.countBytes === 4 ? new Float32Array(buf, at.counts, nnz) : new Float64Array(buf, at.counts, nnz);
   const count = new Int32Array(W);
   const next = new Int32Array(W);
   const touched = new Int32Array(W);
-  let run = 0;
-  for (let t = 0; t < tiles; t++) {
+  let run = tiling.blockRuns[block];
+  for (let t = tiling.blockTiles[block]; t < tiling.blockTiles[block + 1]; t++) {
     tileRun[t] = run;
     const d0 = tiling.tileDoc[t];
     const d1 = tiling.tileDoc[t + 1];
@@ -132,17 +154,23 @@ export function fillTiles(buf: ArrayBufferLike, at: TileLayout, corpus: Corpus, 
     }
     for (let d = d0; d < d1; d++) {
       const local = d - d0;
+      let tokens = 0;
       for (let i = docStart[d]; i < docStart[d + 1]; i++) {
         const p = next[wordIds[i]]++;
         entryDoc[p] = local;
         entryCount[p] = counts[i];
+        tokens += counts[i];
       }
+      docTokens[d] = tokens;
     }
   }
-  tileRun[tiles] = run;
 }
 
-function allF32(counts: Float64Array, nnz: number): boolean {
-  for (let i = 0; i < nnz; i++) if (Math.fround(counts[i]) !== counts[i]) return false;
-  return true;
+/** The fewest bytes that store every count exactly: 2 (integers below 2^16), 4 (f32) or 8. */
+function countSize(counts: Float64Array, nnz: number): 2 | 4 | 8 {
+  let i = 0;
+  while (i < nnz && Number.isInteger(counts[i]) && counts[i] < 65536) i++;
+  if (i === nnz) return 2;
+  for (; i < nnz; i++) if (Math.fround(counts[i]) !== counts[i]) return 8;
+  return 4;
 }

@@ -8,17 +8,18 @@ import type { Corpus } from './types.js';
 import { BLOCKS } from './partition.js';
 import { WasmHeap, instantiate, laneStride } from './wasm.js';
 import type { EmConfig } from './em-kernel.js';
-import { fillTiles, planTiles, takeTiles, tileDocsFor, type TileLayout } from './em-tiles.js';
+import { fillTileBlock, fillTileBounds, planTiles, takeTiles, tileDocsFor, type TileLayout } from './em-tiles.js';
 
 interface EmExports {
   emSetup(
-    docStart: number, docTokens: number, tileDoc: number, tileRun: number, runWord: number, runEnd: number, entryDoc: number, counts: number, countsF32: boolean,
+    docStart: number, docTokens: number, tileDoc: number, tileRun: number, runWord: number, runEnd: number, entryDoc: number, counts: number, countBytes: number,
     nd: number, nwb: number, partial: number, topicCoef: number,
     k: number, kp: number, numWords: number, maxTileDocs: number, alpha: number, seedLo: number, seedHi: number,
   ): void;
   emScratchBytes(kp: number, maxTileDocs: number): number;
   emInit(block: number, tileFrom: number, tileTo: number, scratch: number): void;
   emIterate(block: number, tileFrom: number, tileTo: number, scratch: number, withLikelihood: boolean): number;
+  emTheta(docFrom: number, docTo: number): void;
 }
 
 /** Where each array (and each block's scratch) sits in the kernels' memory. */
@@ -49,20 +50,23 @@ export interface EmWasmState {
   topicCoef: Float64Array;
 }
 
-/** Lays the tiled corpus and the EM state out in a new shared memory; null when it would pass 4 GiB. */
+/**
+ * Lays the tiled corpus and the EM state out in a new shared memory (null when it would pass 4 GiB); each
+ * block's tiles are written by `fillBlock(b)`, before that block is initialised.
+ */
 export function emWasmArrays(
   module: WebAssembly.Module,
   corpus: Corpus,
   k: number,
   bounds: number[],
-): { state: EmWasmState; init: EmWasmInit } | null {
+): { state: EmWasmState; init: EmWasmInit; fillBlock(block: number): void } | null {
   const { numDocs: D, numWords: W } = corpus;
   const kp = laneStride(k);
   const tileDocs = tileDocsFor(kp);
   const tiling = planTiles(corpus, bounds, tileDocs);
   const heap = new WasmHeap();
   const tiles = takeTiles(heap, corpus, tiling);
-  const scratchBytes = Math.ceil(((tileDocs * 2 * kp + 2 * kp) * 8) / 16) * 16;
+  const scratchBytes = Math.ceil(((tileDocs * 2 * kp + 4 * kp + 4) * 8) / 16) * 16;
   const layout: EmLayout = {
     ...tiles,
     nd: heap.f64(D * kp),
@@ -76,7 +80,7 @@ export function emWasmArrays(
   if (!heap.fits()) return null;
   const memory = heap.memory();
   const buf = memory.buffer;
-  fillTiles(buf, tiles, corpus, tiling);
+  fillTileBounds(buf, tiles, corpus, tiling);
   const state: EmWasmState = {
     nd: new Float64Array(buf, layout.nd, D * kp),
     nw: new Float64Array(buf, layout.nw, W * kp),
@@ -84,22 +88,28 @@ export function emWasmArrays(
     partial: new Float64Array(buf, layout.partial, BLOCKS * W * kp),
     topicCoef: new Float64Array(buf, layout.topicCoef, kp),
   };
-  return { state, init: { module, memory, layout, tileDocs, blockTiles: tiling.blockTiles } };
+  return {
+    state,
+    init: { module, memory, layout, tileDocs, blockTiles: tiling.blockTiles },
+    fillBlock: (block) => fillTileBlock(buf, tiles, corpus, tiling, block),
+  };
 }
 
 export class EmWasmKernel {
   private readonly x: EmExports;
+  private readonly k: number;
 
   constructor(
     private readonly w: EmWasmInit,
     cfg: EmConfig,
   ) {
     const kp = laneStride(cfg.k);
+    this.k = cfg.k;
     this.x = instantiate<EmExports>(w.module, w.memory);
     const l = w.layout;
     if (this.x.emScratchBytes(kp, w.tileDocs) > l.scratchBytes) throw new Error('LDA: em scratch too small for lda.wasm');
     this.x.emSetup(
-      l.docStart, l.docTokens, l.tileDoc, l.tileRun, l.runWord, l.runEnd, l.entryDoc, l.counts, l.countsF32, l.nd, l.nwb, l.partial, l.topicCoef,
+      l.docStart, l.docTokens, l.tileDoc, l.tileRun, l.runWord, l.runEnd, l.entryDoc, l.counts, l.countBytes, l.nd, l.nwb, l.partial, l.topicCoef,
       cfg.k, kp, cfg.numWords, w.tileDocs, cfg.alpha, cfg.seedLo, cfg.seedHi,
     );
   }
@@ -111,6 +121,16 @@ export class EmWasmKernel {
 
   iterateBlock(block: number, withLikelihood: boolean): number {
     return this.x.emIterate(block, this.w.blockTiles[block], this.w.blockTiles[block + 1], this.scratch(block), withLikelihood);
+  }
+
+  /**
+   * θ of documents [from, to) (even K: N_d rows are K wide), normalised in place and copied into `out`, a
+   * shared array: each thread copies its own documents, so the fresh pages of θ are touched in parallel.
+   */
+  thetaBlock(from: number, to: number, out: Float64Array): void {
+    this.x.emTheta(from, to);
+    const K = this.k;
+    out.set(new Float64Array(this.w.memory.buffer, this.w.layout.nd + from * K * 8, (to - from) * K), from * K);
   }
 
   private scratch(block: number): number {

@@ -9,6 +9,7 @@ import { seedWords } from './random.js';
 import type { EmArrays } from './em-kernel.js';
 import { emWasmArrays, type EmWasmInit } from './em-wasm.js';
 import { wasmKernels, type KernelKind } from './wasm.js';
+import { metricRead } from './metric.js';
 
 export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, kernel: KernelKind): Promise<LdaModel> {
   const K = params.k;
@@ -35,35 +36,45 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
   const [seedLo, seedHi] = seedWords(params.seed);
   const config = { k: K, numWords: W, alpha: params.alpha, beta: params.beta, seedLo, seedHi };
   const totals = new Float64Array(K);
-  // Nobody reads the log-likelihood without a callback: then the kernels skip its logs.
-  const likelihood = params.onIteration !== undefined;
-  const blockTasks = <Op extends 'emInit' | 'emIterate'>(op: Op) =>
+  // The kernels skip the log-likelihood's logs on iterations whose metric nobody reads.
+  const blockTasks = <Op extends 'emInit' | 'emIterate'>(op: Op, likelihood = false) =>
     Array.from({ length: BLOCKS }, (_, block) => ({ op, block, from: bounds[block], to: bounds[block + 1], likelihood }));
+  let theta: Float64Array;
+  // The tiles of the blocks the workers initialise are written first; the main thread writes its own while
+  // the workers start (Pool.run's task i runs on unit i % units, unit 0 being this thread).
+  const units = Math.min(threads, BLOCKS);
+  const local = (block: number) => block % units === 0;
+  for (let b = 0; b < BLOCKS; b++) if (!local(b)) inWasm?.fillBlock(b);
   const pool = new Pool(wasm ? { kind: 'em', config, wasm } : { kind: 'em', config, arrays: arrays! }, threads);
   try {
-    await pool.run(blockTasks('emInit'));
+    await pool.run(blockTasks('emInit'), () => {
+      for (let b = 0; b < BLOCKS; b++) if (local(b)) inWasm?.fillBlock(b);
+    });
     sumBlocks(state.partial, state.nw, W * S);
     for (let iter = 1; iter <= params.maxIterations; iter++) {
       topicTotals(state.nw, W, K, S, totals);
       for (let k = 0; k < K; k++) state.topicCoef[k] = 1 / (totals[k] + W * (params.beta - 1));
       if (inWasm) addTo(state.nw, params.beta - 1, inWasm.state.nwb);
-      const lls = (await pool.run(blockTasks('emIterate'))) as number[];
+      const likelihood = metricRead(params, iter);
+      const lls = (await pool.run(blockTasks('emIterate', likelihood))) as number[];
       sumBlocks(state.partial, state.nw, W * S);
-      let ll = 0;
+      let ll = likelihood ? 0 : NaN;
       for (const x of lls) ll += x;
       // The likelihood is that of the counts this iteration started from (it is computed in the same pass).
       params.onIteration?.(iter, params.maxIterations, 'logLikelihood', ll);
+    }
+    if (inWasm && S === K) {
+      // θ normalised in place by the kernels and copied out, each thread its own documents.
+      theta = shared ? f64(D * K, true) : new Float64Array(D * K);
+      const out = theta;
+      await pool.run(Array.from({ length: BLOCKS }, (_, block) => ({ op: 'emTheta' as const, block, from: bounds[block], to: bounds[block + 1], out })));
+    } else {
+      theta = thetaOf(state.nd, D, K, S);
     }
   } finally {
     await pool.close();
   }
 
-  const theta = new Float64Array(D * K);
-  for (let d = 0; d < D; d++) {
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += state.nd[d * S + k];
-    if (sum > 0) for (let k = 0; k < K; k++) theta[d * K + k] = state.nd[d * S + k] / sum;
-  }
   topicTotals(state.nw, W, K, S, totals);
   const phi = new Float64Array(W * K);
   for (let w = 0; w < W; w++) {
@@ -73,6 +84,17 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
     }
   }
   return { k: K, numDocs: D, numWords: W, theta, phi, kernel: inWasm ? 'wasm' : 'js' };
+}
+
+/** θ: each N_d row (rows `stride` apart) divided by its sum. */
+function thetaOf(nd: Float64Array, D: number, K: number, stride: number): Float64Array {
+  const theta = new Float64Array(D * K);
+  for (let d = 0; d < D; d++) {
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += nd[d * stride + k];
+    if (sum > 0) for (let k = 0; k < K; k++) theta[d * K + k] = nd[d * stride + k] / sum;
+  }
+  return theta;
 }
 
 /** Per topic, Σ_w nw[w][k] over rows `stride` apart. */

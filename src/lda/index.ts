@@ -18,6 +18,7 @@ import { chooseKernel, requestedKernel } from './wasm.js';
 
 export type { Corpus, LdaModel, LdaParams, Optimizer } from './types.js';
 export { readCorpusTsv } from './corpus-tsv.js';
+export { metricOnLastIteration, metricText } from './metric.js';
 
 /** nnz × K above which a second thread pays for its start-up and synchronisation. */
 const PARALLEL_WORK = { em: 4_000_000, online: 200_000 } as const;

@@ -15,6 +15,7 @@
  * the pass: an approximation (the data term of the variational bound only), each document being
  * evaluated under the λ of its own mini-batch.
  */
+import { metricRead } from './metric.js';
 import type { Corpus, LdaModel, LdaParams } from './types.js';
 import { Pool, f64, i32, shareF64, shareI32 } from './pool.js';
 import { BLOCKS, docBlocks, evenBlocks } from './partition.js';
@@ -62,8 +63,6 @@ export async function fitOnline(corpus: Corpus, params: LdaParams, threads: numb
 
   const config = { k: K, numWords: W, seedLo, seedHi, blocks: BLOCKS };
   const pool = new Pool({ kind: 'online', arrays: a, config, wasm: inWasm?.init }, threads);
-  // Nobody reads the perplexity without a callback: then the kernels skip its logs.
-  const likelihood = params.onIteration !== undefined;
   const wordBounds = evenBlocks(0, W);
   const wordTasks = <T extends Task>(make: (b: number, from: number, to: number) => T): T[] =>
     Array.from({ length: BLOCKS }, (_, b) => make(b, wordBounds[b], wordBounds[b + 1]));
@@ -85,6 +84,8 @@ export async function fitOnline(corpus: Corpus, params: LdaParams, threads: numb
     let step = 0;
     for (let iter = 1; iter <= params.maxIterations; iter++) {
       shuffle(a.order, new Rng(seedLo, seedHi, Stream.shuffle, iter));
+      // The kernels skip the perplexity's logs on iterations whose metric nobody reads.
+      const likelihood = metricRead(params, iter);
       let tokens = 0;
       let logSum = 0;
       for (let from = 0; from < D; from += batch) {
@@ -109,7 +110,7 @@ export async function fitOnline(corpus: Corpus, params: LdaParams, threads: numb
         updateAlpha(a.alpha, a.logphat, docs, rho, K);
         await refreshExpElogbeta();
       }
-      params.onIteration?.(iter, params.maxIterations, 'perplexity', tokens > 0 ? Math.exp(-logSum / tokens) : NaN);
+      params.onIteration?.(iter, params.maxIterations, 'perplexity', likelihood && tokens > 0 ? Math.exp(-logSum / tokens) : NaN);
     }
     const bounds = docBlocks(a.docStart, D);
     const tasks: Task[] = [];

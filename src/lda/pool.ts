@@ -48,7 +48,8 @@ export class Pool {
     return this.workers.length + 1;
   }
 
-  async run(tasks: Task[]): Promise<TaskResult[]> {
+  /** Tasks i % units === 0 run here, after `beforeLocal` (which runs while the workers start on theirs). */
+  async run(tasks: Task[], beforeLocal?: () => void): Promise<TaskResult[]> {
     if (this.failure) throw this.failure;
     const units = this.units;
     const results: TaskResult[] = new Array(tasks.length);
@@ -69,6 +70,7 @@ export class Pool {
     }
     let localError: unknown;
     try {
+      beforeLocal?.();
       for (let i = 0; i < tasks.length; i += units) results[i] = this.local(tasks[i]);
     } catch (err) {
       localError = err;

@@ -12,6 +12,7 @@ export type KernelInit =
 export type Task =
   | { op: 'emInit'; block: number; from: number; to: number }
   | { op: 'emIterate'; block: number; from: number; to: number; likelihood: boolean }
+  | { op: 'emTheta'; block: number; from: number; to: number; out: Float64Array }
   | { op: 'updateLambda'; wordBlock: number; from: number; to: number; rho: number; eta: number; scale: number }
   | { op: 'sumLambda'; wordBlock: number; from: number; to: number }
   | { op: 'expElogbeta'; from: number; to: number }
@@ -30,6 +31,10 @@ export function createRunner(init: KernelInit): TaskRunner {
       if (task.op === 'emInit') {
         if (wasm) wasm.initBlock(task.block);
         else js!.initBlock(task.block, task.from, task.to);
+        return null;
+      }
+      if (task.op === 'emTheta' && wasm) {
+        wasm.thetaBlock(task.from, task.to, task.out);
         return null;
       }
       if (task.op !== 'emIterate') throw new Error(`LDA: task ${task.op} is not an em task`);

@@ -26,6 +26,11 @@ export interface LdaParams {
   threads?: number;
   /** Called after each iteration with a quality figure (em: log-likelihood; online: bound/perplexity). */
   onIteration?: (iteration: number, total: number, metricName: string, metric: number) => void;
+  /**
+   * The iterations whose metric onIteration reads (default: every one). On the others the kernels skip the
+   * metric's logarithms and onIteration gets NaN. See metricOnLastIteration.
+   */
+  metricAt?: (iteration: number, total: number) => boolean;
 }
 
 export interface LdaModel {

@@ -5,7 +5,7 @@ import { sqlIdent } from '../engine/engine.js';
 import { SpotError } from '../common/errors.js';
 import { defineSqlHelpers } from '../common/sql-helpers.js';
 import { Progress, formatCount } from '../common/progress.js';
-import { fitLda } from '../lda/index.js';
+import { fitLda, metricOnLastIteration, metricText } from '../lda/index.js';
 import type { LdaParams } from '../lda/types.js';
 import { resultsPath, writeResults } from '../output/results.js';
 import { writeModel } from '../output/model.js';
@@ -34,7 +34,7 @@ export interface RunOptions extends AnalysisOptions {
   maxResults: number;
   delimiter: string;
   header: boolean;
-  lda: Omit<LdaParams, 'onIteration'>;
+  lda: Omit<LdaParams, 'onIteration' | 'metricAt'>;
   /** Analyst feedback (SPEC §6): low-risk events join the training corpus dupFactor times. */
   feedback?: FeedbackOptions;
   /** Row groups the engine cannot decode, left out of the run (found after a first attempt failed). */
@@ -183,7 +183,8 @@ export async function modelAndResults(
   const ldaStart = Date.now();
   const model = await fitLda(corpus, {
     ...options.lda,
-    onIteration: (i, _total, name, value) => bar.update(i, `${name} ${value.toPrecision(8)}`),
+    onIteration: (i, _total, name, value) => bar.update(i, metricText(name, value)),
+    metricAt: metricOnLastIteration,
   }).finally(() => bar.stop());
   stageSeconds.lda = (Date.now() - ldaStart) / 1000;
   progress.note(`LDA (${model.kernel ?? 'js'} kernels): ${stageSeconds.lda.toFixed(1)} s`);

@@ -18,7 +18,7 @@ let runWord: usize = 0;
 let runEnd: usize = 0;
 let entryDoc: usize = 0;
 let counts: usize = 0;
-let countsF32: bool = false;
+let countBytes: i32 = 8;
 let nd: usize = 0;
 let nwb: usize = 0;
 let partial: usize = 0;
@@ -36,7 +36,7 @@ const TWO_500: f64 = reinterpret<f64>(0x5f30000000000000); // 2^500
 const TWO_M500: f64 = reinterpret<f64>(0x20b0000000000000); // 2^-500
 
 export function emSetup(
-  docStartPtr: usize, docTokensPtr: usize, tileDocPtr: usize, tileRunPtr: usize, runWordPtr: usize, runEndPtr: usize, entryDocPtr: usize, countsPtr: usize, countsAreF32: bool,
+  docStartPtr: usize, docTokensPtr: usize, tileDocPtr: usize, tileRunPtr: usize, runWordPtr: usize, runEndPtr: usize, entryDocPtr: usize, countsPtr: usize, countSize: i32,
   ndPtr: usize, nwbPtr: usize, partialPtr: usize, topicCoefPtr: usize,
   k: i32, kp: i32, numWords: i32, maxTileDocs: i32, alpha: f64, lo: u32, hi: u32,
 ): void {
@@ -48,7 +48,7 @@ export function emSetup(
   runEnd = runEndPtr;
   entryDoc = entryDocPtr;
   counts = countsPtr;
-  countsF32 = countsAreF32;
+  countBytes = countSize;
   nd = ndPtr;
   nwb = nwbPtr;
   partial = partialPtr;
@@ -64,7 +64,7 @@ export function emSetup(
 
 /** Bytes of scratch one block needs (the caller lays the blocks' scratch out). */
 export function emScratchBytes(kp: i32, maxTileDocs: i32): usize {
-  return (<usize>maxTileDocs * 2 * <usize>kp + 2 * <usize>kp) << 3;
+  return (<usize>maxTileDocs * 2 * <usize>kp + 4 * <usize>kp + 4) << 3;
 }
 
 // @ts-ignore: decorator
@@ -72,10 +72,14 @@ export function emScratchBytes(kp: i32, maxTileDocs: i32): usize {
   return load<i32>(base + (<usize>i << 2));
 }
 
-/** Entry i's count: stored as f32 when every count of the corpus is exactly an f32 (so the same value). */
+/**
+ * Entry i's count, stored in `countBytes` bytes: u16 when every count of the corpus is an integer below 2^16,
+ * f32 when every count is exactly an f32, else f64 (always the same value).
+ */
 // @ts-ignore: decorator
 @inline function countAt(i: i32): f64 {
-  return countsF32 ? <f64>load<f32>(counts + (<usize>i << 2)) : load<f64>(counts + (<usize>i << 3));
+  if (countBytes == 2) return <f64>load<u16>(counts + (<usize>i << 1));
+  return countBytes == 4 ? <f64>load<f32>(counts + (<usize>i << 2)) : load<f64>(counts + (<usize>i << 3));
 }
 
 // @ts-ignore: decorator
@@ -85,15 +89,16 @@ export function emScratchBytes(kp: i32, maxTileDocs: i32): usize {
 
 /**
  * Random soft assignment (EmKernel.initBlock) over tiles [tileFrom, tileTo). Each document draws from its
- * own stream (kept in `states` between its entries); two entries of a run, always of two documents, draw
- * side by side so that their generators' dependency chains overlap.
+ * own stream (kept in `states` between its entries). Four consecutive entries of four different documents
+ * draw side by side, their generators in the lanes of i32x4 vectors; the draws are then spread entry by entry
+ * in the tile's order, so every sum is formed as before.
  */
 export function emInit(block: i32, tileFrom: i32, tileTo: i32, scratch: usize): void {
   const pBase = partial + <usize>block * blockBytes;
   memory.fill(pBase, 0, blockBytes);
-  const g = scratch;
-  const g2 = scratch + rowBytes;
-  const states = g2 + rowBytes; // 4 u32 per document of the tile: its generator mid-stream
+  const g = scratch; // four rows of draws
+  const sums = g + (rowBytes << 2);
+  const states = sums + 32; // 4 u32 per document of the tile: its generator mid-stream
   for (let t = tileFrom; t < tileTo; t++) {
     const d0 = i32At(tileDoc, t);
     const n = i32At(tileDoc, t + 1) - d0;
@@ -106,83 +111,122 @@ export function emInit(block: i32, tileFrom: i32, tileTo: i32, scratch: usize): 
       store<u32>(s, rngD, 12);
     }
     const dBase = nd + <usize>d0 * rowBytes;
-    const rFrom = i32At(tileRun, t);
-    let i = rFrom == 0 ? 0 : i32At(runEnd, rFrom - 1);
-    for (let r = rFrom, rEnd = i32At(tileRun, t + 1); r < rEnd; r++) {
-      const pRow = pBase + <usize>i32At(runWord, r) * rowBytes;
-      const end = i32At(runEnd, r);
-      for (; i + 1 < end; i += 2) {
-        const j = docIn(i);
-        const j2 = docIn(i + 1);
-        const s = states + (j << 4);
-        const s2 = states + (j2 << 4);
-        let sa = load<u32>(s);
-        let sb = load<u32>(s, 4);
-        let sc = load<u32>(s, 8);
-        let sd = load<u32>(s, 12);
-        let ta = load<u32>(s2);
-        let tb = load<u32>(s2, 4);
-        let tc = load<u32>(s2, 8);
-        let td = load<u32>(s2, 12);
-        let sum: f64 = 0;
-        let sum2: f64 = 0;
-        for (let k = 0; k < K; k++) {
-          const hi = rotl<u32>(sb * 5, 7) * 9;
-          const hi2 = rotl<u32>(tb * 5, 7) * 9;
-          let x = sb << 9;
-          let y = tb << 9;
-          sc ^= sa;
-          tc ^= ta;
-          sd ^= sb;
-          td ^= tb;
-          sb ^= sc;
-          tb ^= tc;
-          sa ^= sd;
-          ta ^= td;
-          sc ^= x;
-          tc ^= y;
-          sd = rotl<u32>(sd, 11);
-          td = rotl<u32>(td, 11);
-          const lo = rotl<u32>(sb * 5, 7) * 9;
-          const lo2 = rotl<u32>(tb * 5, 7) * 9;
-          x = sb << 9;
-          y = tb << 9;
-          sc ^= sa;
-          tc ^= ta;
-          sd ^= sb;
-          td ^= tb;
-          sb ^= sc;
-          tb ^= tc;
-          sa ^= sd;
-          ta ^= td;
-          sc ^= x;
-          tc ^= y;
-          sd = rotl<u32>(sd, 11);
-          td = rotl<u32>(td, 11);
-          const v = (<f64>(hi >>> 5) * 67108864.0 + <f64>(lo >>> 6)) * 1.1102230246251565e-16; // exactly / 2^53
-          const v2 = (<f64>(hi2 >>> 5) * 67108864.0 + <f64>(lo2 >>> 6)) * 1.1102230246251565e-16;
-          store<f64>(g + (<usize>k << 3), v);
-          store<f64>(g2 + (<usize>k << 3), v2);
-          sum += v;
-          sum2 += v2;
+    let r = i32At(tileRun, t);
+    const rEnd = i32At(tileRun, t + 1);
+    if (r == rEnd) continue;
+    let i = firstEntry(r);
+    const iEnd = i32At(runEnd, rEnd - 1);
+    while (i < iEnd) {
+      if (i + 4 <= iEnd) {
+        const j0 = docIn(i);
+        const j1 = docIn(i + 1);
+        const j2 = docIn(i + 2);
+        const j3 = docIn(i + 3);
+        if (j0 != j1 && j0 != j2 && j0 != j3 && j1 != j2 && j1 != j3 && j2 != j3) {
+          draws4(states + (j0 << 4), states + (j1 << 4), states + (j2 << 4), states + (j3 << 4), g, sums);
+          for (let e = 0; e < 4; e++) {
+            while (i32At(runEnd, r) <= i) r++;
+            const j = docIn(i);
+            spreadRow(g + (<usize>e * rowBytes), countAt(i) / load<f64>(sums + (<usize>e << 3)), dBase + j * rowBytes, pBase + <usize>i32At(runWord, r) * rowBytes);
+            i++;
+          }
+          continue;
         }
-        store<u32>(s, sa);
-        store<u32>(s, sb, 4);
-        store<u32>(s, sc, 8);
-        store<u32>(s, sd, 12);
-        store<u32>(s2, ta);
-        store<u32>(s2, tb, 4);
-        store<u32>(s2, tc, 8);
-        store<u32>(s2, td, 12);
-        spread(g, countAt(i) / sum, dBase + j * rowBytes, pRow);
-        spread(g2, countAt(i + 1) / sum2, dBase + j2 * rowBytes, pRow);
       }
-      if (i < end) {
-        const j = docIn(i);
-        spread(g, countAt(i) / draws(states + (j << 4), g), dBase + j * rowBytes, pRow);
-        i++;
-      }
+      while (i32At(runEnd, r) <= i) r++;
+      const j = docIn(i);
+      spreadRow(g, countAt(i) / draws(states + (j << 4), g), dBase + j * rowBytes, pBase + <usize>i32At(runWord, r) * rowBytes);
+      i++;
     }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function xoResult(b: v128): v128 {
+  const b5 = i32x4.add(i32x4.shl(b, 2), b);
+  const r = v128.or(i32x4.shl(b5, 7), i32x4.shr_u(b5, 25));
+  return i32x4.add(i32x4.shl(r, 3), r);
+}
+
+/**
+ * K draws of each of the four streams at s0 … s3 (advancing them) into rows 0 … 3 of `g`, and their sums
+ * (summed in draw order, as `draws`) at `sums`: the four generators run in the lanes of i32x4 vectors.
+ */
+function draws4(s0: usize, s1: usize, s2: usize, s3: usize, g: usize, sums: usize): void {
+  // The four states [a, b, c, d] transposed into one vector per state word.
+  const x0 = v128.load(s0);
+  const x1 = v128.load(s1);
+  const x2 = v128.load(s2);
+  const x3 = v128.load(s3);
+  let t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
+  let t1 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+  let t2 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
+  let t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+  let sa = i32x4.shuffle(t0, t1, 0, 1, 4, 5);
+  let sb = i32x4.shuffle(t0, t1, 2, 3, 6, 7);
+  let sc = i32x4.shuffle(t2, t3, 0, 1, 4, 5);
+  let sd = i32x4.shuffle(t2, t3, 2, 3, 6, 7);
+  const g1 = g + rowBytes;
+  const g2 = g1 + rowBytes;
+  const g3 = g2 + rowBytes;
+  const two26 = f64x2.splat(67108864.0);
+  const twoM53 = f64x2.splat(1.1102230246251565e-16); // exactly 2^-53
+  let sum01 = f64x2.splat(0);
+  let sum23 = f64x2.splat(0);
+  for (let k = 0; k < K; k++) {
+    // Two outputs of each generator: the high and the low bits of the draw.
+    let hi = sa;
+    let lo = sa;
+    for (let half = 0; half < 2; half++) {
+      const out = xoResult(sb);
+      const x = i32x4.shl(sb, 9);
+      sc = v128.xor(sc, sa);
+      sd = v128.xor(sd, sb);
+      sb = v128.xor(sb, sc);
+      sa = v128.xor(sa, sd);
+      sc = v128.xor(sc, x);
+      sd = v128.or(i32x4.shl(sd, 11), i32x4.shr_u(sd, 21));
+      if (half == 0) hi = out;
+      else lo = out;
+    }
+    // hi >>> 5 and lo >>> 6 fit 27 and 26 bits: their signed conversions are exact.
+    const h = i32x4.shr_u(hi, 5);
+    const l = i32x4.shr_u(lo, 6);
+    const h23 = i32x4.shuffle(h, h, 2, 3, 0, 1);
+    const l23 = i32x4.shuffle(l, l, 2, 3, 0, 1);
+    const v01 = f64x2.mul(f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_s(h), two26), f64x2.convert_low_i32x4_s(l)), twoM53);
+    const v23 = f64x2.mul(f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_s(h23), two26), f64x2.convert_low_i32x4_s(l23)), twoM53);
+    const off = <usize>k << 3;
+    store<f64>(g + off, f64x2.extract_lane(v01, 0));
+    store<f64>(g1 + off, f64x2.extract_lane(v01, 1));
+    store<f64>(g2 + off, f64x2.extract_lane(v23, 0));
+    store<f64>(g3 + off, f64x2.extract_lane(v23, 1));
+    sum01 = f64x2.add(sum01, v01);
+    sum23 = f64x2.add(sum23, v23);
+  }
+  v128.store(sums, sum01);
+  v128.store(sums, sum23, 16);
+  t0 = i32x4.shuffle(sa, sb, 0, 4, 1, 5);
+  t1 = i32x4.shuffle(sc, sd, 0, 4, 1, 5);
+  t2 = i32x4.shuffle(sa, sb, 2, 6, 3, 7);
+  t3 = i32x4.shuffle(sc, sd, 2, 6, 3, 7);
+  v128.store(s0, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(s1, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(s2, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(s3, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}
+
+/**
+ * Adds the draws `g` times `scale` to the document's row and the word's partial row, two topics at a time
+ * (the padding lane of an odd K is 0 in `g`, so it adds 0).
+ */
+// @ts-ignore: decorator
+@inline function spreadRow(g: usize, scale: f64, dRow: usize, pRow: usize): void {
+  const sc = f64x2.splat(scale);
+  for (let o: usize = 0; o < rowBytes; o += 16) {
+    const v = f64x2.mul(v128.load(g + o), sc);
+    addRow(dRow, o, v);
+    addRow(pRow, o, v);
   }
 }
 
@@ -220,17 +264,6 @@ export function emInit(block: i32, tileFrom: i32, tileTo: i32, scratch: usize): 
   store<u32>(s, sc, 8);
   store<u32>(s, sd, 12);
   return sum;
-}
-
-/** Adds the draws `g` times `scale` to the document's row and the word's partial row. */
-// @ts-ignore: decorator
-@inline function spread(g: usize, scale: f64, dRow: usize, pRow: usize): void {
-  for (let k = 0; k < K; k++) {
-    const off = <usize>k << 3;
-    const v = load<f64>(g + off) * scale;
-    store<f64>(dRow + off, load<f64>(dRow + off) + v);
-    store<f64>(pRow + off, load<f64>(pRow + off) + v);
-  }
 }
 
 /**
@@ -451,4 +484,19 @@ function runsAny(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usi
 
 function runs20Likelihood(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usize): f64 {
   return runs20(rFrom, rTo, pBase, docScale, newNd, true);
+}
+
+/**
+ * θ of documents [docFrom, docTo) in place of their N_d rows: each row divided by its sum (summed over the
+ * topics in order, as fitEm's JavaScript does). Only for even K, where rows are exactly K wide.
+ */
+export function emTheta(docFrom: i32, docTo: i32): void {
+  for (let d = docFrom; d < docTo; d++) {
+    const row = nd + <usize>d * rowBytes;
+    let sum: f64 = 0;
+    for (let k = 0; k < K; k++) sum += load<f64>(row + (<usize>k << 3));
+    if (sum > 0) {
+      for (let k = 0; k < K; k++) store<f64>(row + (<usize>k << 3), load<f64>(row + (<usize>k << 3)) / sum);
+    }
+  }
 }

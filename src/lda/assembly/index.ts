@@ -1,5 +1,5 @@
 // WebAssembly SIMD kernels of the LDA engine (built by `npm run build`; see src/lda/wasm.ts).
-export { emSetup, emScratchBytes, emInit, emIterate } from './em';
+export { emSetup, emScratchBytes, emInit, emIterate, emTheta } from './em';
 
 /** First byte after the module's own static data: the JavaScript side lays its arrays out from here. */
 export function heapBase(): usize {
