@@ -44,7 +44,7 @@ export async function writeRunCorpus(
   slotsPerEvent: number,
 ): Promise<void> {
   // The corpus' entries are spot_corpus' rows in the same order, plus entries only feedback gave (no day count).
-  const dayScores = scores.filter((_, e) => dayCounts[e] > 0);
+  const dayScores = dayEntries(scores, dayCounts);
   const [{ n }] = await engine.rows('SELECT count(*) AS n FROM spot_corpus');
   if (Number(n) !== dayScores.length) throw new SpotError(`internal error: ${n} day pairs in the engine, ${dayScores.length} scored`, 1);
   await engine.createTable('spot_run_scores', [{ name: 'score', type: 'DOUBLE', values: dayScores }]);
@@ -54,6 +54,15 @@ export async function writeRunCorpus(
   await engine.exec('DROP TABLE spot_run_scores; DROP TABLE spot_corpus;');
   const distribution = scoreDistribution(scores, dayCounts, slotsPerEvent);
   await writeAtomically(join(scoredDir, DISTRIBUTION_FILE), (tmp) => writeFile(tmp, JSON.stringify(distribution) + '\n'));
+}
+
+/** The scores of the entries with a day count, in order (a typed array's filter() would box every value). */
+function dayEntries(scores: Float64Array, dayCounts: Float64Array): Float64Array {
+  let n = 0;
+  for (let e = 0; e < dayCounts.length; e++) if (dayCounts[e] > 0) n++;
+  const out = new Float64Array(n);
+  for (let e = 0, at = 0; e < dayCounts.length; e++) if (dayCounts[e] > 0) out[at++] = scores[e];
+  return out;
 }
 
 export function scoreDistribution(scores: Float64Array, counts: Float64Array, slotsPerEvent: number): ScoreDistribution {
