@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { goldenDir, goldenRun } from './spot-mode-fixture.js';
-import { readResults, runCli, tempDir } from './helpers.js';
+import { readResults, reportAll, runCli, tempDir, writeParquet } from './helpers.js';
 
 // The robust mode through the CLI on the small fixed days: Spot's files and columns, scores in (0, 1],
 // the threshold as the share of the day's events, the mode named in the summary, SCORING in spot.conf.
@@ -70,4 +70,16 @@ test('a robust run that reports nothing hints at the lowest robust score and a t
   assert.ok(hint.lowestScore > 0 && hint.lowestScore <= hint.threshold && hint.threshold <= 1, JSON.stringify(hint));
   const again = goldenRun('dns', tempDir('robust-hint-again'), ['--scoring', 'robust', '--threshold', String(hint.threshold), '--maxresults', '5']);
   assert.equal(readResults(join(again, 'dns_results.csv')).length, 5, 'the hinted threshold reports the 5 events');
+});
+
+test('proxy: a clock whose minutes overflow 32-bit seconds is scored, not an error (robust)', async () => {
+  const root = tempDir('robust-proxy-clock');
+  const input = join(root, 'input.parquet');
+  await writeParquet(input, `SELECT * REPLACE (CASE WHEN row_number() OVER () = 1 THEN '12:99999999:00' ELSE p_time END AS p_time)
+    FROM read_parquet('${join(goldenDir, 'proxy', 'input.parquet')}')`);
+  const run = runCli(['--analysis', 'proxy', '--input', input, '--scored', join(root, 'scored'), '--userdomain', 'acme', '--ldatopiccount', '10', ...reportAll, '--scoring', 'robust']);
+  assert.equal(run.code, 0, run.stderr);
+  const rows = readResults(join(root, 'scored', 'proxy_results.csv'));
+  assert.equal(rows.length, readResults(join(goldenDir, 'proxy', 'expected_results.csv')).length, 'every event scored');
+  assert.ok(rows.some((f) => f.includes('12:99999999:00')));
 });

@@ -100,7 +100,8 @@ const profiles: Record<AnalysisType, RobustProfile> = {
     host: 'clientip',
     peer: registeredDomain(`regexp_replace(host, ':\\d+$', '')`),
     initiated: 'true',
-    time: `3600 * TRY_CAST(split_part(p_time, ':', 1) AS INTEGER) + 60 * TRY_CAST(split_part(p_time, ':', 2) AS INTEGER) + TRY_CAST(split_part(p_time, ':', 3) AS INTEGER)`,
+    // 64-bit: the clock is free text (only its hour is checked, by the word), so its fields may be any size.
+    time: `3600 * TRY_CAST(split_part(p_time, ':', 1) AS BIGINT) + 60 * TRY_CAST(split_part(p_time, ':', 2) AS BIGINT) + TRY_CAST(split_part(p_time, ':', 3) AS BIGINT)`,
     size: 'coalesce(scbytes, 0) + coalesce(csbytes, 0)',
     outBytes: 'coalesce(csbytes, 0)',
     features: [
