@@ -1,14 +1,15 @@
 import { join } from 'node:path';
 import { sqlString, type Engine } from '../engine/engine.js';
 import type { ScoredRun } from './run-files.js';
+import { DOCUMENT_TOPICS_FILE, WORD_TOPICS_FILE } from '../output/model.js';
 
 /**
  * corpus.parquet holds (doc, word, count, score) by ids (output/corpus.ts): an IP's id is its row in
  * model/document_topics.parquet, a word's its row in model/word_topics.parquet. These read an IP's or a
  * word's model row with its id, and the day's pairs by names.
  */
-export const documentTopicsFile = (run: ScoredRun) => join(run.modelDir, 'document_topics.parquet');
-export const wordTopicsFile = (run: ScoredRun) => join(run.modelDir, 'word_topics.parquet');
+const documentTopicsFile = (run: ScoredRun) => join(run.modelDir, DOCUMENT_TOPICS_FILE);
+const wordTopicsFile = (run: ScoredRun) => join(run.modelDir, WORD_TOPICS_FILE);
 
 export interface ModelRow {
   /** The id corpus.parquet knows the IP or word by. */

@@ -3,6 +3,9 @@ import type { ColumnData, Engine } from '../engine/engine.js';
 import type { LdaModel } from '../lda/types.js';
 import { writeAtomically } from './atomic.js';
 
+export const DOCUMENT_TOPICS_FILE = 'document_topics.parquet';
+export const WORD_TOPICS_FILE = 'word_topics.parquet';
+
 /**
  * Saves the fitted model as Parquet: document_topics.parquet (document_name, topic_prob_mix = θ) and
  * word_topics.parquet (word_name, topic_probs = P(word | topic k) for each k). Names come from the
@@ -18,13 +21,13 @@ export async function writeModel(
   await engine.createTable('spot_theta', topicColumns(model.theta, model.numDocs, model.k));
   await engine.createTable('spot_phi', topicColumns(model.phi, model.numWords, model.k));
   const list = `[${Array.from({ length: model.k }, (_, t) => `t${t}`).join(', ')}]`;
-  await writeAtomically(join(modelDir, 'document_topics.parquet'), (tmp) =>
+  await writeAtomically(join(modelDir, DOCUMENT_TOPICS_FILE), (tmp) =>
     engine.writeParquet(
       `SELECT d.name AS document_name, ${list} AS topic_prob_mix FROM spot_theta t JOIN (${docsSql}) d USING (id) ORDER BY t.id`,
       tmp,
     ),
   );
-  await writeAtomically(join(modelDir, 'word_topics.parquet'), (tmp) =>
+  await writeAtomically(join(modelDir, WORD_TOPICS_FILE), (tmp) =>
     engine.writeParquet(
       `SELECT w.name AS word_name, ${list} AS topic_probs FROM spot_phi p JOIN (${vocabSql}) w USING (id) ORDER BY p.id`,
       tmp,
