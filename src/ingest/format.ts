@@ -16,8 +16,11 @@ export class NotTheFormat extends Error {}
 export interface FormatPlan {
   select: string;
   reasons: string;
-  /** Whether `footer` can hold (it needs the lines numbered in order). */
-  hasFooter: boolean;
+  /**
+   * When `footer` can hold (it needs the lines numbered in order): the condition on a line's text alone
+   * that starts the footer (after the header), so a pass over unnumbered lines can tell there is none.
+   */
+  footerLine?: string;
 }
 
 /** A program that turns a binary source (pcap, nfcapd) into text lines. */

@@ -10,17 +10,22 @@ const cols = (sql: TableColumn['sql'], names: string): TableColumn[] => names.sp
 
 /**
  * How a type's rows travel: the formats' SQL gives the `staging` fields (validated), and `select`
- * turns them into Spot's columns (in Spot's order, with Spot's types) plus the y, m, d, h partition.
+ * turns them into Spot's columns (in Spot's order, with Spot's types), `partition` into the y, m, d, h
+ * partition (zero-padded text). Both are also computed for lines that are not written (the single pass
+ * writes those to a scratch partition): `select` uses TRY_CAST (the same values for the lines written,
+ * which passed the checks), and `hour`, when given, is an expression computed once as `hr` (NULL for
+ * the lines not written: it could fail on them) that `partition` reads.
  */
 export interface IngestTable {
   columns: readonly TableColumn[];
   staging: readonly string[];
-  /** SQL over the staging relation `s`: Spot's columns in order, then y, m, d, h (zero-padded text). */
   select: string;
+  hour?: string;
+  partition: { y: string; m: string; d: string; h: string };
 }
 
 const castAll = (columns: readonly TableColumn[], computed: Record<string, string> = {}) =>
-  columns.map((c) => `${computed[c.name] ?? `CAST(${c.name} AS ${c.sql})`} AS ${c.name}`).join(', ');
+  columns.map((c) => `${computed[c.name] ?? `TRY_CAST(${c.name} AS ${c.sql})`} AS ${c.name}`).join(', ');
 
 const flowColumns: TableColumn[] = [
   ...cols('VARCHAR', 'treceived'),
@@ -37,21 +42,21 @@ const flowColumns: TableColumn[] = [
 ];
 
 /** treceived is `YYYY-MM-DD HH:MM:SS` (checked by the parsers): its parts are taken by position. */
-const part = (from: number, len: number) => `CAST(substr(treceived, ${from}, ${len}) AS INTEGER)`;
+const part = (from: number, len: number) => `TRY_CAST(substr(treceived, ${from}, ${len}) AS INTEGER)`;
 
 const flow: IngestTable = {
   columns: flowColumns,
   staging: flowColumns.filter((c) => !['unix_tstamp', 'tryear', 'trmonth', 'trday', 'trhour', 'trminute', 'trsec'].includes(c.name)).map((c) => c.name),
-  select:
-    castAll(flowColumns, {
-      unix_tstamp: 'CAST(epoch(CAST(treceived AS TIMESTAMP)) AS BIGINT)',
+  select: castAll(flowColumns, {
+      unix_tstamp: 'TRY_CAST(epoch(TRY_CAST(treceived AS TIMESTAMP)) AS BIGINT)',
       tryear: part(1, 4),
       trmonth: part(6, 2),
       trday: part(9, 2),
       trhour: part(12, 2),
       trminute: part(15, 2),
       trsec: part(18, 2),
-    }) + `, substr(treceived, 1, 4) AS y, substr(treceived, 6, 2) AS m, substr(treceived, 9, 2) AS d, substr(treceived, 12, 2) AS h`,
+    }),
+  partition: { y: 'substr(treceived, 1, 4)', m: 'substr(treceived, 6, 2)', d: 'substr(treceived, 9, 2)', h: 'substr(treceived, 12, 2)' },
 };
 
 const dnsColumns: TableColumn[] = [
@@ -63,14 +68,13 @@ const dnsColumns: TableColumn[] = [
   ...cols('VARCHAR', 'dns_a'),
 ];
 
-const hour = `strftime(make_timestamp(CAST(unix_tstamp AS BIGINT) * 1000000), '%Y-%m-%d %H')`;
 const dns: IngestTable = {
   columns: dnsColumns,
   staging: dnsColumns.map((c) => c.name),
-  select:
-    castAll(dnsColumns) +
-    // One strftime for the four parts (the engine computes a repeated expression once).
-    `, substr(${hour}, 1, 4) AS y, substr(${hour}, 6, 2) AS m, substr(${hour}, 9, 2) AS d, substr(${hour}, 12, 2) AS h`,
+  select: castAll(dnsColumns),
+  // One strftime for the four parts.
+  hour: `strftime(make_timestamp(CAST(unix_tstamp AS BIGINT) * 1000000), '%Y-%m-%d %H')`,
+  partition: { y: 'substr(hr, 1, 4)', m: 'substr(hr, 6, 2)', d: 'substr(hr, 9, 2)', h: 'substr(hr, 12, 2)' },
 };
 
 const proxyColumns: TableColumn[] = [
@@ -84,9 +88,8 @@ const proxyColumns: TableColumn[] = [
 const proxy: IngestTable = {
   columns: proxyColumns,
   staging: proxyColumns.map((c) => c.name),
-  select:
-    castAll(proxyColumns) +
-    `, substr(p_date, 1, 4) AS y, substr(p_date, 6, 2) AS m, substr(p_date, 9, 2) AS d, substr(p_time, 1, 2) AS h`,
+  select: castAll(proxyColumns),
+  partition: { y: 'substr(p_date, 1, 4)', m: 'substr(p_date, 6, 2)', d: 'substr(p_date, 9, 2)', h: 'substr(p_time, 1, 2)' },
 };
 
 export const TABLES: Record<IngestType, IngestTable> = { flow, dns, proxy };

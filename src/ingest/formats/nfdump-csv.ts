@@ -76,7 +76,7 @@ export function nfdumpCsvPlan(head: readonly string[]): FormatPlan {
     split: { f: `string_split(line, ',')` },
     // By content, not line number: the events are written by a pass that reads the file in any order.
     skip: `line IS NULL OR line = ${sqlString(header)} OR line = 'Summary' OR line = 'No matching flows'`,
-    footer: `n > ${h} AND (line IS NULL OR line = 'Summary')`,
+    footer: { after: h, line: `line IS NULL OR line = 'Summary'` },
     checks: c,
     values: Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Record<string, string>,
   });

@@ -10,8 +10,8 @@ export interface PlanParts {
   skip: string;
   /** Well-formed but not an event of the type. Must only hold for well-formed lines. */
   filtered?: string;
-  /** From this line on, everything is footer. */
-  footer?: string;
+  /** From the first line after line `after` for which `line` (SQL over the line's text alone) holds, everything is footer. */
+  footer?: { after: number; line: string };
   checks: Checks;
   /** The type's staging columns by name; those left out are NULL. */
   values: Record<string, string>;
@@ -32,9 +32,9 @@ export function planSelect(p: PlanParts): FormatPlan {
   return {
     select:
       `SELECT n, line, coalesce(${p.skip}, false) AS skip, coalesce(${p.filtered ?? 'false'}, false) AS filtered, ` +
-      `coalesce(${p.footer ?? 'false'}, false) AS footer, ${p.checks.failed()} AS bad,\n  ${values}\n${from(false)}`,
+      `coalesce(${p.footer ? `n > ${p.footer.after} AND (${p.footer.line})` : 'false'}, false) AS footer, ${p.checks.failed()} AS bad,\n  ${values}\n${from(false)}`,
     reasons: `SELECT n, ${p.checks.reason()} AS reason ${from(true)}`,
-    hasFooter: p.footer !== undefined,
+    footerLine: p.footer?.line,
   };
 }
 

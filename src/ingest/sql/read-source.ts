@@ -1,3 +1,5 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Engine } from '../../engine/engine.js';
 import { sqlString } from '../../engine/engine.js';
 import type { FormatPlan, IngestType } from '../format.js';
@@ -43,22 +45,87 @@ function linesSql(s: TextSource, numbered = true): string {
   );
 }
 
+/** What readSource writes: the rejects (file, line, reason, text; no header) and the Parquet hour partitions. */
+export interface SourceOutput {
+  rejectsCsv: string;
+  /** The folder of the hour partitions (`y=YYYY/m=MM/d=DD/h=HH/<pattern>{i}.parquet`). */
+  parts: string;
+  pattern: string;
+}
+
 /**
- * Parses one source in the engine, in two passes over the file:
+ * Parses one source in the engine and writes its events to Parquet hour partitions under `parts`, both
+ * cores working. A whole file is read once (singlePass); a grown log's tail, a file with unreadable lines
+ * or one with a footer is read in two passes (twoPasses). Lines that were rejected are found again only
+ * when there are some, with the format's reasons, and written to `rejectsCsv`.
+ */
+export async function readSource(engine: Engine, type: IngestType, s: TextSource, plan: FormatPlan, out: SourceOutput): Promise<SourceCounts> {
+  if (s.skipUpTo === 0) {
+    const counts = await singlePass(engine, type, s, plan, out);
+    if (counts) return counts;
+    await rm(out.parts, { recursive: true, force: true });
+  }
+  return twoPasses(engine, type, s, plan, out);
+}
+
+/** The scratch partitions (y=-skip ...) of the lines a single pass read but did not write as events. */
+const SCRATCH = { skip: '-skip', notEvent: '-notevent', bad: '-bad', footer: '-footer' };
+
+/**
+ * One pass over a whole file, read unnumbered and in any order: every line is parsed, checked and written
+ * by one `COPY … PARTITION_BY`, the events to their hour, every other line to a scratch partition of its
+ * kind (skipped, not an event, rejected), counted there and removed. The statement's count is the
+ * file's lines. Undefined (nothing kept) when the file needs numbered lines after all: unreadable lines,
+ * or a line that may start a footer.
+ */
+async function singlePass(engine: Engine, type: IngestType, s: TextSource, plan: FormatPlan, out: SourceOutput): Promise<SourceCounts | undefined> {
+  await dropScratchTables(engine);
+  const t = TABLES[type];
+  const footer = plan.footerLine ? `WHEN coalesce(${plan.footerLine}, false) THEN '${SCRATCH.footer}' ` : '';
+  const kind = `CASE ${footer}WHEN skip THEN '${SCRATCH.skip}' WHEN filtered THEN '${SCRATCH.notEvent}' WHEN bad THEN '${SCRATCH.bad}' ELSE '' END`;
+  const part = (name: 'y' | 'm' | 'd' | 'h') => `CASE WHEN kind = '' THEN ${t.partition[name]} ELSE ${name === 'y' ? 'kind' : `'-'`} END AS ${name}`;
+  const lines = await withWriteSettings(engine, true, async () => {
+    const [{ Count }] = await engine.rows(
+      `COPY (WITH l AS (${linesSql(s, false)}), p AS (${plan.select}), k AS (SELECT *, ${kind} AS kind FROM p) ` +
+        `SELECT ${t.select}, ${(['y', 'm', 'd', 'h'] as const).map(part).join(', ')} ` +
+        `FROM ${t.hour ? `(SELECT *, CASE WHEN kind = '' THEN ${t.hour} END AS hr FROM k)` : 'k'}) ` +
+        `TO ${sqlString(out.parts)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (y, m, d, h), FILENAME_PATTERN ${sqlString(`${out.pattern}{i}`)})`,
+    );
+    return Number(Count);
+  });
+  const [{ unreadable }] = await engine.rows(`SELECT count(*) AS unreadable FROM ${BAD_TEXT}`);
+  const scratch = new Map<string, number>();
+  const dirs = (await readdir(out.parts).catch(() => [] as string[])).filter((d) => d.startsWith('y=-'));
+  if (dirs.length) {
+    const counted = await engine.rows(
+      `SELECT y, count(*) AS n FROM read_parquet(${sqlString(join(out.parts, 'y=-*', '**', '*.parquet'))}, hive_partitioning = true, hive_types_autocast = false) GROUP BY y`,
+    );
+    for (const r of counted) scratch.set(String(r.y), Number(r.n));
+    for (const d of dirs) await rm(join(out.parts, d), { recursive: true, force: true });
+  }
+  if (Number(unreadable) > 0 || scratch.has(SCRATCH.footer)) return undefined;
+  const notEvents = scratch.get(SCRATCH.notEvent) ?? 0;
+  const bad = scratch.get(SCRATCH.bad) ?? 0;
+  const counts: SourceCounts = { lines, rows: lines - (scratch.get(SCRATCH.skip) ?? 0) - notEvents - bad, rejected: 0, notEvents };
+  if (bad > 0) Object.assign(counts, await writeRejects(engine, s, plan, linesSql(s), 'n > 0', out.rejectsCsv));
+  return counts;
+}
+
+/**
+ * Two passes over the file:
  * 1. the lines are counted and classified cheaply (header/footer, not an event): only the columns that
  *    decide this are computed;
  * 2. the events are parsed, checked and written straight to Parquet hour partitions under `parts`
- *    (named `<pattern>{i}`), both cores working.
- * Lines neither counted in 1 nor written in 2 were rejected: only then are they found again, with the
- * format's reasons, and written to `rejectsCsv` (file, line, reason, text; no header).
+ *    (named `<pattern>{i}`).
+ * Lines neither counted in 1 nor written in 2 were rejected.
  */
-export async function readSource(engine: Engine, type: IngestType, s: TextSource, plan: FormatPlan, out: { rejectsCsv: string; parts: string; pattern: string }): Promise<SourceCounts> {
-  await engine.exec(`DROP TABLE IF EXISTS ${BAD_TEXT}; DROP TABLE IF EXISTS ${BAD_SCAN}; DROP TABLE IF EXISTS ${FIXED}`);
+async function twoPasses(engine: Engine, type: IngestType, s: TextSource, plan: FormatPlan, out: SourceOutput): Promise<SourceCounts> {
+  await dropScratchTables(engine);
   let lines = linesSql(s);
   const after = s.skipUpTo;
   try {
     // Without a footer, a whole file's lines are counted unnumbered (in any order, both cores reading).
-    let c = after === 0 && !plan.hasFooter ? await count() : await classify(lines);
+    let c = after === 0 && !plan.footerLine ? await count() : await classify(lines);
     const [{ unreadable }] = await engine.rows(`SELECT count(*) AS unreadable FROM ${BAD_TEXT}`);
     const renumber = Number(unreadable) > 0;
     if (renumber) {
@@ -70,21 +137,17 @@ export async function readSource(engine: Engine, type: IngestType, s: TextSource
     // lets both cores parse and write. A tail needs them, and so does a footer before the last few lines
     // (nfdump's Summary block, a few lines that never pass its checks, is the footer expected at the end).
     const whole = after === 0 && !renumber && (c.footer === null || c.last - c.footer < 8);
-    if (whole) await engine.exec('SET preserve_insertion_order = false');
-    // Pushing `NOT bad` below the projections would inline every field's expression (the split, the casts)
-    // into the filter, computing each line's fields twice.
-    await engine.exec(`SET disabled_optimizers = 'filter_pushdown'`);
-    let written: unknown;
-    try {
-      [{ Count: written }] = await engine.rows(
-        `COPY (WITH l AS (${whole ? linesSql(s, false) : lines}), p AS (${plan.select}) SELECT ${TABLES[type].select} FROM p ` +
+    const t = TABLES[type];
+    const written = await withWriteSettings(engine, whole, async () => {
+      const [{ Count }] = await engine.rows(
+        `COPY (WITH l AS (${whole ? linesSql(s, false) : lines}), p AS (${plan.select}) ` +
+          `SELECT ${t.select}, ${(['y', 'm', 'd', 'h'] as const).map((k) => `${t.partition[k]} AS ${k}`).join(', ')} ` +
+          `FROM ${t.hour ? `(SELECT *, ${t.hour} AS hr FROM p)` : 'p'} ` +
           `WHERE NOT skip AND NOT filtered AND NOT bad${whole ? '' : ` AND ${inRange}`}) ` +
           `TO ${sqlString(out.parts)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (y, m, d, h), FILENAME_PATTERN ${sqlString(`${out.pattern}{i}`)})`,
       );
-    } finally {
-      await engine.exec('RESET disabled_optimizers');
-      if (whole) await engine.exec('SET preserve_insertion_order = true');
-    }
+      return Count;
+    });
     const counts: SourceCounts = {
       lines: Math.max(0, c.last - after),
       rows: Number(written),
@@ -92,21 +155,7 @@ export async function readSource(engine: Engine, type: IngestType, s: TextSource
       notEvents: c.filtered,
     };
     const unplaced = counts.lines - counts.rows - counts.notEvents - c.skipped;
-    if (unplaced > 0) {
-      const [r] = await engine.rows(
-        `COPY (WITH l AS (${lines}), p AS (${plan.select}), bad AS (SELECT n, line FROM p WHERE bad AND NOT skip AND NOT filtered AND ${inRange}), ` +
-          `r AS (WITH l AS (SELECT * FROM bad) ${plan.reasons}) ` +
-          `SELECT ${sqlString(s.name)} AS file, n AS line, reason, text FROM (` +
-          `SELECT bad.n, r.reason, left(coalesce(bad.line, ''), ${MAX_REJECT_TEXT}) AS text FROM bad JOIN r USING (n) ` +
-          // Each scan of the file adds its unreadable lines to the reader's table again: the first scan's are taken.
-          `UNION ALL SELECT line, ${UNREADABLE_REASON}, left(ltrim(csv_line, chr(13) || chr(10)), ${MAX_REJECT_TEXT}) FROM ${BAD_TEXT} ` +
-          `WHERE line > ${after} AND scan_id = (SELECT min(scan_id) FROM ${BAD_TEXT})) ORDER BY line) ` +
-          `TO ${sqlString(out.rejectsCsv)} (FORMAT csv, HEADER false)`,
-      );
-      counts.rejected = Number(r.Count);
-      const [{ first }] = await engine.rows(`SELECT 'line ' || column1 || ': ' || column2 AS first FROM read_csv(${sqlString(out.rejectsCsv)}, header = false, all_varchar = true) LIMIT 1`);
-      counts.firstReject = first as string;
-    }
+    if (unplaced > 0) Object.assign(counts, await writeRejects(engine, s, plan, lines, inRange, out.rejectsCsv));
     return counts;
   } finally {
     await engine.exec(`DROP TABLE IF EXISTS ${FIXED}`);
@@ -144,6 +193,45 @@ export async function readSource(engine: Engine, type: IngestType, s: TextSource
     );
     return `SELECT n, line FROM ${FIXED}`;
   }
+}
+
+async function dropScratchTables(engine: Engine): Promise<void> {
+  await engine.exec(`DROP TABLE IF EXISTS ${BAD_TEXT}; DROP TABLE IF EXISTS ${BAD_SCAN}; DROP TABLE IF EXISTS ${FIXED}`);
+}
+
+/**
+ * Runs a writing statement with the settings it needs: lines in any order when they are read unnumbered
+ * (both cores parse and write), and no filter pushdown: pushing a filter below the projections would
+ * inline every field's expression (the split, the casts) into it, computing each line's fields twice.
+ */
+async function withWriteSettings<T>(engine: Engine, anyOrder: boolean, fn: () => Promise<T>): Promise<T> {
+  if (anyOrder) await engine.exec('SET preserve_insertion_order = false');
+  await engine.exec(`SET disabled_optimizers = 'filter_pushdown'`);
+  try {
+    return await fn();
+  } finally {
+    await engine.exec('RESET disabled_optimizers');
+    if (anyOrder) await engine.exec('SET preserve_insertion_order = true');
+  }
+}
+
+/**
+ * The rejected lines among the numbered `lines` (within `inRange`), with the format's reasons, and the
+ * lines the reader could not take, in line order, to `rejectsCsv`.
+ */
+async function writeRejects(engine: Engine, s: TextSource, plan: FormatPlan, lines: string, inRange: string, rejectsCsv: string): Promise<{ rejected: number; firstReject: string }> {
+  const [r] = await engine.rows(
+    `COPY (WITH l AS (${lines}), p AS (${plan.select}), bad AS (SELECT n, line FROM p WHERE bad AND NOT skip AND NOT filtered AND ${inRange}), ` +
+      `r AS (WITH l AS (SELECT * FROM bad) ${plan.reasons}) ` +
+      `SELECT ${sqlString(s.name)} AS file, n AS line, reason, text FROM (` +
+      `SELECT bad.n, r.reason, left(coalesce(bad.line, ''), ${MAX_REJECT_TEXT}) AS text FROM bad JOIN r USING (n) ` +
+      // Each scan of the file adds its unreadable lines to the reader's table again: the first scan's are taken.
+      `UNION ALL SELECT line, ${UNREADABLE_REASON}, left(ltrim(csv_line, chr(13) || chr(10)), ${MAX_REJECT_TEXT}) FROM ${BAD_TEXT} ` +
+      `WHERE line > ${s.skipUpTo} AND scan_id = (SELECT min(scan_id) FROM ${BAD_TEXT})) ORDER BY line) ` +
+      `TO ${sqlString(rejectsCsv)} (FORMAT csv, HEADER false)`,
+  );
+  const [{ first }] = await engine.rows(`SELECT 'line ' || column1 || ': ' || column2 AS first FROM read_csv(${sqlString(rejectsCsv)}, header = false, all_varchar = true) LIMIT 1`);
+  return { rejected: Number(r.Count), firstReject: first as string };
 }
 
 const UNREADABLE_REASON =
