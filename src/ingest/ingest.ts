@@ -9,7 +9,7 @@ import { sqlString } from '../engine/engine.js';
 import { HEAD_LINES, NotTheFormat, type Format, type IngestType } from './format.js';
 import { FORMATS } from './formats/index.js';
 import { fileHead, gunzipInto, isGzip, textHead, toolOutput } from './lines.js';
-import { planSource, readManifest, writeManifest, type Manifest, type SourcePlan } from './manifest.js';
+import { mayBeIngested, planSource, readManifest, writeManifest, type Manifest, type SourcePlan } from './manifest.js';
 import { IngestProgress } from './progress.js';
 import { resolveSources } from './sources.js';
 import { readSource } from './sql/read-source.js';
@@ -101,13 +101,25 @@ async function ingestLocked(engine: Engine, o: IngestOptions, format: Format, ro
     for (const path of sources) {
       const size = (await stat(path)).size;
       // Sources read earlier in this run count too: a copy of a file given twice adds nothing.
-      const plan = await planSource(path, size, { version: 1, sources: [...manifest.sources, ...added] });
-      if (plan.kind === 'done') {
-        files.push({ path, status: 'already ingested', lines: 0, rows: 0, rejected: 0, notEvents: 0 });
-        progress.note(`${path}: already ingested (run ${plan.as.run}), nothing added`);
-        continue;
+      const known: Manifest = { version: 1, sources: [...manifest.sources, ...added] };
+      let plan: SourcePlan;
+      let report: FileReport;
+      if (mayBeIngested(path, size, known)) {
+        plan = await planSource(path, size, known);
+        if (plan.kind === 'done') {
+          files.push({ path, status: 'already ingested', lines: 0, rows: 0, rejected: 0, notEvents: 0 });
+          progress.note(`${path}: already ingested (run ${plan.as.run}), nothing added`);
+          continue;
+        }
+        report = await ingestSource(engine, path, format, o.type, plan, work, run, files.length, progress);
+      } else {
+        // Surely new: it is hashed for the manifest while the engine reads it.
+        [report, plan] = await Promise.all([
+          ingestSource(engine, path, format, o.type, { kind: 'new', size, sha256: '' }, work, run, files.length, progress),
+          planSource(path, size, known),
+        ]);
+        if (plan.kind !== 'new' || plan.size !== size) throw new SpotError(`${path} changed while it was read; ingest it again`);
       }
-      const report = await ingestSource(engine, path, format, o.type, plan, work, run, files.length, progress);
       files.push(report);
       added.push({ path, size: plan.size, sha256: plan.sha256, lines: (report.fromLine ?? 0) + report.lines, format: format.name, run });
     }

@@ -47,6 +47,14 @@ export type SourcePlan =
   | { kind: 'tail'; size: number; sha256: string; after: ManifestEntry };
 
 /**
+ * Whether the manifest could hold the source or an earlier version of it: a source of the same size (a
+ * copy) or the same path when it was shorter (a grown log). If not, it is new whatever its hash.
+ */
+export function mayBeIngested(path: string, size: number, manifest: Manifest): boolean {
+  return manifest.sources.some((e) => e.size === size || (e.path === path && e.size < size));
+}
+
+/**
  * Hashes the file once: its whole content, and on the way the prefix each earlier version of the same
  * path had, so a grown log is recognised by its ingested content being a prefix of it.
  */
