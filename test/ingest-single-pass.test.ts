@@ -59,3 +59,20 @@ test('single pass: a line that may start a footer sends the file to the two pass
   assert.deepEqual(r.partitions.map((p) => p.partition), ['y=2016/m=05/d=05/h=10', 'y=2016/m=05/d=05/h=11']);
   assert.deepEqual(readdirSync(join(dir, 'root')).filter((d) => d.startsWith('y=')), ['y=2016']);
 });
+
+test('a time far out of range is a reject with its reason, not an overflow that stops the ingest', async () => {
+  const dir = tempDir('ingest-single-pass');
+  const log = join(dir, 'dns.log');
+  const header = ['#separator \\x09', '#path\tdns', `#fields\t${fields.split(' ').join('\t')}`];
+  writeFileSync(log, [...header, dnsLine(t0, 1, '0'), dnsLine(1e300, 2, '0').replace(/^[^\t]+/, '1e300'), dnsLine(99999999999999, 3, '0')].join('\n') + '\n');
+  const squidLog = join(dir, 'access.log');
+  writeFileSync(squidLog, `${t0}.010 120 10.0.0.1 TCP_MISS/200 5120 GET http://a/ - HIER_DIRECT/1.2.3.4 text/html\n99999999999999.000 120 10.0.0.1 TCP_MISS/200 5120 GET http://a/ - HIER_DIRECT/1.2.3.4 text/html\n`);
+  const [dns, proxy] = await withEngine(async (e) => [
+    await ingest(e, { type: 'dns', format: 'zeek-dns', out: join(dir, 'dns'), inputs: [log], quiet: true }),
+    await ingest(e, { type: 'proxy', format: 'squid', out: join(dir, 'proxy'), inputs: [squidLog], quiet: true }),
+  ]);
+  assert.deepEqual([dns.rows, dns.rejected, proxy.rows, proxy.rejected], [1, 2, 1, 1]);
+  const reasons = (f: string) => (parse(readFileSync(f, 'utf8')) as string[][]).slice(1).map((x) => [x[1], x[2]]);
+  assert.deepEqual(reasons(dns.rejectsFile!), [['5', 'ts: not a Unix time: "1e300"'], ['6', 'ts: not a Unix time: "99999999999999.000000"']]);
+  assert.deepEqual(reasons(proxy.rejectsFile!), [['2', 'time: not a Unix time: "99999999999999.000"']]);
+});

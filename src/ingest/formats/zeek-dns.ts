@@ -1,4 +1,5 @@
 import type { Format } from '../format.js';
+import { utcTimestamp } from '../sql/checks.js';
 import { zeekPlan } from './zeek.js';
 
 /**
@@ -13,7 +14,7 @@ export const zeekDns: Format = {
   plan: (head) =>
     zeekPlan('dns', 'dns', ['ts', 'id.orig_h', 'id.resp_h', 'query', 'rcode'], head, (z, c) => {
       const seconds = z.seconds('ts');
-      const t = `make_timestamp(${seconds} * 1000000)`;
+      const t = utcTimestamp(seconds);
       const qclass = z.get('qclass');
       const qtype = z.get('qtype');
       return {

@@ -121,8 +121,8 @@ export class Checks {
 
   /** `r` (a raw column) read as the seconds `d` (a DOUBLE column), checked; returns whole seconds (BIGINT). */
   seconds(r: string, d: string, name: string): string {
-    this.add(`${d} IS NULL OR NOT (${d} BETWEEN 0 AND 32503680000)`, `${sqlString(`${name}: not a Unix time: `)} || ${show(r)}`);
-    return this.typed(`CAST(floor(${d}) AS BIGINT)`);
+    this.add(`${d} IS NULL OR NOT (${d} BETWEEN 0 AND ${MAX_SECONDS})`, `${sqlString(`${name}: not a Unix time: `)} || ${show(r)}`);
+    return this.typed(`TRY_CAST(floor(${d}) AS BIGINT)`);
   }
 
   /** True when any check fails: the line's shape (one regex) and the remaining conditions, cheap enough for every line. */
@@ -149,9 +149,20 @@ function named(list: string[], expr: string, prefix: string): string {
   return `${prefix}${i + 1}`;
 }
 
+/** The last Unix time a check accepts (year 3000). */
+const MAX_SECONDS = 32503680000;
+
+/**
+ * Whole seconds since the epoch → TIMESTAMP; NULL out of the checked range (a rejected line's values
+ * are computed too, and must not stop the statement with an overflow).
+ */
+export function utcTimestamp(seconds: string): string {
+  return `make_timestamp(CASE WHEN ${seconds} BETWEEN 0 AND ${MAX_SECONDS} THEN ${seconds} * 1000000 END)`;
+}
+
 /** Whole seconds since the epoch → `YYYY-MM-DD HH:MM:SS` (UTC). */
 export function utcText(seconds: string): string {
-  return `strftime(make_timestamp(${seconds} * 1000000), '%Y-%m-%d %H:%M:%S')`;
+  return `strftime(${utcTimestamp(seconds)}, '%Y-%m-%d %H:%M:%S')`;
 }
 
 /** Spot's fulluri: host + path + query, path and query only when longer than one character. */

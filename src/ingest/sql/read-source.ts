@@ -124,8 +124,7 @@ async function twoPasses(engine: Engine, type: IngestType, s: TextSource, plan: 
   let lines = linesSql(s);
   const after = s.skipUpTo;
   try {
-    // Without a footer, a whole file's lines are counted unnumbered (in any order, both cores reading).
-    let c = after === 0 && !plan.footerLine ? await count() : await classify(lines);
+    let c = await classify(lines);
     const [{ unreadable }] = await engine.rows(`SELECT count(*) AS unreadable FROM ${BAD_TEXT}`);
     const renumber = Number(unreadable) > 0;
     if (renumber) {
@@ -138,12 +137,12 @@ async function twoPasses(engine: Engine, type: IngestType, s: TextSource, plan: 
     // (nfdump's Summary block, a few lines that never pass its checks, is the footer expected at the end).
     const whole = after === 0 && !renumber && (c.footer === null || c.last - c.footer < 8);
     const t = TABLES[type];
+    const events = `(SELECT * FROM p WHERE NOT skip AND NOT filtered AND NOT bad${whole ? '' : ` AND ${inRange}`})`;
     const written = await withWriteSettings(engine, whole, async () => {
       const [{ Count }] = await engine.rows(
         `COPY (WITH l AS (${whole ? linesSql(s, false) : lines}), p AS (${plan.select}) ` +
           `SELECT ${t.select}, ${(['y', 'm', 'd', 'h'] as const).map((k) => `${t.partition[k]} AS ${k}`).join(', ')} ` +
-          `FROM ${t.hour ? `(SELECT *, ${t.hour} AS hr FROM p)` : 'p'} ` +
-          `WHERE NOT skip AND NOT filtered AND NOT bad${whole ? '' : ` AND ${inRange}`}) ` +
+          `FROM ${t.hour ? `(SELECT *, ${t.hour} AS hr FROM ${events})` : events}) ` +
           `TO ${sqlString(out.parts)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (y, m, d, h), FILENAME_PATTERN ${sqlString(`${out.pattern}{i}`)})`,
       );
       return Count;
@@ -170,15 +169,6 @@ async function twoPasses(engine: Engine, type: IngestType, s: TextSource, plan: 
         `count(*) FILTER (WHERE n > ${after} AND filtered AND NOT skip AND n < coalesce((SELECT first_footer FROM f), 9223372036854775807)) AS filtered FROM p`,
     );
     return { last: Number(c.last), footer: c.footer === null ? null : Number(c.footer), skipped: Number(c.skipped), filtered: Number(c.filtered) };
-  }
-
-  /** Pass 1 for a whole file without a footer: lines, skipped lines and non-events. */
-  async function count() {
-    const [c] = await engine.rows(
-      `WITH l AS (${linesSql(s, false)}), p AS (SELECT skip, filtered FROM (${plan.select})) ` +
-        `SELECT count(*) AS last, count(*) FILTER (WHERE skip) AS skipped, count(*) FILTER (WHERE filtered AND NOT skip) AS filtered FROM p`,
-    );
-    return { last: Number(c.last), footer: null, skipped: Number(c.skipped), filtered: Number(c.filtered) };
   }
 
   /**
