@@ -30,7 +30,7 @@
  *                                                    events (time order), ssize / ssize2 = Σ size and Σ size²
  *                                                    (HUGEINT)
  *
- * (rb_pairs and rb_values_<j> are copied out of one table of the first pass' grouping sets here; another
+ * (rb_pairs and rb_values_<j> are views over one table of the first pass' grouping sets here; another
  * engine may ship them as tables.) Two passes over the events: the first makes rb_pairs and rb_values_<j>; the filters are derived from
  * them; the second keeps only the events of candidate values, flagged events and the events of gap pairs
  * (about a quarter of a 10M-flow day) and makes rb_explicit and rb_gaps from them.
@@ -73,13 +73,11 @@ export async function buildAggregates(engine: Engine, m: number, events = 'rb_ev
     SELECT ${grouping} AS gid, host, peer, ${f.join(', ')}, count(*) AS n, count(*) FILTER (WHERE init) AS n_init,
       sum(outb) AS outb, bit_or(${hourAndSlotBits}) AS bits
     FROM ${events} GROUP BY GROUPING SETS (${sets.join(', ')});`);
-  // Narrow tables of their own: the pairs are read several times, the first pass' wide rows would be read each time.
   await engine.exec(`
-    CREATE OR REPLACE TEMP TABLE rb_pairs AS
+    CREATE OR REPLACE TEMP VIEW rb_pairs AS
     SELECT host, peer, n, n_init, CAST(outb AS HUGEINT) AS outb, bits & ${HOURS} AS hours FROM rb_pass1 WHERE gid = ${idOf([0, 1])};
-    ${f.map((c, j) => `CREATE OR REPLACE TEMP TABLE rb_values_${j} AS
+    ${f.map((c, j) => `CREATE OR REPLACE TEMP VIEW rb_values_${j} AS
     SELECT host, ${c} AS v, bits & ${HOURS} AS hours, bits >> 24 AS peers_lb FROM rb_pass1 WHERE gid = ${idOf([0, j + 2])};`).join('\n')}
-    DROP TABLE rb_pass1;
 `);
   await aggregateFilters(engine, m);
   // Membership by a hash of the key: a collision only keeps an event more, never loses one.

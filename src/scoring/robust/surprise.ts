@@ -117,6 +117,21 @@ export async function hostAnomalies(engine: Engine): Promise<void> {
 }
 
 /**
+ * rb_median(m): the median of the bytes sent per pair (at least 1), as median(CAST(outb AS DOUBLE)) over
+ * rb_pairs gives it, found through the pairs' distinct values (a few hundred thousand at 10M flows) and
+ * their counts: median() of the one or two middle values interpolates exactly as over all of them.
+ */
+export async function pairBytesMedian(engine: Engine): Promise<void> {
+  await engine.exec(`
+    CREATE OR REPLACE TEMP TABLE rb_median AS
+    WITH h AS (
+      SELECT v, c, sum(c) OVER (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto
+      FROM (SELECT CAST(outb AS DOUBLE) AS v, count(*) AS c FROM rb_pairs GROUP BY v)),
+    middle AS (SELECT DISTINCT unnest([(total - 1) // 2, total // 2]) AS r FROM (SELECT sum(c) AS total FROM h))
+    SELECT greatest(1, median(h.v)) AS m FROM middle JOIN h ON h.upto - h.c <= middle.r AND middle.r < h.upto;`);
+}
+
+/**
  * S = A + P + (A / ln H)·g, with P, for events the host initiated, the pair's part
  * (1 − routine)·B + r·((1 − routine)·(ln n + volume) + reg) + r·fanout (0 otherwise), g the host's anomalies
  * (hostAnomalies), B the peer rarity, r = B / ln H, n, routine and reg the pair's count, share of hours and
@@ -127,7 +142,7 @@ export async function hostAnomalies(engine: Engine): Promise<void> {
  * rb_pair_part(host, peer, n_init, b, r, persistence, volume, routine, reg, fanout, p): a view of every part
  * per pair (rb_parts: the explicit combinations with every part, a view for tests and study); the pairs'
  * part is computed once, in one statement from rb_pairs and the small per-host, per-peer and gap tables,
- * into rb_pair_p(host, peer, n_init, p, n_rest), n_rest the pair's initiated events outside the explicit
+ * into rb_pair_p(host, peer, p, n_rest), n_rest the pair's initiated events outside the explicit
  * combinations; rb_surprise(kind, combo, host, peer, n, s): the units (a view: ranking reads it as it
  * streams, never holding a table of the day's pairs twice).
  */
@@ -139,13 +154,13 @@ export async function combine(engine: Engine): Promise<void> {
         ln(pr.n) AS persistence, greatest(0, ln(greatest(1, pr.outb) / med.m)) AS volume, pr.routine, pr.reg,
         ${fanout} AS fanout
       FROM ${pairs} JOIN rb_peer p USING (peer), rb_totals t, rb_median med)`;
+  await pairBytesMedian(engine);
   await engine.exec(`
-    CREATE OR REPLACE TEMP TABLE rb_median AS SELECT greatest(1, median(CAST(outb AS DOUBLE))) AS m FROM rb_pairs;
     CREATE OR REPLACE TEMP VIEW rb_pair_part AS ${parts('rb_pair pr LEFT JOIN rb_host h USING (host)', 'coalesce(h.fanout, 0)')};
     CREATE OR REPLACE TEMP TABLE rb_explicit_pairs AS
     SELECT host, peer, coalesce(sum(n) FILTER (WHERE init), 0) AS n_init FROM rb_combo_a GROUP BY host, peer;
     CREATE OR REPLACE TEMP TABLE rb_pair_p AS
-    SELECT pp.host, pp.peer, pp.n_init, pp.p, pp.n_init - coalesce(x.n_init, 0) AS n_rest FROM (${parts(`(
+    SELECT pp.host, pp.peer, pp.p, CAST(pp.n_init - coalesce(x.n_init, 0) AS BIGINT) AS n_rest FROM (${parts(`(
       SELECT p.host, p.peer, p.n, p.n_init, CAST(p.outb AS DOUBLE) AS outb, ${routineSql} AS routine, ${regularitySql} AS reg, h.fanout
       FROM rb_pairs p LEFT JOIN rb_gaps g USING (host, peer) JOIN rb_host h USING (host)) pr`, 'pr.fanout')}) pp
     LEFT JOIN rb_explicit_pairs x USING (host, peer);
@@ -153,7 +168,7 @@ export async function combine(engine: Engine): Promise<void> {
     SELECT c.combo, c.host, c.peer, c.init, c.n, c.a + CASE WHEN c.init THEN pp.p ELSE 0 END + c.a / ${lnHosts('t')} * coalesce(o.g, 0) AS s
     FROM rb_combo_a c JOIN rb_pair_p pp USING (host, peer) LEFT JOIN rb_host_odd o USING (host), rb_totals t;
     CREATE OR REPLACE TEMP TABLE rb_rest AS
-    SELECT (SELECT events FROM rb_totals) - (SELECT sum(n_init) FROM rb_pair_p) - (SELECT coalesce(sum(n), 0) FROM rb_combo_a WHERE NOT init) AS n;
+    SELECT (SELECT events FROM rb_totals) - (SELECT sum(n_init) FROM rb_pairs) - (SELECT coalesce(sum(n), 0) FROM rb_combo_a WHERE NOT init) AS n;
     CREATE OR REPLACE TEMP VIEW rb_parts AS
     SELECT c.combo, c.host, c.peer, c.init, c.n, c.a, pp.b, pp.r, pp.persistence, pp.volume, pp.routine, pp.reg, pp.fanout,
       CASE WHEN c.init THEN pp.p ELSE 0 END AS p, c.a / ${lnHosts('t')} * coalesce(o.g, 0) AS host_odd
