@@ -38,12 +38,16 @@ async function main(): Promise<void> {
   if (process.argv.includes('--sql')) {
     // Each statement's wall and CPU seconds (the engine's work is on its threads, in this process).
     const exec = engine.exec.bind(engine);
-    engine.exec = async (sql: string) => {
-      const wall = Date.now();
-      const cpu = process.cpuUsage();
-      await exec(sql);
-      const used = process.cpuUsage(cpu);
-      process.stderr.write(`  [${((Date.now() - wall) / 1000).toFixed(2)} s, cpu ${((used.user + used.system) / 1e6).toFixed(2)} s] ${sql.replace(/\s+/g, ' ').trim().slice(0, 110)}\n`);
+    // A script of several statements is run and timed statement by statement (the robust steps' SQL
+    // holds no ';' inside a statement).
+    engine.exec = async (script: string) => {
+      for (const sql of script.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) {
+        const wall = Date.now();
+        const cpu = process.cpuUsage();
+        await exec(sql);
+        const used = process.cpuUsage(cpu);
+        process.stderr.write(`  [${((Date.now() - wall) / 1000).toFixed(2)} s, cpu ${((used.user + used.system) / 1e6).toFixed(2)} s] ${sql.replace(/\s+/g, ' ').trim().slice(0, 110)}\n`);
+      }
     };
   }
   try {

@@ -83,10 +83,11 @@ export async function buildAggregates(engine: Engine, m: number, events = 'rb_ev
   // Membership by a hash of the key: a collision only keeps an event more, never loses one.
   const candidate = f.map((c, j) => `hash(e.host, e.${c}) IN (SELECT k FROM rb_candidates_${j})`);
   const explicit = [...candidate, ...(flagged ? [`(${flagged})`] : [])].join(' OR ') || 'false';
+  // The file's hash only for the events kept.
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_pass2 AS
-    SELECT * FROM (
-      SELECT e.host, e.peer, e.init, e.t, e.size, ${f.map((c) => `e.${c}`).join(', ')}, hash(e.spot_file) AS file_key, e.spot_row, ${explicit} AS explicit,
+    SELECT host, peer, init, t, size, ${f.join(', ')}, hash(spot_file) AS file_key, spot_row, explicit, gap FROM (
+      SELECT e.spot_file, e.host, e.peer, e.init, e.t, e.size, ${f.map((c) => `e.${c}`).join(', ')}, e.spot_row, ${explicit} AS explicit,
         hash(e.host, e.peer) IN (SELECT k FROM rb_gap_pairs) AS gap
       FROM ${events} e)
     WHERE explicit OR gap;
@@ -106,11 +107,17 @@ export async function buildAggregates(engine: Engine, m: number, events = 'rb_ev
     DROP TABLE rb_pass2;`);
 }
 
-/** rb_totals and the filters of the second pass (rb_candidates_<j>, rb_gap_pairs) from rb_pairs and rb_values_<j>. */
+/**
+ * rb_hosts(host, host_hours, peers, n) (per host: its active hours of the day, the peers it initiated events
+ * with, its events), rb_totals, and the filters of the second pass (rb_candidates_<j>, rb_gap_pairs) from
+ * rb_pairs and rb_values_<j>.
+ */
 export async function aggregateFilters(engine: Engine, m: number): Promise<void> {
   const f = featureColumns(m);
   await engine.exec(`
-    CREATE OR REPLACE TEMP TABLE rb_totals AS SELECT count(DISTINCT host) AS hosts, sum(n) AS events FROM rb_pairs;
+    CREATE OR REPLACE TEMP TABLE rb_hosts AS
+    SELECT host, bit_count(bit_or(hours)) AS host_hours, count(*) FILTER (WHERE n_init > 0) AS peers, sum(n) AS n FROM rb_pairs GROUP BY host;
+    CREATE OR REPLACE TEMP TABLE rb_totals AS SELECT count(*) AS hosts, sum(n) AS events FROM rb_hosts;
     ${f.map((_, j) => `CREATE OR REPLACE TEMP TABLE rb_candidates_${j} AS
     SELECT hash(host, v) AS k, host, v, p.hosts FROM rb_values_${j} JOIN (SELECT v, count(*) AS hosts FROM rb_values_${j} GROUP BY v) p USING (v), rb_totals t
     WHERE ${mayBeOdd('t', 'p.hosts')};`).join('\n')}

@@ -42,7 +42,7 @@ export const internalAddress = (ip: string) => `CASE WHEN ${ip} IS NULL THEN NUL
   WHEN ${ip} LIKE '10.%' OR ${ip} LIKE '192.168.%' OR ${ip} LIKE '127.%' OR ${ip} LIKE '169.254.%' THEN true
   WHEN ${ip} LIKE '172.%' THEN regexp_matches(${ip}, '^172\\.(1[6-9]|2[0-9]|3[01])\\.')
   WHEN ${ip} LIKE '100.%' THEN regexp_matches(${ip}, '^100\\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\\.')
-  WHEN ${ip} LIKE ':%' OR lower(${ip}) LIKE 'f%' THEN regexp_matches(lower(${ip}), '^(fc|fd|fe80:|::1$)')
+  WHEN ${ip} LIKE ':%' OR ${ip} LIKE 'f%' OR ${ip} LIKE 'F%' THEN regexp_matches(lower(${ip}), '^(fc|fd|fe80:|::1$)')
   ELSE false END`;
 
 /**

@@ -110,7 +110,8 @@ async function selectReported(engine: Engine, profile: RobustProfile, relation: 
   const some = Number(rest) === 0;
   const [{ uncovered }] = await engine.rows(`
     SELECT count(*) AS uncovered FROM rb_selected WHERE kind = 2 OR (kind = 1 AND hash(host, peer) NOT IN (SELECT k FROM rb_gap_pairs))`);
-  const hosts = some ? 'AND e.host IN (SELECT host FROM rb_selected)' : '';
+  const selectedHosts = 'host IN (SELECT host FROM rb_selected)';
+  const hosts = some ? `AND e.${selectedHosts}` : '';
   const byHost = (c: string) => `hash(coalesce(CAST(${c} AS VARCHAR), '')) IN (SELECT host FROM rb_selected)`;
   // Every event of an explicit combination or of a gap pair was kept by the aggregates' second pass
   // (rb_kept): when the reported units are all such, the day is not read again. A source (the cluster)
@@ -119,7 +120,8 @@ async function selectReported(engine: Engine, profile: RobustProfile, relation: 
   const events = source
     ? `(${await source.selectedEvents(maxResults)})`
     : kept
-      ? `(SELECT k.*, f.spot_file FROM rb_kept k JOIN (SELECT DISTINCT spot_file, hash(spot_file) AS file_key FROM input_view) f USING (file_key))`
+      ? `(SELECT k.*, f.spot_file FROM rb_kept k JOIN (SELECT DISTINCT spot_file, hash(spot_file) AS file_key FROM input_view) f USING (file_key)
+          ${some ? `WHERE k.${selectedHosts}` : ''})`
       : some && profile.hostColumns && relation === 'input_view'
         ? `(${profileEventsSql(profile, `(SELECT * FROM input_view WHERE ${profile.hostColumns.map(byHost).join(' OR ')})`)})`
         : 'rb_events';

@@ -49,15 +49,26 @@ export async function featureSurprise(engine: Engine, m: number): Promise<void> 
 }
 
 /**
- * Peer rarity (rb_peer(peer, hosts, b)): ln(H / hosts dealing with the peer); it counts only for events
- * the host initiated (an internet client new to a server is no news); r = b / ln H in [0, 1] scales the
- * pair and fan-out parts, which matter only for peers few hosts use.
+ * Peer rarity (rb_peer(peer, hosts, b, only_host, init)): ln(H / hosts dealing with the peer); it counts only
+ * for events the host initiated (an internet client new to a server is no news); r = b / ln H in [0, 1]
+ * scales the pair and fan-out parts, which matter only for peers few hosts use. For a peer of one host,
+ * only_host is that host and init whether it initiated an event with the peer (hostFanout's rare peers).
  */
 export async function peerRarity(engine: Engine): Promise<void> {
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_peer AS
-    SELECT peer, count(*) AS hosts, ln((SELECT hosts FROM rb_totals) / count(*)) AS b FROM rb_pairs GROUP BY peer;`);
+    SELECT peer, count(*) AS hosts, ln((SELECT hosts FROM rb_totals) / count(*)) AS b, min(host) AS only_host, max(n_init) > 0 AS init
+    FROM rb_pairs GROUP BY peer;`);
 }
+
+/** SQL over rb_pairs `p` and rb_hosts (or rb_host) `h`: the share of the host's active hours in which the pair's events occur. */
+const routineSql = `bit_count(p.hours) / h.host_hours`;
+
+/** SQL over rb_gaps `g`: the regularity of a pair's events (pairBehaviour). */
+const regularitySql = `CASE WHEN g.n >= 3 AND g.span > 0 THEN ln(g.n - 1)
+        * (1 - least(1, sqrt(greatest(0, CAST((g.n - 1) * g.sgap2 - CAST(g.span AS HUGEINT) * g.span AS DOUBLE))) / g.span))
+        * (1 - least(1, CASE WHEN g.ssize > 0 THEN sqrt(greatest(0, CAST(g.n * g.ssize2 - g.ssize * g.ssize AS DOUBLE))) / CAST(g.ssize AS DOUBLE) ELSE 0 END))
+        ELSE 0 END`;
 
 /**
  * Pair behaviour (rb_pair(host, peer, n, n_init, outb, routine, reg), a view read once by combine): the host's events with the peer, the
@@ -70,26 +81,23 @@ export async function peerRarity(engine: Engine): Promise<void> {
  */
 export async function pairBehaviour(engine: Engine): Promise<void> {
   await engine.exec(`
-    CREATE OR REPLACE TEMP TABLE rb_host_hours AS SELECT host, bit_count(bit_or(hours)) AS host_hours FROM rb_pairs GROUP BY host;
     CREATE OR REPLACE TEMP VIEW rb_pair AS
-    SELECT p.host, p.peer, p.n, p.n_init, CAST(p.outb AS DOUBLE) AS outb, bit_count(p.hours) / h.host_hours AS routine,
-      CASE WHEN g.n >= 3 AND g.span > 0 THEN ln(g.n - 1)
-        * (1 - least(1, sqrt(greatest(0, CAST((g.n - 1) * g.sgap2 - CAST(g.span AS HUGEINT) * g.span AS DOUBLE))) / g.span))
-        * (1 - least(1, CASE WHEN g.ssize > 0 THEN sqrt(greatest(0, CAST(g.n * g.ssize2 - g.ssize * g.ssize AS DOUBLE))) / CAST(g.ssize AS DOUBLE) ELSE 0 END))
-        ELSE 0 END AS reg
-    FROM rb_pairs p LEFT JOIN rb_gaps g USING (host, peer) JOIN rb_host_hours h USING (host);`);
+    SELECT p.host, p.peer, p.n, p.n_init, CAST(p.outb AS DOUBLE) AS outb, ${routineSql} AS routine, ${regularitySql} AS reg
+    FROM rb_pairs p LEFT JOIN rb_gaps g USING (host, peer) JOIN rb_hosts h USING (host);`);
 }
 
 /**
- * Host fan-out (rb_host(host, fanout)): ln(1 + rare² / peers), with peers the distinct peers the host
- * initiated events with and rare those no other host deals with: a host reaching many destinations nobody
- * else knows, as a share of what it reaches (a DGA burst, a sweep), not a busy host's occasional new CDN node.
+ * Host fan-out (rb_host(host, host_hours, fanout), every host): ln(1 + rare² / peers), with peers the
+ * distinct peers the host initiated events with and rare those no other host deals with: a host reaching
+ * many destinations nobody else knows, as a share of what it reaches (a DGA burst, a sweep), not a busy
+ * host's occasional new CDN node; 0 when the host initiated nothing. Counted from the per-host and
+ * per-peer tables (a rare peer has one host), not from the day's pairs again.
  */
 export async function hostFanout(engine: Engine): Promise<void> {
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_host AS
-    SELECT host, ln(1 + count(*) FILTER (WHERE p.hosts = 1) ^ 2 / count(*)) AS fanout
-    FROM (SELECT host, peer FROM rb_pairs WHERE n_init > 0) JOIN rb_peer p USING (peer) GROUP BY host;`);
+    SELECT h.host, h.host_hours, CASE WHEN h.peers > 0 THEN ln(1 + coalesce(r.rare, 0) ^ 2 / h.peers) ELSE 0 END AS fanout
+    FROM rb_hosts h LEFT JOIN (SELECT only_host AS host, count(*) AS rare FROM rb_peer WHERE hosts = 1 AND init GROUP BY only_host) r USING (host);`);
 }
 
 /** The grid (2^-32) the host anomalies' terms are rounded to, so that their sum does not depend on the order of the rows. */
@@ -109,6 +117,21 @@ export async function hostAnomalies(engine: Engine): Promise<void> {
 }
 
 /**
+ * rb_median(m): the median of the bytes sent per pair (at least 1), as median(CAST(outb AS DOUBLE)) over
+ * rb_pairs gives it, found through the pairs' distinct values (a few hundred thousand at 10M flows) and
+ * their counts: median() of the one or two middle values interpolates exactly as over all of them.
+ */
+export async function pairBytesMedian(engine: Engine): Promise<void> {
+  await engine.exec(`
+    CREATE OR REPLACE TEMP TABLE rb_median AS
+    WITH h AS (
+      SELECT v, c, sum(c) OVER (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto
+      FROM (SELECT CAST(outb AS DOUBLE) AS v, count(*) AS c FROM rb_pairs GROUP BY v)),
+    middle AS (SELECT DISTINCT unnest([(total - 1) // 2, total // 2]) AS r FROM (SELECT sum(c) AS total FROM h))
+    SELECT greatest(1, median(h.v)) AS m FROM middle JOIN h ON h.upto - h.c <= middle.r AND middle.r < h.upto;`);
+}
+
+/**
  * S = A + P + (A / ln H)·g, with P, for events the host initiated, the pair's part
  * (1 − routine)·B + r·((1 − routine)·(ln n + volume) + reg) + r·fanout (0 otherwise), g the host's anomalies
  * (hostAnomalies), B the peer rarity, r = B / ln H, n, routine and reg the pair's count, share of hours and
@@ -117,36 +140,42 @@ export async function hostAnomalies(engine: Engine): Promise<void> {
  * (an application server and its database) unless it is machine-regular (a beacon).
  *
  * rb_pair_part(host, peer, n_init, b, r, persistence, volume, routine, reg, fanout, p): a view of every part
- * per pair, computed once into rb_pair_p(host, peer, n_init, p); rb_parts: the explicit combinations with
- * every part (a view, for tests and study); rb_surprise(kind, combo, host, peer, n, s): the units (a view:
- * ranking reads it as it streams, never holding a table of the day's pairs twice).
+ * per pair (rb_parts: the explicit combinations with every part, a view for tests and study); the pairs'
+ * part is computed once, in one statement from rb_pairs and the small per-host, per-peer and gap tables,
+ * into rb_pair_p(host, peer, p, n_rest), n_rest the pair's initiated events outside the explicit
+ * combinations; rb_surprise(kind, combo, host, peer, n, s): the units (a view: ranking reads it as it
+ * streams, never holding a table of the day's pairs twice).
  */
 export async function combine(engine: Engine): Promise<void> {
-  await engine.exec(`
-    CREATE OR REPLACE TEMP TABLE rb_median AS SELECT greatest(1, median(CAST(outb AS DOUBLE))) AS m FROM rb_pairs;
-    CREATE OR REPLACE TEMP VIEW rb_pair_part AS
+  // Every part of the pairs `pr` (host, peer, n, n_init, outb, routine, reg) joined with rb_peer `p`; `fanout` is SQL.
+  const parts = (pairs: string, fanout: string) => `
     SELECT *, (1 - routine) * b + r * ((1 - routine) * (persistence + volume) + reg) + r * fanout AS p FROM (
       SELECT pr.host, pr.peer, pr.n_init, p.b, CASE WHEN t.hosts > 1 THEN p.b / ln(t.hosts) ELSE 0 END AS r,
         ln(pr.n) AS persistence, greatest(0, ln(greatest(1, pr.outb) / med.m)) AS volume, pr.routine, pr.reg,
-        coalesce(h.fanout, 0) AS fanout
-      FROM rb_pair pr JOIN rb_peer p USING (peer) LEFT JOIN rb_host h USING (host), rb_totals t, rb_median med);
-    CREATE OR REPLACE TEMP TABLE rb_pair_p AS SELECT host, peer, n_init, p FROM rb_pair_part;
+        ${fanout} AS fanout
+      FROM ${pairs} JOIN rb_peer p USING (peer), rb_totals t, rb_median med)`;
+  await pairBytesMedian(engine);
+  await engine.exec(`
+    CREATE OR REPLACE TEMP VIEW rb_pair_part AS ${parts('rb_pair pr LEFT JOIN rb_host h USING (host)', 'coalesce(h.fanout, 0)')};
+    CREATE OR REPLACE TEMP TABLE rb_explicit_pairs AS
+    SELECT host, peer, coalesce(sum(n) FILTER (WHERE init), 0) AS n_init FROM rb_combo_a GROUP BY host, peer;
+    CREATE OR REPLACE TEMP TABLE rb_pair_p AS
+    SELECT pp.host, pp.peer, pp.p, CAST(pp.n_init - coalesce(x.n_init, 0) AS BIGINT) AS n_rest FROM (${parts(`(
+      SELECT p.host, p.peer, p.n, p.n_init, CAST(p.outb AS DOUBLE) AS outb, ${routineSql} AS routine, ${regularitySql} AS reg, h.fanout
+      FROM rb_pairs p LEFT JOIN rb_gaps g USING (host, peer) JOIN rb_host h USING (host)) pr`, 'pr.fanout')}) pp
+    LEFT JOIN rb_explicit_pairs x USING (host, peer);
     CREATE OR REPLACE TEMP TABLE rb_explicit_s AS
     SELECT c.combo, c.host, c.peer, c.init, c.n, c.a + CASE WHEN c.init THEN pp.p ELSE 0 END + c.a / ${lnHosts('t')} * coalesce(o.g, 0) AS s
     FROM rb_combo_a c JOIN rb_pair_p pp USING (host, peer) LEFT JOIN rb_host_odd o USING (host), rb_totals t;
-    CREATE OR REPLACE TEMP TABLE rb_explicit_pairs AS
-    SELECT host, peer, coalesce(sum(n) FILTER (WHERE init), 0) AS n_init FROM rb_combo_a GROUP BY host, peer;
     CREATE OR REPLACE TEMP TABLE rb_rest AS
-    SELECT (SELECT events FROM rb_totals) - (SELECT sum(n_init) FROM rb_pair_p) - (SELECT coalesce(sum(n), 0) FROM rb_combo_a WHERE NOT init) AS n;
+    SELECT (SELECT events FROM rb_totals) - (SELECT sum(n_init) FROM rb_pairs) - (SELECT coalesce(sum(n), 0) FROM rb_combo_a WHERE NOT init) AS n;
     CREATE OR REPLACE TEMP VIEW rb_parts AS
     SELECT c.combo, c.host, c.peer, c.init, c.n, c.a, pp.b, pp.r, pp.persistence, pp.volume, pp.routine, pp.reg, pp.fanout,
       CASE WHEN c.init THEN pp.p ELSE 0 END AS p, c.a / ${lnHosts('t')} * coalesce(o.g, 0) AS host_odd
     FROM rb_combo_a c JOIN rb_pair_part pp USING (host, peer) LEFT JOIN rb_host_odd o USING (host), rb_totals t;
     CREATE OR REPLACE TEMP VIEW rb_surprise AS
     SELECT 0 AS kind, combo, host, peer, n, s FROM rb_explicit_s
-    UNION ALL SELECT 1, NULL, host, peer, n, s FROM (
-      SELECT pp.host, pp.peer, pp.n_init - coalesce(x.n_init, 0) AS n, pp.p AS s
-      FROM rb_pair_p pp LEFT JOIN rb_explicit_pairs x USING (host, peer)) WHERE n > 0
+    UNION ALL SELECT 1, NULL, host, peer, n_rest, p FROM rb_pair_p WHERE n_rest > 0
     UNION ALL SELECT 2, NULL, NULL, NULL, n, 0 FROM rb_rest WHERE n > 0;`);
 }
 
@@ -160,9 +189,13 @@ export async function combine(engine: Engine): Promise<void> {
  * least as suspicious as one of them is among them.
  */
 export async function rankScores(engine: Engine, surpriseTable = 'rb_surprise', atMost?: number): Promise<void> {
-  const among = atMost && atMost > 0
-    ? `(SELECT * FROM ${surpriseTable} WHERE s >= (SELECT min(s) FROM (SELECT s FROM ${surpriseTable} ORDER BY s DESC LIMIT ${Math.floor(atMost)})))`
-    : surpriseTable;
+  let among = surpriseTable;
+  if (atMost && atMost > 0) {
+    // The cut-off as a literal (a double's shortest text reads back as the same double), so that the engine
+    // filters each part of the units as it reads it.
+    const [{ cut }] = await engine.rows(`SELECT min(s) AS cut FROM (SELECT s FROM ${surpriseTable} ORDER BY s DESC LIMIT ${Math.floor(atMost)})`);
+    if (cut !== null) among = `(SELECT * FROM ${surpriseTable} WHERE s >= CAST('${String(cut)}' AS DOUBLE))`;
+  }
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_unit_score AS
     SELECT kind, combo, host, peer, sum(n) OVER (ORDER BY s DESC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) / (SELECT events FROM rb_totals) AS score
