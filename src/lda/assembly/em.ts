@@ -508,27 +508,25 @@ function runsAny(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, dBase: usi
     const sRow = docScale + j * 160 + o;
     const nRow = dBase + j * 160 + o;
     const sc = v128.load64_splat(scales + (<usize>(i - i0) << 3));
-    let v = f64x2.mul(f64x2.mul(w0, v128.load(sRow, 0)), sc);
-    addRow(nRow, 0, v);
-    p0 = f64x2.add(p0, v);
-    v = f64x2.mul(f64x2.mul(w1, v128.load(sRow, 16)), sc);
-    addRow(nRow, 16, v);
-    p1 = f64x2.add(p1, v);
-    v = f64x2.mul(f64x2.mul(w2, v128.load(sRow, 32)), sc);
-    addRow(nRow, 32, v);
-    p2 = f64x2.add(p2, v);
-    v = f64x2.mul(f64x2.mul(w3, v128.load(sRow, 48)), sc);
-    addRow(nRow, 48, v);
-    p3 = f64x2.add(p3, v);
-    v = f64x2.mul(f64x2.mul(w4, v128.load(sRow, 64)), sc);
-    addRow(nRow, 64, v);
-    p4 = f64x2.add(p4, v);
+    p0 = f64x2.add(p0, spreadLanes(w0, sRow, nRow, 0, sc));
+    p1 = f64x2.add(p1, spreadLanes(w1, sRow, nRow, 16, sc));
+    p2 = f64x2.add(p2, spreadLanes(w2, sRow, nRow, 32, sc));
+    p3 = f64x2.add(p3, spreadLanes(w3, sRow, nRow, 48, sc));
+    p4 = f64x2.add(p4, spreadLanes(w4, sRow, nRow, 64, sc));
   }
   v128.store(pRow + o, p0, 0);
   v128.store(pRow + o, p1, 16);
   v128.store(pRow + o, p2, 32);
   v128.store(pRow + o, p3, 48);
   v128.store(pRow + o, p4, 64);
+}
+
+/** γ of two topics (the word's lanes `w` times the document's scales at sRow + o) times `sc`, added into the document's row; returns it. */
+// @ts-ignore: decorator
+@inline function spreadLanes(w: v128, sRow: usize, nRow: usize, o: usize, sc: v128): v128 {
+  const v = f64x2.mul(f64x2.mul(w, v128.load(sRow + o)), sc);
+  addRow(nRow, o, v);
+  return v;
 }
 
 function runs20Likelihood(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, dBase: usize, scales: usize, acc: usize): f64 {
