@@ -9,7 +9,6 @@ import { BLOCKS } from './partition.js';
 import { WasmHeap, instantiate, laneStride } from './wasm.js';
 import type { EmConfig } from './em-kernel.js';
 import { fillTileBlock, fillTileBounds, planTiles, takeTiles, tileDocsFor, type TileLayout } from './em-tiles.js';
-import type { PageRange } from './prefault.js';
 
 interface EmExports {
   emSetup(
@@ -60,7 +59,7 @@ export function emWasmArrays(
   corpus: Corpus,
   k: number,
   bounds: number[],
-): { state: EmWasmState; init: EmWasmInit; fillBlock(block: number): void; pagesOf(block: number): PageRange[] } | null {
+): { state: EmWasmState; init: EmWasmInit; fillBlock(block: number): void } | null {
   const { numDocs: D, numWords: W } = corpus;
   const kp = laneStride(k);
   const tileDocs = tileDocsFor(kp);
@@ -93,21 +92,6 @@ export function emWasmArrays(
     state,
     init: { module, memory, layout, tileDocs, blockTiles: tiling.blockTiles },
     fillBlock: (block) => fillTileBlock(buf, tiles, corpus, tiling, block),
-    // What filling and initialising block b writes first: its tiles' entries and runs, its documents' N_d rows.
-    pagesOf: (block) => {
-      const buffer = buf as unknown as SharedArrayBuffer; // a shared memory's buffer
-      const [d0, d1] = [bounds[block], bounds[block + 1]];
-      const [i0, i1] = [corpus.docStart[d0], corpus.docStart[d1]];
-      const [r0, r1] = [tiling.blockRuns[block], tiling.blockRuns[block + 1]];
-      const span = (at: number, from: number, to: number, bytes: number): PageRange => ({ buffer, from: at + from * bytes, to: at + to * bytes });
-      return [
-        span(tiles.entryDoc, i0, i1, 2),
-        span(tiles.counts, i0, i1, tiles.countBytes),
-        span(tiles.runWord, r0, r1, 4),
-        span(tiles.runEnd, r0, r1, 4),
-        span(layout.nd, d0 * kp, d1 * kp, 8),
-      ];
-    },
   };
 }
 
