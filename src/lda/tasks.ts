@@ -3,6 +3,7 @@ import { EmKernel, type EmArrays, type EmConfig } from './em-kernel.js';
 import { EmWasmKernel, type EmWasmInit } from './em-wasm.js';
 import { OnlineKernel, type OnlineArrays, type OnlineConfig, type EStepResult } from './online-kernel.js';
 import { OnlineWasmKernel, type OnlineWasmInit } from './online-wasm.js';
+import { touchPages, type PageRange } from './prefault.js';
 
 export type KernelInit =
   | { kind: 'em'; config: EmConfig; arrays: EmArrays; wasm?: undefined }
@@ -13,6 +14,7 @@ export type Task =
   | { op: 'emInit'; block: number; from: number; to: number }
   | { op: 'emIterate'; block: number; from: number; to: number; likelihood: boolean }
   | { op: 'emTheta'; block: number; from: number; to: number; out: Float64Array }
+  | { op: 'touch'; pages: PageRange[] }
   | { op: 'updateLambda'; wordBlock: number; from: number; to: number; rho: number; eta: number; scale: number }
   | { op: 'sumLambda'; wordBlock: number; from: number; to: number }
   | { op: 'expElogbeta'; from: number; to: number }
@@ -28,6 +30,10 @@ export function createRunner(init: KernelInit): TaskRunner {
     const js = init.wasm ? undefined : new EmKernel(init.arrays, init.config);
     const wasm = init.wasm ? new EmWasmKernel(init.wasm, init.config) : undefined;
     return (task) => {
+      if (task.op === 'touch') {
+        touchPages(task.pages);
+        return null;
+      }
       if (task.op === 'emInit') {
         if (wasm) wasm.initBlock(task.block);
         else js!.initBlock(task.block, task.from, task.to);

@@ -78,13 +78,24 @@ export function emScratchBytes(kp: i32, maxTileDocs: i32): usize {
  */
 // @ts-ignore: decorator
 @inline function countAt(i: i32): f64 {
-  if (countBytes == 2) return <f64>load<u16>(counts + (<usize>i << 1));
-  return countBytes == 4 ? <f64>load<f32>(counts + (<usize>i << 2)) : load<f64>(counts + (<usize>i << 3));
+  return countIn(counts, countBytes, i);
+}
+
+/** countAt with the array and its width in locals (V8 reloads a global on every use inside a loop). */
+// @ts-ignore: decorator
+@inline function countIn(base: usize, bytes: i32, i: i32): f64 {
+  if (bytes == 2) return <f64>load<u16>(base + (<usize>i << 1));
+  return bytes == 4 ? <f64>load<f32>(base + (<usize>i << 2)) : load<f64>(base + (<usize>i << 3));
 }
 
 // @ts-ignore: decorator
 @inline function docIn(i: i32): usize {
-  return <usize>load<u16>(entryDoc + (<usize>i << 1));
+  return docOf(entryDoc, i);
+}
+
+// @ts-ignore: decorator
+@inline function docOf(base: usize, i: i32): usize {
+  return <usize>load<u16>(base + (<usize>i << 1));
 }
 
 /**
@@ -269,13 +280,19 @@ function draws4(s0: usize, s1: usize, s2: usize, s3: usize, g: usize, sums: usiz
 /**
  * One Jacobi step over tiles [tileFrom, tileTo) into partial buffer `block` (EmKernel.iterateBlock).
  * Returns the log-likelihood when `withLikelihood`, else 0.
+ *
+ * A tile's γ scales are formed from its documents' N_d rows first, so the rows themselves then collect the
+ * new counts (from 0, in the same order as a separate buffer would): no copy back. An empty document's row
+ * is 0 from the initialisation on, so clearing it changes nothing.
  */
 export function emIterate(block: i32, tileFrom: i32, tileTo: i32, scratch: usize, withLikelihood: bool): f64 {
   const pBase = partial + <usize>block * blockBytes;
   memory.fill(pBase, 0, blockBytes);
   const gamma = scratch;
   const docScale = scratch + rowBytes;
-  const newNd = docScale + tileDocs * rowBytes;
+  const scales = docScale + tileDocs * rowBytes; // per entry of a run: count / Σγ
+  const docLog = scales + (tileDocs << 3); // per document of a tile: its likelihood term
+  const acc = docLog + (tileDocs << 3); // a tile's likelihood: product, binary exponent, other terms
   const am1 = f64x2.splat(alphaM1);
   const zero = f64x2.splat(0);
   let ll: f64 = 0;
@@ -286,30 +303,29 @@ export function emIterate(block: i32, tileFrom: i32, tileTo: i32, scratch: usize
     for (let j = 0; j < n; j++) {
       const dRow = dBase + <usize>j * rowBytes;
       const sRow = docScale + <usize>j * rowBytes;
-      const nRow = newNd + <usize>j * rowBytes;
+      if (withLikelihood) {
+        let total: f64 = 0;
+        for (let k = 0; k < K; k++) total += load<f64>(dRow + (<usize>k << 3)) + alphaM1;
+        store<f64>(docLog + (<usize>j << 3), load<f64>(docTokens + (<usize>(d0 + j) << 3)) * Math.log(total));
+      }
       for (let o: usize = 0; o < rowBytes; o += 16) {
         const s = f64x2.add(v128.load(dRow + o), am1);
         v128.store(sRow + o, f64x2.mul(s, v128.load(topicCoef + o)));
-        v128.store(nRow + o, zero);
+        v128.store(dRow + o, zero);
       }
     }
     const rFrom = i32At(tileRun, t);
     const rTo = i32At(tileRun, t + 1);
     if (rowBytes == 160) {
-      ll += withLikelihood ? runs20Likelihood(rFrom, rTo, pBase, docScale, newNd) : runs20(rFrom, rTo, pBase, docScale, newNd, false);
+      ll += withLikelihood ? runs20Likelihood(rFrom, rTo, pBase, docScale, dBase, scales, acc) : runs20(rFrom, rTo, pBase, docScale, dBase, scales, acc, false);
     } else {
-      ll += runsAny(rFrom, rTo, pBase, docScale, newNd, gamma, withLikelihood);
+      ll += runsAny(rFrom, rTo, pBase, docScale, dBase, gamma, acc, withLikelihood);
     }
-    for (let j = 0; j < n; j++) {
-      const d = d0 + j;
-      if (i32At(docStart, d) == i32At(docStart, d + 1)) continue;
-      const dRow = dBase + <usize>j * rowBytes;
-      if (withLikelihood) {
-        let total: f64 = 0;
-        for (let k = 0; k < K; k++) total += load<f64>(dRow + (<usize>k << 3)) + alphaM1;
-        ll -= load<f64>(docTokens + (<usize>d << 3)) * Math.log(total);
+    if (withLikelihood) {
+      for (let j = 0; j < n; j++) {
+        const d = d0 + j;
+        if (i32At(docStart, d) != i32At(docStart, d + 1)) ll -= load<f64>(docLog + (<usize>j << 3));
       }
-      memory.copy(dRow, newNd + <usize>j * rowBytes, rowBytes);
     }
   }
   return ll;
@@ -319,18 +335,48 @@ function firstEntry(run: i32): i32 {
   return run == 0 ? 0 : i32At(runEnd, run - 1);
 }
 
+// @ts-ignore: decorator
+@inline function startLikelihood(acc: usize): void {
+  store<f64>(acc, 1);
+  store<i64>(acc, 0, 8);
+  store<f64>(acc, 0, 16);
+}
+
+// @ts-ignore: decorator
+@inline function likelihoodOf(acc: usize): f64 {
+  return Math.log(load<f64>(acc)) + <f64>load<i64>(acc, 8) * Math.LN2 + load<f64>(acc, 16);
+}
 
 /**
- * The entries of runs [rFrom, rTo), any K, γ through `gamma` (kp doubles). Returns their likelihood terms
- * Σ c·log(sum) when `withLikelihood`: the entries of count 1 as a running product, brought back to [1, 2)
- * by moving its binary exponent into an integer whenever it leaves [2^-500, 2^500], the others by their
- * logs (so one log per tile for most entries, and no long chain of dependent operations per entry).
+ * Adds Σγ's count-1 entries into a running product (kept in [2^-500, 2^500] by moving its binary exponent
+ * into `exponent`) and the others' c·log(Σγ) into `other`: one log per tile for most entries, and no long
+ * chain of dependent operations per entry.
  */
-function runsAny(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usize, gamma: usize, withLikelihood: bool): f64 {
+// @ts-ignore: decorator
+@inline function likelihoodTerm(c: f64, sum: f64, acc: usize): void {
+  if (c == 1) {
+    let product = load<f64>(acc) * sum;
+    if (!(product >= TWO_M500 && product <= TWO_500)) {
+      const bits = reinterpret<i64>(product);
+      store<i64>(acc, load<i64>(acc, 8) + ((bits >>> 52) & 0x7ff) - 1023, 8);
+      product = reinterpret<f64>((bits & 0x800fffffffffffff) | 0x3ff0000000000000);
+    }
+    store<f64>(acc, product);
+  } else {
+    store<f64>(acc, load<f64>(acc, 16) + c * Math.log(sum), 16);
+  }
+}
+
+/**
+ * The entries of runs [rFrom, rTo), any K, γ through `gamma` (kp doubles); the new N_d rows at `dBase`.
+ * Returns their likelihood terms Σ c·log(sum) when `withLikelihood`: the entries of count 1 as a running
+ * product, brought back to [1, 2) by moving its binary exponent into an integer whenever it leaves
+ * [2^-500, 2^500], the others by their logs (so one log per tile for most entries, and no long chain of
+ * dependent operations per entry).
+ */
+function runsAny(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, dBase: usize, gamma: usize, acc: usize, withLikelihood: bool): f64 {
   const zero = f64x2.splat(0);
-  let product: f64 = 1;
-  let exponent: i64 = 0;
-  let other: f64 = 0;
+  startLikelihood(acc);
   let i = firstEntry(rFrom);
   for (let r = rFrom; r < rTo; r++) {
     const wOff = <usize>i32At(runWord, r) * rowBytes;
@@ -358,20 +404,9 @@ function runsAny(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usi
       }
       const lanes = f64x2.add(s0, s1);
       const sum = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
-      if (withLikelihood) {
-        if (c == 1) {
-          product *= sum;
-          if (!(product >= TWO_M500 && product <= TWO_500)) {
-            const bits = reinterpret<i64>(product);
-            exponent += ((bits >>> 52) & 0x7ff) - 1023;
-            product = reinterpret<f64>((bits & 0x800fffffffffffff) | 0x3ff0000000000000);
-          }
-        } else {
-          other += c * Math.log(sum);
-        }
-      }
+      if (withLikelihood) likelihoodTerm(c, sum, acc);
       const scale = f64x2.splat(c / sum);
-      const nRow = newNd + j * rowBytes;
+      const nRow = dBase + j * rowBytes;
       let q: usize = 0;
       for (; q + 32 <= rowBytes; q += 32) {
         const v0 = f64x2.mul(v128.load(gamma + q), scale);
@@ -388,12 +423,7 @@ function runsAny(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usi
       }
     }
   }
-  return withLikelihood ? Math.log(product) + <f64>exponent * Math.LN2 + other : 0;
-}
-
-// @ts-ignore: decorator
-@inline function gammaAt(wRow: usize, sRow: usize, o: usize): v128 {
-  return f64x2.mul(v128.load(wRow + o), v128.load(sRow + o));
+  return withLikelihood ? likelihoodOf(acc) : 0;
 }
 
 // @ts-ignore: decorator
@@ -402,88 +432,105 @@ function runsAny(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usi
 }
 
 /**
- * runsAny when K rounds to 20 lanes (Spot's default topic count): the loop unrolled, γ held in registers;
- * the same operations in the same order.
+ * runsAny when K rounds to 20 lanes (Spot's default topic count), in two passes over each run with the word's
+ * rows in registers: the first forms each entry's Σγ (the word's N_w row held in 10 vectors) and keeps
+ * count / Σγ; the second, one half row (5 vectors) at a time, forms γ again (the same product, so the same
+ * bits), scales it into the document's row and adds it to the word's partial row held in registers. Every
+ * sum is formed in the same order as runsAny's.
  */
 // @ts-ignore: decorator
-@inline function runs20(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usize, withLikelihood: bool): f64 {
-  let product: f64 = 1;
-  let exponent: i64 = 0;
-  let other: f64 = 0;
+@inline function runs20(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, dBase: usize, scales: usize, acc: usize, withLikelihood: bool): f64 {
+  startLikelihood(acc);
+  const docs = entryDoc;
+  const cs = counts;
+  const cb = countBytes;
+  const words = runWord;
+  const ends = runEnd;
+  const nw = nwb;
   let i = firstEntry(rFrom);
   for (let r = rFrom; r < rTo; r++) {
-    const wOff = <usize>i32At(runWord, r) * 160;
-    const wRow = nwb + wOff;
+    const wOff = <usize>i32At(words, r) * 160;
+    const wRow = nw + wOff;
     const pRow = pBase + wOff;
-    for (const end = i32At(runEnd, r); i < end; i++) {
-      const j = docIn(i);
-      const sRow = docScale + j * 160;
-      const c = countAt(i);
-      const g0 = gammaAt(wRow, sRow, 0);
-      const g1 = gammaAt(wRow, sRow, 16);
-      const g2 = gammaAt(wRow, sRow, 32);
-      const g3 = gammaAt(wRow, sRow, 48);
-      const g4 = gammaAt(wRow, sRow, 64);
-      const g5 = gammaAt(wRow, sRow, 80);
-      const g6 = gammaAt(wRow, sRow, 96);
-      const g7 = gammaAt(wRow, sRow, 112);
-      const g8 = gammaAt(wRow, sRow, 128);
-      const g9 = gammaAt(wRow, sRow, 144);
+    const i0 = i;
+    const end = i32At(ends, r);
+    const w0 = v128.load(wRow, 0);
+    const w1 = v128.load(wRow, 16);
+    const w2 = v128.load(wRow, 32);
+    const w3 = v128.load(wRow, 48);
+    const w4 = v128.load(wRow, 64);
+    const w5 = v128.load(wRow, 80);
+    const w6 = v128.load(wRow, 96);
+    const w7 = v128.load(wRow, 112);
+    const w8 = v128.load(wRow, 128);
+    const w9 = v128.load(wRow, 144);
+    for (; i < end; i++) {
+      const sRow = docScale + docOf(docs, i) * 160;
+      const c = countIn(cs, cb, i);
+      const g0 = f64x2.mul(w0, v128.load(sRow, 0));
+      const g1 = f64x2.mul(w1, v128.load(sRow, 16));
+      const g2 = f64x2.mul(w2, v128.load(sRow, 32));
+      const g3 = f64x2.mul(w3, v128.load(sRow, 48));
+      const g4 = f64x2.mul(w4, v128.load(sRow, 64));
+      const g5 = f64x2.mul(w5, v128.load(sRow, 80));
+      const g6 = f64x2.mul(w6, v128.load(sRow, 96));
+      const g7 = f64x2.mul(w7, v128.load(sRow, 112));
+      const g8 = f64x2.mul(w8, v128.load(sRow, 128));
+      const g9 = f64x2.mul(w9, v128.load(sRow, 144));
       const s0 = f64x2.add(f64x2.add(f64x2.add(f64x2.add(g0, g2), g4), g6), g8);
       const s1 = f64x2.add(f64x2.add(f64x2.add(f64x2.add(g1, g3), g5), g7), g9);
       const lanes = f64x2.add(s0, s1);
       const sum = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
-      if (withLikelihood) {
-        if (c == 1) {
-          product *= sum;
-          if (!(product >= TWO_M500 && product <= TWO_500)) {
-            const bits = reinterpret<i64>(product);
-            exponent += ((bits >>> 52) & 0x7ff) - 1023;
-            product = reinterpret<f64>((bits & 0x800fffffffffffff) | 0x3ff0000000000000);
-          }
-        } else {
-          other += c * Math.log(sum);
-        }
-      }
-      const scale = f64x2.splat(c / sum);
-      const nRow = newNd + j * 160;
-      let v = f64x2.mul(g0, scale);
-      addRow(nRow, 0, v);
-      addRow(pRow, 0, v);
-      v = f64x2.mul(g1, scale);
-      addRow(nRow, 16, v);
-      addRow(pRow, 16, v);
-      v = f64x2.mul(g2, scale);
-      addRow(nRow, 32, v);
-      addRow(pRow, 32, v);
-      v = f64x2.mul(g3, scale);
-      addRow(nRow, 48, v);
-      addRow(pRow, 48, v);
-      v = f64x2.mul(g4, scale);
-      addRow(nRow, 64, v);
-      addRow(pRow, 64, v);
-      v = f64x2.mul(g5, scale);
-      addRow(nRow, 80, v);
-      addRow(pRow, 80, v);
-      v = f64x2.mul(g6, scale);
-      addRow(nRow, 96, v);
-      addRow(pRow, 96, v);
-      v = f64x2.mul(g7, scale);
-      addRow(nRow, 112, v);
-      addRow(pRow, 112, v);
-      v = f64x2.mul(g8, scale);
-      addRow(nRow, 128, v);
-      addRow(pRow, 128, v);
-      v = f64x2.mul(g9, scale);
-      addRow(nRow, 144, v);
-      addRow(pRow, 144, v);
+      if (withLikelihood) likelihoodTerm(c, sum, acc);
+      store<f64>(scales + (<usize>(i - i0) << 3), c / sum);
     }
+    halfRun20(docs, i0, end, wRow, pRow, docScale, dBase, scales, 0);
+    halfRun20(docs, i0, end, wRow, pRow, docScale, dBase, scales, 80);
   }
-  return withLikelihood ? Math.log(product) + <f64>exponent * Math.LN2 + other : 0;
+  return withLikelihood ? likelihoodOf(acc) : 0;
 }
 
-function runs20Likelihood(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, newNd: usize): f64 {
-  return runs20(rFrom, rTo, pBase, docScale, newNd, true);
+/** runs20's second pass over one half row (bytes [o, o + 80) of the rows). */
+// @ts-ignore: decorator
+@inline function halfRun20(docs: usize, i0: i32, end: i32, wRow: usize, pRow: usize, docScale: usize, dBase: usize, scales: usize, o: usize): void {
+  const w0 = v128.load(wRow + o, 0);
+  const w1 = v128.load(wRow + o, 16);
+  const w2 = v128.load(wRow + o, 32);
+  const w3 = v128.load(wRow + o, 48);
+  const w4 = v128.load(wRow + o, 64);
+  let p0 = v128.load(pRow + o, 0);
+  let p1 = v128.load(pRow + o, 16);
+  let p2 = v128.load(pRow + o, 32);
+  let p3 = v128.load(pRow + o, 48);
+  let p4 = v128.load(pRow + o, 64);
+  for (let i = i0; i < end; i++) {
+    const j = docOf(docs, i);
+    const sRow = docScale + j * 160 + o;
+    const nRow = dBase + j * 160 + o;
+    const sc = v128.load64_splat(scales + (<usize>(i - i0) << 3));
+    p0 = f64x2.add(p0, spreadLanes(w0, sRow, nRow, 0, sc));
+    p1 = f64x2.add(p1, spreadLanes(w1, sRow, nRow, 16, sc));
+    p2 = f64x2.add(p2, spreadLanes(w2, sRow, nRow, 32, sc));
+    p3 = f64x2.add(p3, spreadLanes(w3, sRow, nRow, 48, sc));
+    p4 = f64x2.add(p4, spreadLanes(w4, sRow, nRow, 64, sc));
+  }
+  v128.store(pRow + o, p0, 0);
+  v128.store(pRow + o, p1, 16);
+  v128.store(pRow + o, p2, 32);
+  v128.store(pRow + o, p3, 48);
+  v128.store(pRow + o, p4, 64);
+}
+
+/** γ of two topics (the word's lanes `w` times the document's scales at sRow + o) times `sc`, added into the document's row; returns it. */
+// @ts-ignore: decorator
+@inline function spreadLanes(w: v128, sRow: usize, nRow: usize, o: usize, sc: v128): v128 {
+  const v = f64x2.mul(f64x2.mul(w, v128.load(sRow + o)), sc);
+  addRow(nRow, o, v);
+  return v;
+}
+
+function runs20Likelihood(rFrom: i32, rTo: i32, pBase: usize, docScale: usize, dBase: usize, scales: usize, acc: usize): f64 {
+  return runs20(rFrom, rTo, pBase, docScale, dBase, scales, acc, true);
 }
 
 /**
