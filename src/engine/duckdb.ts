@@ -3,7 +3,6 @@ import {
   DuckDBConnection,
   DuckDBDataChunk,
   DuckDBInstance,
-  DuckDBTypeId,
   INTEGER,
   VARCHAR,
   type DuckDBType,
@@ -14,7 +13,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ColumnData, ColumnInfo, CsvOptions, Engine, NumberColumn, QueryProgress, RowRange } from './engine.js';
+import type { ColumnData, ColumnInfo, CsvOptions, Engine, QueryProgress, RowRange } from './engine.js';
 import { sqlIdent, sqlString } from './engine.js';
 import { onInterrupt } from '../common/interrupt.js';
 import { processAlive } from '../common/process-alive.js';
@@ -138,35 +137,6 @@ export class DuckDbEngine implements Engine {
     profileEnd(t, sql);
   }
 
-  /**
-   * The query is run to the end on the engine's threads (its result held by the engine), then its chunks
-   * are read synchronously straight from the vectors' memory: fetching a streamed result chunk by chunk
-   * costs an asynchronous call per 2,048 rows and runs the query on one thread.
-   */
-  async streamNumbers(sql: string, onChunk: (columns: NumberColumn[], rowCount: number) => void): Promise<void> {
-    const t = profileStart();
-    const result = await this.conn.run(sql);
-    const types = result.columnTypes().map((type, i) => {
-      const width = type.typeId === DuckDBTypeId.INTEGER ? 4 : type.typeId === DuckDBTypeId.DOUBLE ? 8 : 0;
-      if (!width) throw new SpotError(`internal error: column ${result.columnName(i)} is ${type}, not INTEGER or DOUBLE`, 1);
-      return width;
-    });
-    for (let c = 0; c < result.chunkCount; c++) {
-      const chunk = result.getChunk(c);
-      const rows = chunk.rowCount;
-      const columns = types.map((width, i) => {
-        const vector = duckdbBindings.data_chunk_get_vector(chunk.chunk, i);
-        if (!allValid(duckdbBindings.vector_get_validity(vector, Math.ceil(rows / 64) * 8), rows)) {
-          throw new SpotError(`internal error: column ${result.columnName(i)} holds NULL`, 1);
-        }
-        const bytes = duckdbBindings.vector_get_data(vector, rows * width);
-        return width === 4 ? new Int32Array(bytes.buffer, bytes.byteOffset, rows) : new Float64Array(bytes.buffer, bytes.byteOffset, rows);
-      });
-      onChunk(columns, rows);
-    }
-    profileEnd(t, sql);
-  }
-
   async createTable(name: string, columns: readonly ColumnData[]): Promise<void> {
     const t = profileStart();
     const ddl = columns.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(', ');
@@ -252,15 +222,6 @@ function profileEnd(started: ProfileMark | undefined, sql: string): void {
   const cpu = process.cpuUsage(started.cpu);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   if (ms >= 50) process.stderr.write(`[sql ${(ms / 1000).toFixed(2)} s, cpu ${cpuSeconds.toFixed(2)} s] ${sql.replace(/\s+/g, ' ').trim().slice(0, 160)}\n`);
-}
-
-/** A vector's validity mask (null when it has none) marks its first `rows` values valid. */
-function allValid(mask: Uint8Array | null, rows: number): boolean {
-  if (!mask) return true;
-  const full = rows >> 3;
-  for (let i = 0; i < full; i++) if (mask[i] !== 0xff) return false;
-  const rest = rows & 7;
-  return rest === 0 || (mask[full] & ((1 << rest) - 1)) === (1 << rest) - 1;
 }
 
 function duckType(c: ColumnData): DuckDBType {

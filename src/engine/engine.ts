@@ -15,9 +15,6 @@ export type ColumnData =
   | { name: string; type: 'DOUBLE'; values: Float64Array | Float32Array }
   | { name: string; type: 'VARCHAR'; values: readonly string[] };
 
-/** A chunk's INTEGER (Int32Array) or DOUBLE (Float64Array) column. */
-export type NumberColumn = Int32Array | Float64Array;
-
 export interface CsvOptions {
   delimiter: string;
   header: boolean;
@@ -54,11 +51,6 @@ export interface Engine {
   rows(sql: string): Promise<Record<string, unknown>[]>;
   /** Streams a query's result in column chunks; `onChunk` gets one array per column (a promise it returns is awaited: backpressure). */
   streamColumns(sql: string, onChunk: (columns: unknown[][], rowCount: number) => void | Promise<void>): Promise<void>;
-  /**
-   * Like streamColumns for a query of INTEGER and DOUBLE columns without NULLs, as typed arrays (valid only
-   * during the call); optional: callers fall back to streamColumns.
-   */
-  streamNumbers?(sql: string, onChunk: (columns: NumberColumn[], rowCount: number) => void): Promise<void>;
   /** Creates (or replaces) a table from column arrays built in JavaScript. */
   createTable(name: string, columns: readonly ColumnData[]): Promise<void>;
   /** Writes a query's result to a Parquet file; returns the number of rows written. */

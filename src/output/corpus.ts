@@ -1,9 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ColumnData, Engine } from '../engine/engine.js';
-import type { Corpus } from '../lda/types.js';
-import { entryDocs } from '../lda/entry-docs.js';
+import type { Engine } from '../engine/engine.js';
 import { writeAtomically } from './atomic.js';
+import { SpotError } from '../common/errors.js';
 
 export const CORPUS_FILE = 'corpus.parquet';
 export const DISTRIBUTION_FILE = 'score_distribution.json';
@@ -28,9 +27,10 @@ export interface ScoreDistribution {
  * - corpus.parquet (doc, word, count, score): the day's (IP, word) pairs by their ids — an IP's id is its
  *   row in model/document_topics.parquet, a word's its row in model/word_topics.parquet (explain/corpus-pairs.ts
  *   resolves them) — with the number of the day's event slots holding them and the pair's score (pairs
- *   present only through feedback are left out), in (doc, word) order. It is written from the corpus' own
- *   arrays (already in that order) by ids, so no name is joined and nothing is sorted: at 10M flows (13M
- *   pairs) joining their names or sorting them cost more than the rest of the scoring stage;
+ *   present only through feedback are left out), in (doc, word) order. It is written from the engine's
+ *   spot_corpus (the day's pairs in that order, left by buildCorpus) beside the scores of its entries, so
+ *   only the scores cross into the engine and no name is joined: at 10M flows (13M pairs) handing the
+ *   pairs over, joining their names or sorting them cost more than the rest of the scoring stage;
  * - score_distribution.json: a histogram of every scored event slot's log10(score).
  * An event's percentile is the share of event slots scoring at most its score (corpus.parquet, weighted by
  * count). For DNS and proxy an event is one slot, so this is exactly the share of events; for flow an event
@@ -38,43 +38,31 @@ export interface ScoreDistribution {
  */
 export async function writeRunCorpus(
   engine: Engine,
-  corpus: Corpus,
   scores: Float64Array,
   dayCounts: Float64Array,
   scoredDir: string,
   slotsPerEvent: number,
 ): Promise<void> {
-  await engine.createTable('spot_run_corpus', dayEntries(corpus, scores, dayCounts));
+  // The corpus' entries are spot_corpus' rows in the same order, plus entries only feedback gave (no day count).
+  const dayScores = dayEntries(scores, dayCounts);
+  const [{ n }] = await engine.rows('SELECT count(*) AS n FROM spot_corpus');
+  if (Number(n) !== dayScores.length) throw new SpotError(`internal error: ${n} day pairs in the engine, ${dayScores.length} scored`, 1);
+  await engine.createTable('spot_run_scores', [{ name: 'score', type: 'DOUBLE', values: dayScores }]);
   await writeAtomically(join(scoredDir, CORPUS_FILE), (tmp) =>
-    engine.writeParquet('SELECT doc, word, CAST(cnt AS BIGINT) AS count, score FROM spot_run_corpus', tmp),
+    engine.writeParquet('SELECT doc, word, CAST(cnt AS BIGINT) AS count, score FROM spot_corpus POSITIONAL JOIN spot_run_scores', tmp),
   );
-  await engine.exec('DROP TABLE spot_run_corpus;');
+  await engine.exec('DROP TABLE spot_run_scores; DROP TABLE spot_corpus;');
   const distribution = scoreDistribution(scores, dayCounts, slotsPerEvent);
   await writeAtomically(join(scoredDir, DISTRIBUTION_FILE), (tmp) => writeFile(tmp, JSON.stringify(distribution) + '\n'));
 }
 
-/** The corpus entries with a day count, as columns (doc, word, cnt, score); the corpus' own arrays when every entry has one. */
-function dayEntries(corpus: Corpus, scores: Float64Array, dayCounts: Float64Array): ColumnData[] {
-  const docs = entryDocs(corpus);
+/** The scores of the entries with a day count, in order (a typed array's filter() would box every value). */
+function dayEntries(scores: Float64Array, dayCounts: Float64Array): Float64Array {
   let n = 0;
   for (let e = 0; e < dayCounts.length; e++) if (dayCounts[e] > 0) n++;
-  const columns = (doc: Int32Array, word: Int32Array, cnt: Float64Array, score: Float64Array): ColumnData[] => [
-    { name: 'doc', type: 'INTEGER', values: doc },
-    { name: 'word', type: 'INTEGER', values: word },
-    { name: 'cnt', type: 'DOUBLE', values: cnt },
-    { name: 'score', type: 'DOUBLE', values: score },
-  ];
-  if (n === dayCounts.length) return columns(docs, corpus.wordIds, dayCounts, scores);
-  // A typed array's filter() would box every value.
-  const [doc, word, cnt, score] = [new Int32Array(n), new Int32Array(n), new Float64Array(n), new Float64Array(n)];
-  for (let e = 0, at = 0; e < dayCounts.length; e++) {
-    if (!(dayCounts[e] > 0)) continue;
-    doc[at] = docs[e];
-    word[at] = corpus.wordIds[e];
-    cnt[at] = dayCounts[e];
-    score[at++] = scores[e];
-  }
-  return columns(doc, word, cnt, score);
+  const out = new Float64Array(n);
+  for (let e = 0, at = 0; e < dayCounts.length; e++) if (dayCounts[e] > 0) out[at++] = scores[e];
+  return out;
 }
 
 export function scoreDistribution(scores: Float64Array, counts: Float64Array, slotsPerEvent: number): ScoreDistribution {

@@ -39,8 +39,9 @@ export function eventSlotsSql(slots: readonly WordSlot[], relation = 'featured_v
  * numbered in word order either way, so both give the same corpus.
  * `extraPairsSql` (ip, word, n) adds training pairs that are not events of the day (analyst feedback).
  * `parts`: values of `keys.partition` to count the pairs one at a time by (pairPartitions), else all at once.
- * Tables left in the engine: spot_docs(ip, id, pairs), spot_vocab(word, id), spot_word_keys(wkey, id): the
- * day's word keys (the words themselves without keys).
+ * Tables left in the engine: spot_docs(ip, id), spot_vocab(word, id), spot_word_keys(wkey, id): the
+ * day's word keys (the words themselves without keys), and spot_corpus(doc, word, cnt): the day's pairs
+ * in (doc, word) order, which the run's corpus.parquet is written from (writeRunCorpus drops it).
  */
 export async function buildCorpus(
   engine: Engine,
@@ -71,9 +72,6 @@ export async function buildCorpus(
 /**
  * The corpus from the table spot_pair_counts(ip, wkey, n) of the day's (ip, word key) counts, however they
  * were counted (here, or on a cluster's shards), plus `extraPairsSql`; `wordOfKey` is SQL over `wkey`.
- * Documents and words are numbered over their distinct values (each document with its number of pairs),
- * then the pairs, joined to their ids, stream into JavaScript in whatever order the engine gives them and
- * are put in (document, word) order there (readCorpus): no sorted copy of the pairs is stored in the engine.
  */
 export async function corpusFromPairCounts(
   engine: Engine,
@@ -81,6 +79,7 @@ export async function corpusFromPairCounts(
   tally: { wordErrors: number; featurised: number },
   extraPairsSql?: string,
 ): Promise<CorpusBuild> {
+  // Documents and words are numbered first (over distinct values), then the pairs are joined to their ids.
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE spot_extra_pairs AS
     SELECT ip, word, n FROM (${extraPairsSql ?? 'SELECT NULL AS ip, NULL AS word, 0 AS n WHERE false'})
@@ -90,27 +89,26 @@ export async function corpusFromPairCounts(
     CREATE OR REPLACE TEMP TABLE spot_key_words AS
       SELECT wkey, ${wordOfKey} AS word FROM (SELECT DISTINCT wkey FROM spot_known_pairs);
     CREATE OR REPLACE TABLE spot_docs AS
-      SELECT ip, CAST(row_number() OVER (ORDER BY ip) - 1 AS INTEGER) AS id, CAST(sum(pairs) AS BIGINT) AS pairs
-      FROM (SELECT ip, count(*) AS pairs FROM spot_known_pairs GROUP BY ip UNION ALL SELECT ip, 0 FROM spot_extra_pairs)
-      GROUP BY ip;
+      SELECT ip, CAST(row_number() OVER (ORDER BY ip) - 1 AS INTEGER) AS id
+      FROM (SELECT ip FROM spot_known_pairs UNION SELECT ip FROM spot_extra_pairs);
     CREATE OR REPLACE TABLE spot_vocab AS
       SELECT word, CAST(row_number() OVER (ORDER BY word) - 1 AS INTEGER) AS id
       FROM (SELECT word FROM spot_key_words UNION SELECT word FROM spot_extra_pairs);
     CREATE OR REPLACE TEMP TABLE spot_word_keys AS SELECT k.wkey, v.id FROM spot_key_words k JOIN spot_vocab v USING (word);
+    CREATE OR REPLACE TABLE spot_corpus AS
+      SELECT d.id AS doc, k.id AS word, CAST(p.n AS DOUBLE) AS cnt
+      FROM spot_known_pairs p JOIN spot_docs d USING (ip) JOIN spot_word_keys k USING (wkey)
+      ORDER BY doc, word;
     CREATE OR REPLACE TABLE spot_extra_corpus AS
       SELECT d.id AS doc, v.id AS word, CAST(sum(e.n) AS DOUBLE) AS cnt
       FROM spot_extra_pairs e JOIN spot_docs d USING (ip) JOIN spot_vocab v USING (word) GROUP BY ALL;
+    DROP VIEW spot_known_pairs;
     DROP TABLE spot_extra_pairs;
+    DROP TABLE spot_pair_counts;
     DROP TABLE spot_key_words;`);
   const [size] = await engine.rows(`
     SELECT (SELECT count(*) FROM spot_docs) AS docs, (SELECT count(*) FROM spot_vocab) AS words`);
-  const corpus = await readCorpus(
-    engine,
-    Number(size.docs),
-    Number(size.words),
-    `SELECT d.id AS doc, k.id AS word, CAST(p.n AS DOUBLE) AS cnt
-     FROM spot_known_pairs p JOIN spot_docs d USING (ip) JOIN spot_word_keys k USING (wkey)`,
-  );
-  await engine.exec('DROP TABLE spot_extra_corpus; DROP VIEW spot_known_pairs; DROP TABLE spot_pair_counts;');
+  const corpus = await readCorpus(engine, Number(size.docs), Number(size.words));
+  await engine.exec('DROP TABLE spot_extra_corpus;');
   return { ...corpus, ...tally };
 }

@@ -209,7 +209,7 @@ export async function modelAndResults(
     await pauseForTest('writing');
     await writeModel(engine, model, modelDir, 'SELECT ip AS name, id FROM spot_docs', 'SELECT word AS name, id FROM spot_vocab');
     if (n === 0) hint = scored.hint ? await scored.hint() : reportHint(scores, built.dayCounts, analysis.wordSlots.length, options.maxResults, built.featurised);
-    await writeRunCorpus(engine, corpus, scores, built.dayCounts, options.scoredDir, analysis.wordSlots.length);
+    await writeRunCorpus(engine, scores, built.dayCounts, options.scoredDir, analysis.wordSlots.length);
     return n;
   }, built.featurised);
 
