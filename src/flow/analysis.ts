@@ -19,7 +19,7 @@ export const flowAnalysis: Analysis = {
   async featurize(engine: Engine, _options, relations = DAY_RELATIONS): Promise<WordKeys | void> {
     const protos = relations.output === DAY_RELATIONS.output ? await keyedProtos(engine, relations.input) : undefined;
     await engine.exec(`CREATE OR REPLACE VIEW ${relations.output} AS ${withFlowWords(relations.input, 'spot_clean', protos)}`);
-    if (protos) return { keys: ['spot_key_src', 'spot_key_dst'], wordOfKey: (key) => flowWordOfKey(key, protos) };
+    if (protos) return { keys: ['spot_key_src', 'spot_key_dst'], wordOfKey: (key) => flowWordOfKey(key, protos), partition: 'trhour' };
   },
 };
 

@@ -42,6 +42,8 @@ export interface WordKeys {
   keys: readonly string[];
   /** SQL: the word of the key expression `key` (run once per distinct key, not per event). */
   wordOfKey(key: string): string;
+  /** An integer input column every word holds the value of: pairs never span two of its values (pair-partitions.ts). */
+  partition?: string;
 }
 
 /** The day's events: what the pipeline featurises. */

@@ -29,8 +29,9 @@ export async function collectCandidates(
     JOIN spot_word_keys k ON k.id = l.word;
     DROP TABLE spot_low_ids;`);
   const includeNullIp = 0 <= cut;
-  // Finding them by key scans the whole day; by address, only the events of the addresses involved.
-  const byKey = input.keys && low.addressShare > 0.5 ? input.keys : undefined;
+  // By key, one pass over the day computes every event's integer keys; by address, every event of the
+  // addresses involved is featurised again (words as text), which costs more once they are a tenth of the day.
+  const byKey = input.keys && low.addressShare > BY_ADDRESS_SHARE ? input.keys : undefined;
   const relation = await candidateRelation(engine, analysis, options, byKey, includeNullIp);
   // A semi-join on a hash of (ip, word) keeps the scan a plain probe; the exact check then runs on the few rows kept.
   const allWords = slots.map((_, i) => `spot_w${i} IS NOT NULL`).join(' AND ');
@@ -92,6 +93,9 @@ export function lowEntries(corpus: Corpus, scores: Float64Array, dayCounts: Floa
   return { docs, words, addressShare: total > 0 ? (slotCount * addressEvents) / total : 0 };
 }
 
+/** The share of the day's events (an upper bound) having a low pair's address above which candidates are found by key. */
+const BY_ADDRESS_SHARE = 0.1;
+
 /**
  * The featurised events that may have a pair in spot_low, a superset of the candidates; only those are
  * featurised again (words are the costly part of a scan). With `keys`, the events are found by their
@@ -107,13 +111,15 @@ async function candidateRelation(
 ): Promise<string> {
   const slots = analysis.wordSlots;
   const nullIp = includeNullIp ? slots.map((s) => `${s.ip} IS NULL`) : [];
+  let input = 'spot_candidate_input';
   if (keys) {
+    // One pass: the events kept by their keys, with the input's columns (a second pass fetching them by row costs more).
     const byKey = keys.keys.map((k, i) => `hash(${slots[i].ip}, ${k}) IN (SELECT hash(ip, wkey) FROM spot_low)`);
+    const inputColumns = (await engine.describe('input_view')).map((c) => sqlIdent(c.name)).join(', ');
+    input = 'spot_candidate_keyed';
     await engine.exec(`
-      CREATE OR REPLACE TEMP TABLE spot_candidate_rows AS
-      SELECT spot_file, spot_row FROM featured_view WHERE spot_clean AND (${[...byKey, ...nullIp].join(' OR ')});
-      CREATE OR REPLACE VIEW spot_candidate_input AS
-      SELECT i.* FROM input_view i SEMI JOIN spot_candidate_rows c ON i.spot_file = c.spot_file AND i.spot_row = c.spot_row;`);
+      CREATE OR REPLACE TEMP TABLE ${input} AS
+      SELECT ${inputColumns} FROM featured_view WHERE spot_clean AND (${[...byKey, ...nullIp].join(' OR ')});`);
   } else {
     const inputColumns = new Set((await engine.describe('input_view')).map((c) => c.name));
     if (!slots.every((s) => inputColumns.has(s.ip))) return 'featured_view';
@@ -122,6 +128,6 @@ async function candidateRelation(
       CREATE OR REPLACE VIEW spot_candidate_input AS
       SELECT * FROM input_view WHERE spot_clean AND (${[...byIp, ...nullIp].join(' OR ')})`);
   }
-  await analysis.featurize(engine, options, { input: 'spot_candidate_input', output: 'spot_candidate_featured', dayRows: true });
+  await analysis.featurize(engine, options, { input, output: 'spot_candidate_featured', dayRows: true });
   return 'spot_candidate_featured';
 }

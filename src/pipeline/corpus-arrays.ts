@@ -19,7 +19,8 @@ export async function readCorpus(
   const docStart = new Int32Array(numDocs + 1);
   let wordIds = new Int32Array(capacity);
   let counts = new Float64Array(capacity);
-  let dayCounts = new Float64Array(capacity);
+  // Without extra pairs the day counts are the counts: one array.
+  let dayCounts = extra.docs.length ? new Float64Array(capacity) : counts;
   let at = 0;
   let x = 0;
   let last = -1;
@@ -30,7 +31,8 @@ export async function readCorpus(
     docStart[doc + 1]++;
     wordIds[at] = word;
     counts[at] = count;
-    dayCounts[at++] = day;
+    if (dayCounts !== counts) dayCounts[at] = day;
+    at++;
   };
   /** Appends the extra pairs before (doc, word); returns the extra count of (doc, word) itself. */
   const extrasBefore = (doc: number, word: number): number => {
@@ -53,9 +55,10 @@ export async function readCorpus(
   });
   extrasBefore(numDocs, 0);
   if (at < capacity) {
+    const shared = dayCounts === counts;
     wordIds = wordIds.slice(0, at);
     counts = counts.slice(0, at);
-    dayCounts = dayCounts.slice(0, at);
+    dayCounts = shared ? counts : dayCounts.slice(0, at);
   }
   for (let d = 0; d < numDocs; d++) docStart[d + 1] += docStart[d];
   return { corpus: { numDocs, numWords, docStart, wordIds, counts }, dayCounts };

@@ -1,4 +1,4 @@
-import type { Engine } from '../engine/engine.js';
+import { sqlIdent, type Engine } from '../engine/engine.js';
 import type { Corpus } from '../lda/types.js';
 import type { WordKeys, WordSlot } from './analysis.js';
 import { readCorpus } from './corpus-arrays.js';
@@ -38,6 +38,7 @@ export function eventSlotsSql(slots: readonly WordSlot[], relation = 'featured_v
  * events are counted by (ip, word key) when the analysis gave `keys`, else by (ip, word); words are
  * numbered in word order either way, so both give the same corpus.
  * `extraPairsSql` (ip, word, n) adds training pairs that are not events of the day (analyst feedback).
+ * `parts`: values of `keys.partition` to count the pairs one at a time by (pairPartitions), else all at once.
  * Tables left in the engine: spot_docs(ip, id), spot_vocab(word, id), spot_word_keys(wkey, id): the
  * day's word keys (the words themselves without keys), and spot_corpus(doc, word, cnt): the day's pairs
  * in (doc, word) order, which the run's corpus.parquet is written from (writeRunCorpus drops it).
@@ -47,11 +48,18 @@ export async function buildCorpus(
   slots: readonly WordSlot[],
   keys: WordKeys | undefined,
   extraPairsSql?: string,
+  parts?: readonly number[],
 ): Promise<CorpusBuild> {
   // The slot is not kept: a pair scores the same whichever side of the event it comes from.
-  await engine.exec(`
-    CREATE OR REPLACE TEMP TABLE spot_pair_counts AS
-    SELECT ip, word AS wkey, count(*) AS n FROM (${eventSlotsSql(slots, 'featured_view', keys?.keys)}) GROUP BY ALL`);
+  const counts = (relation: string) => `SELECT ip, word AS wkey, count(*) AS n FROM (${eventSlotsSql(slots, relation, keys?.keys)}) GROUP BY ALL`;
+  if (parts && keys?.partition) {
+    // One aggregation per value of the partition column (pair-partitions.ts); no pair spans two.
+    const part = (value: number) => counts(`(SELECT * FROM featured_view WHERE ${sqlIdent(keys.partition!)} = ${value})`);
+    await engine.exec(`CREATE OR REPLACE TEMP TABLE spot_pair_counts AS ${part(parts[0])}`);
+    for (const value of parts.slice(1)) await engine.exec(`INSERT INTO spot_pair_counts ${part(value)}`);
+  } else {
+    await engine.exec(`CREATE OR REPLACE TEMP TABLE spot_pair_counts AS ${counts('featured_view')}`);
+  }
   // Every event gives one row per slot, all with a NULL word when any of its words could not be formed.
   const [tally] = await engine.rows(`
     SELECT coalesce(sum(n) FILTER (WHERE wkey IS NULL), 0) // ${slots.length} AS errors,

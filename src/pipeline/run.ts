@@ -15,6 +15,7 @@ import type { Analysis, AnalysisOptions, WordKeys } from './analysis.js';
 import { resolveInputFiles } from './input.js';
 import { caseRenames, checkSchema } from './schema-check.js';
 import { buildCorpus, type CorpusBuild } from './corpus.js';
+import { pairPartitions } from './pair-partitions.js';
 import { lowestCutoff } from './cutoff.js';
 import { corpusScores, scoredEventsRelation } from './score.js';
 import { reportHint, type ReportHint } from './report-hint.js';
@@ -103,7 +104,8 @@ export async function runAnalysis(
     : undefined;
   const otherPairs = options.extraPairs ? await options.extraPairs(engine) : undefined;
   const extraPairs = [feedbackPairs, otherPairs].filter(Boolean).join(' UNION ALL ') || undefined;
-  const built = await timed('words', 'words and corpus', () => buildCorpus(engine, analysis.wordSlots, wordKeys, extraPairs), rowsRead);
+  const parts = wordKeys?.partition && !options.skipRowGroups?.length ? await pairPartitions(engine, files, wordKeys.partition) : undefined;
+  const built = await timed('words', 'words and corpus', () => buildCorpus(engine, analysis.wordSlots, wordKeys, extraPairs, parts), rowsRead);
   // The corpus pass counted every clean row, so the invalid rows are known without a scan of their own;
   // they are saved by one (an empty file when there are none).
   const invalid = rowsRead - built.featurised - built.wordErrors;
