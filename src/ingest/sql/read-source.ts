@@ -84,15 +84,14 @@ async function singlePass(engine: Engine, type: IngestType, s: TextSource, plan:
   const footer = plan.footerLine ? `WHEN coalesce(${plan.footerLine}, false) THEN '${SCRATCH.footer}' ` : '';
   const kind = `CASE ${footer}WHEN skip THEN '${SCRATCH.skip}' WHEN filtered THEN '${SCRATCH.notEvent}' WHEN bad THEN '${SCRATCH.bad}' ELSE '' END`;
   const part = (name: 'y' | 'm' | 'd' | 'h') => `CASE WHEN kind = '' THEN ${t.partition[name]} ELSE ${name === 'y' ? 'kind' : `'-'`} END AS ${name}`;
-  const lines = await withWriteSettings(engine, true, async () => {
-    const [{ Count }] = await engine.rows(
-      `COPY (WITH l AS (${linesSql(s, false)}), p AS (${plan.select}), k AS (SELECT *, ${kind} AS kind FROM p) ` +
-        `SELECT ${t.select}, ${(['y', 'm', 'd', 'h'] as const).map(part).join(', ')} ` +
-        `FROM ${t.hour ? `(SELECT *, CASE WHEN kind = '' THEN ${t.hour} END AS hr FROM k)` : 'k'}) ` +
-        `TO ${sqlString(out.parts)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (y, m, d, h), FILENAME_PATTERN ${sqlString(`${out.pattern}{i}`)})`,
-    );
-    return Number(Count);
-  });
+  const lines = await writeHours(
+    engine,
+    true,
+    `WITH l AS (${linesSql(s, false)}), p AS (${plan.select}), k AS (SELECT *, ${kind} AS kind FROM p) ` +
+      `SELECT ${t.select}, ${(['y', 'm', 'd', 'h'] as const).map(part).join(', ')} ` +
+      `FROM ${t.hour ? `(SELECT *, CASE WHEN kind = '' THEN ${t.hour} END AS hr FROM k)` : 'k'}`,
+    out,
+  );
   const [{ unreadable }] = await engine.rows(`SELECT count(*) AS unreadable FROM ${BAD_TEXT}`);
   const scratch = new Map<string, number>();
   const dirs = (await readdir(out.parts).catch(() => [] as string[])).filter((d) => d.startsWith('y=-'));
@@ -138,18 +137,17 @@ async function twoPasses(engine: Engine, type: IngestType, s: TextSource, plan: 
     const whole = after === 0 && !renumber && (c.footer === null || c.last - c.footer < 8);
     const t = TABLES[type];
     const events = `(SELECT * FROM p WHERE NOT skip AND NOT filtered AND NOT bad${whole ? '' : ` AND ${inRange}`})`;
-    const written = await withWriteSettings(engine, whole, async () => {
-      const [{ Count }] = await engine.rows(
-        `COPY (WITH l AS (${whole ? linesSql(s, false) : lines}), p AS (${plan.select}) ` +
-          `SELECT ${t.select}, ${(['y', 'm', 'd', 'h'] as const).map((k) => `${t.partition[k]} AS ${k}`).join(', ')} ` +
-          `FROM ${t.hour ? `(SELECT *, ${t.hour} AS hr FROM ${events})` : events}) ` +
-          `TO ${sqlString(out.parts)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (y, m, d, h), FILENAME_PATTERN ${sqlString(`${out.pattern}{i}`)})`,
-      );
-      return Count;
-    });
+    const written = await writeHours(
+      engine,
+      whole,
+      `WITH l AS (${whole ? linesSql(s, false) : lines}), p AS (${plan.select}) ` +
+        `SELECT ${t.select}, ${(['y', 'm', 'd', 'h'] as const).map((k) => `${t.partition[k]} AS ${k}`).join(', ')} ` +
+        `FROM ${t.hour ? `(SELECT *, ${t.hour} AS hr FROM ${events})` : events}`,
+      out,
+    );
     const counts: SourceCounts = {
       lines: Math.max(0, c.last - after),
-      rows: Number(written),
+      rows: written,
       rejected: 0,
       notEvents: c.filtered,
     };
@@ -190,15 +188,20 @@ async function dropScratchTables(engine: Engine): Promise<void> {
 }
 
 /**
- * Runs a writing statement with the settings it needs: lines in any order when they are read unnumbered
+ * Writes the rows of `query` (Spot's columns, then y, m, d, h) to the hour partitions under `out.parts`;
+ * returns how many. The settings the statement needs: lines in any order when they are read unnumbered
  * (both cores parse and write), and no filter pushdown: pushing a filter below the projections would
  * inline every field's expression (the split, the casts) into it, computing each line's fields twice.
  */
-async function withWriteSettings<T>(engine: Engine, anyOrder: boolean, fn: () => Promise<T>): Promise<T> {
+async function writeHours(engine: Engine, anyOrder: boolean, query: string, out: SourceOutput): Promise<number> {
   if (anyOrder) await engine.exec('SET preserve_insertion_order = false');
   await engine.exec(`SET disabled_optimizers = 'filter_pushdown'`);
   try {
-    return await fn();
+    const [{ Count }] = await engine.rows(
+      `COPY (${query}) TO ${sqlString(out.parts)} ` +
+        `(FORMAT parquet, COMPRESSION snappy, PARTITION_BY (y, m, d, h), FILENAME_PATTERN ${sqlString(`${out.pattern}{i}`)})`,
+    );
+    return Number(Count);
   } finally {
     await engine.exec('RESET disabled_optimizers');
     if (anyOrder) await engine.exec('SET preserve_insertion_order = true');

@@ -5,18 +5,20 @@ import { robustProfile, type RobustProfile } from './profiles.js';
 import { HINT_EVENTS, roundUp, type ReportHint } from '../../pipeline/report-hint.js';
 import { buildAggregates, combine, comboKey, featureSurprise, hostAnomalies, hostFanout, pairBehaviour, peerRarity, rankScores } from './surprise.js';
 
+/** SQL: the 64-bit key of a value's text (the host, the peer and the features of rb_events). */
+const textKey = (sql: string) => `hash(coalesce(CAST(${sql} AS VARCHAR), ''))`;
+
 /**
  * SQL selecting the profile's columns of `relation`'s scorable clean events, as rb_events has them: host,
  * peer and features as 64-bit hashes of their text or as the profile's keys (grouping and joining
  * integers is several times cheaper than text; only equality is ever used).
  */
 export function profileEventsSql(profile: RobustProfile, relation: string): string {
-  const text = (sql: string) => `hash(coalesce(CAST(${sql} AS VARCHAR), ''))`;
-  const features = profile.features.map((f, j) => `${f.key ?? text(f.sql)} AS f${j}`).join(', ');
+  const features = profile.features.map((f, j) => `${f.key ?? textKey(f.sql)} AS f${j}`).join(', ');
   const from = profile.source ? profile.source(relation) : relation;
   const whole = (sql: string) => `CAST(round(coalesce(${sql}, 0)) AS BIGINT)`;
-  return `SELECT spot_file, spot_row, ${text(profile.host)} AS host,
-      ${text(profile.peer)} AS peer, coalesce(${profile.initiated}, false) AS init,
+  return `SELECT spot_file, spot_row, ${textKey(profile.host)} AS host,
+      ${textKey(profile.peer)} AS peer, coalesce(${profile.initiated}, false) AS init,
       ${whole(profile.time)} AS t, ${whole(profile.size)} AS size,
       greatest(0, ${whole(profile.outBytes)}) AS outb, ${features}
     FROM ${from} WHERE spot_clean AND ${profile.scorable}`;
@@ -112,7 +114,7 @@ async function selectReported(engine: Engine, profile: RobustProfile, relation: 
     SELECT count(*) AS uncovered FROM rb_selected WHERE kind = 2 OR (kind = 1 AND hash(host, peer) NOT IN (SELECT k FROM rb_gap_pairs))`);
   const selectedHosts = 'host IN (SELECT host FROM rb_selected)';
   const hosts = some ? `AND e.${selectedHosts}` : '';
-  const byHost = (c: string) => `hash(coalesce(CAST(${c} AS VARCHAR), '')) IN (SELECT host FROM rb_selected)`;
+  const byHost = (c: string) => `${textKey(c)} IN (SELECT host FROM rb_selected)`;
   // Every event of an explicit combination or of a gap pair was kept by the aggregates' second pass
   // (rb_kept): when the reported units are all such, the day is not read again. A source (the cluster)
   // gives the selected units' events itself.

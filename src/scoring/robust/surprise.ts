@@ -71,6 +71,14 @@ const regularitySql = `CASE WHEN g.n >= 3 AND g.span > 0 THEN ln(g.n - 1)
         ELSE 0 END`;
 
 /**
+ * SQL: every pair of rb_pairs with its routine and regularity (host, peer, n, n_init, outb, routine, reg),
+ * the host's row read from `hosts` (rb_hosts or rb_host, both with host_hours), plus `extra` columns of it.
+ */
+const pairRowsSql = (hosts: string, extra = '') => `
+    SELECT p.host, p.peer, p.n, p.n_init, CAST(p.outb AS DOUBLE) AS outb, ${routineSql} AS routine, ${regularitySql} AS reg${extra}
+    FROM rb_pairs p LEFT JOIN rb_gaps g USING (host, peer) JOIN ${hosts} h USING (host)`;
+
+/**
  * Pair behaviour (rb_pair(host, peer, n, n_init, outb, routine, reg), a view read once by combine): the host's events with the peer, the
  * bytes it sent them, the share of the host's active hours of the day in which they occur (routine), and
  * the regularity of a beacon: ln(n − 1) · (1 − CV of the gaps) · (1 − CV of the sizes), each CV capped at
@@ -82,8 +90,7 @@ const regularitySql = `CASE WHEN g.n >= 3 AND g.span > 0 THEN ln(g.n - 1)
 export async function pairBehaviour(engine: Engine): Promise<void> {
   await engine.exec(`
     CREATE OR REPLACE TEMP VIEW rb_pair AS
-    SELECT p.host, p.peer, p.n, p.n_init, CAST(p.outb AS DOUBLE) AS outb, ${routineSql} AS routine, ${regularitySql} AS reg
-    FROM rb_pairs p LEFT JOIN rb_gaps g USING (host, peer) JOIN rb_hosts h USING (host);`);
+    ${pairRowsSql('rb_hosts')};`);
 }
 
 /**
@@ -160,9 +167,7 @@ export async function combine(engine: Engine): Promise<void> {
     CREATE OR REPLACE TEMP TABLE rb_explicit_pairs AS
     SELECT host, peer, coalesce(sum(n) FILTER (WHERE init), 0) AS n_init FROM rb_combo_a GROUP BY host, peer;
     CREATE OR REPLACE TEMP TABLE rb_pair_p AS
-    SELECT pp.host, pp.peer, pp.p, CAST(pp.n_init - coalesce(x.n_init, 0) AS BIGINT) AS n_rest FROM (${parts(`(
-      SELECT p.host, p.peer, p.n, p.n_init, CAST(p.outb AS DOUBLE) AS outb, ${routineSql} AS routine, ${regularitySql} AS reg, h.fanout
-      FROM rb_pairs p LEFT JOIN rb_gaps g USING (host, peer) JOIN rb_host h USING (host)) pr`, 'pr.fanout')}) pp
+    SELECT pp.host, pp.peer, pp.p, CAST(pp.n_init - coalesce(x.n_init, 0) AS BIGINT) AS n_rest FROM (${parts(`(${pairRowsSql('rb_host', ', h.fanout')}) pr`, 'pr.fanout')}) pp
     LEFT JOIN rb_explicit_pairs x USING (host, peer);
     CREATE OR REPLACE TEMP TABLE rb_explicit_s AS
     SELECT c.combo, c.host, c.peer, c.init, c.n, c.a + CASE WHEN c.init THEN pp.p ELSE 0 END + c.a / ${lnHosts('t')} * coalesce(o.g, 0) AS s
