@@ -6,7 +6,11 @@
  * CPU s is the process' user + system time during the ingest (DuckDB's threads included): steadier than
  * the wall time on a shared machine.
  *
- *   npx tsc -p . && node dist/bench/ingest.js [LINES] [FORMAT...]
+ * With --steps, each format's single pass is also timed step by step (CPU s of one statement each, in
+ * this process): the lines read as text, Spot's columns computed for every line (nothing written), the
+ * same written to one Parquet file, and written to the hour partitions as ingest does.
+ *
+ *   npx tsc -p . && node dist/bench/ingest.js [LINES] [--steps] [FORMAT...]
  */
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -17,12 +21,17 @@ import { generateDnsDay } from '../src/demo/dns-day.js';
 import { generateFlowDay } from '../src/demo/flow-day.js';
 import { generateProxyDay } from '../src/demo/proxy-day.js';
 import { writeRawLog } from '../src/demo/raw-logs.js';
-import type { IngestType } from '../src/ingest/format.js';
-import { ingest } from '../src/ingest/ingest.js';
+import { HEAD_LINES, type IngestType } from '../src/ingest/format.js';
+import { formatNamed, ingest } from '../src/ingest/ingest.js';
+import { textHead } from '../src/ingest/lines.js';
+import { singlePassQuery } from '../src/ingest/sql/read-source.js';
 import { DATE, outRoot } from './days.js';
 
-const lines = Number(process.argv[2] ?? 1_000_000);
-const only = process.argv.slice(3);
+const args = process.argv.slice(2);
+const withSteps = args.includes('--steps');
+const positional = args.filter((a) => a !== '--steps');
+const lines = Number(positional[0] ?? 1_000_000);
+const only = positional.slice(1);
 const dir = join(outRoot, 'ingest');
 mkdirSync(dir, { recursive: true });
 
@@ -90,23 +99,58 @@ async function benchFile(engine: Engine, format: string): Promise<{ file: string
   return { file, type };
 }
 
+/** A file's lines as one text column, read as ingest reads them. */
+const linesOf = (file: string) =>
+  `read_csv(${sqlString(file)}, columns = {'line': 'VARCHAR'}, delim = '\x01', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, new_line = '\\n')`;
+
 /**
  * The floor in the same minutes: the engine only counting the file's lines with the reader ingest uses
  * (no parsing, no writing), so a loaded machine shows in both figures.
  */
 async function floorSeconds(engine: Engine, file: string): Promise<number> {
   const started = process.hrtime.bigint();
-  await engine.rows(
-    `SELECT count(*) AS n FROM read_csv(${sqlString(file)}, columns = {'line': 'VARCHAR'}, delim = '\x01', quote = '', escape = '', ` +
-      `header = false, auto_detect = false, strict_mode = false, new_line = '\\n')`,
-  );
+  await engine.rows(`SELECT count(*) AS n FROM ${linesOf(file)}`);
   return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** CPU seconds (user + system, and system alone) of one statement. */
+async function cpuOf(engine: Engine, sql: string): Promise<{ cpu: number; sys: number }> {
+  const before = process.cpuUsage();
+  await engine.rows(sql);
+  const used = process.cpuUsage(before);
+  return { cpu: (used.user + used.system) / 1e6, sys: used.system / 1e6 };
+}
+
+/**
+ * The single pass' steps, each one statement timed alone, with the settings ingest's write uses (lines in
+ * any order, no filter pushdown): where a format's CPU goes.
+ */
+async function steps(engine: Engine, format: string, type: IngestType, file: string): Promise<string> {
+  const head = await textHead(file, HEAD_LINES);
+  const query = singlePassQuery(type, { file, name: file, gzip: head.gzip, crlf: head.crlf, skipUpTo: 0 }, formatNamed(type, format).plan(head.lines));
+  const out = join(dir, `steps-${format}`);
+  rmSync(out, { recursive: true, force: true });
+  await engine.exec(`SET preserve_insertion_order = false; SET disabled_optimizers = 'filter_pushdown'`);
+  try {
+    const taken = [
+      await cpuOf(engine, `SELECT sum(length(line)) AS n FROM ${linesOf(file)}`),
+      await cpuOf(engine, `SELECT min(COLUMNS(*)) FROM (${query})`),
+      await cpuOf(engine, `COPY (${query}) TO ${sqlString(`${out}.parquet`)} (FORMAT parquet, COMPRESSION snappy)`),
+      await cpuOf(engine, `COPY (${query}) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (y, m, d, h))`),
+    ];
+    return taken.map((t) => `${t.cpu.toFixed(2)} (${t.sys.toFixed(2)})`).join('\t');
+  } finally {
+    await engine.exec(`RESET disabled_optimizers; SET preserve_insertion_order = true`);
+    rmSync(out, { recursive: true, force: true });
+    rmSync(`${out}.parquet`, { force: true });
+  }
 }
 
 const engine = await DuckDbEngine.open();
 try {
   console.log(`ingest bench: ${lines.toLocaleString('en-US')} lines per format, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log('format\tlines\tMB\tseconds\tCPU s\tlines/s\trows\tfloor s\tfloor lines/s');
+  console.log('format\tlines\tMB\tseconds\tCPU s\tlines/s\trows\tfloor s\tfloor lines/s\tsystem s');
+  const stepRows: string[] = [];
   for (const format of only.length ? only : [...Object.keys(FROM_DEMO), ...Object.keys(SYNTHETIC)]) {
     const { file, type } = await benchFile(engine, format);
     const root = join(dir, `root-${format}`);
@@ -118,8 +162,14 @@ try {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
     const mb = statSync(file).size / 1e6;
-    console.log(`${format}\t${r.linesRead}\t${mb.toFixed(0)}\t${seconds.toFixed(2)}\t${((cpu.user + cpu.system) / 1e6).toFixed(2)}\t${Math.round(r.linesRead / seconds).toLocaleString('en-US')}\t${r.rows}\t${floor.toFixed(2)}\t${Math.round(r.linesRead / floor).toLocaleString('en-US')}`);
+    console.log(`${format}\t${r.linesRead}\t${mb.toFixed(0)}\t${seconds.toFixed(2)}\t${((cpu.user + cpu.system) / 1e6).toFixed(2)}\t${Math.round(r.linesRead / seconds).toLocaleString('en-US')}\t${r.rows}\t${floor.toFixed(2)}\t${Math.round(r.linesRead / floor).toLocaleString('en-US')}\t${(cpu.system / 1e6).toFixed(2)}`);
     rmSync(root, { recursive: true, force: true });
+    if (withSteps) stepRows.push(`${format}\t${await steps(engine, format, type, file)}`);
+  }
+  if (withSteps) {
+    console.log('\nsteps, CPU s (system s in brackets), one statement each:');
+    console.log('format\tlines as text\tSpot columns, not written\tone Parquet file\thour partitions (ingest)');
+    for (const row of stepRows) console.log(row);
   }
   console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 } finally {

@@ -72,6 +72,23 @@ export async function readSource(engine: Engine, type: IngestType, s: TextSource
 const SCRATCH = { skip: '-skip', notEvent: '-notevent', bad: '-bad', footer: '-footer' };
 
 /**
+ * The single pass' rows: every line of the file (read unnumbered, in any order) as Spot's columns, then
+ * y, m, d, h: an event's hour, or for any other line its scratch partition (`y=-skip` ...).
+ * Exported for bench/ingest.ts, which times its steps.
+ */
+export function singlePassQuery(type: IngestType, s: TextSource, plan: FormatPlan): string {
+  const t = TABLES[type];
+  const footer = plan.footerLine ? `WHEN coalesce(${plan.footerLine}, false) THEN '${SCRATCH.footer}' ` : '';
+  const kind = `CASE ${footer}WHEN skip THEN '${SCRATCH.skip}' WHEN filtered THEN '${SCRATCH.notEvent}' WHEN bad THEN '${SCRATCH.bad}' ELSE '' END`;
+  const part = (name: 'y' | 'm' | 'd' | 'h') => `CASE WHEN kind = '' THEN ${t.partition[name]} ELSE ${name === 'y' ? 'kind' : `'-'`} END AS ${name}`;
+  return (
+    `WITH l AS (${linesSql(s, false)}), p AS (${plan.select}), k AS (SELECT *, ${kind} AS kind FROM p) ` +
+    `SELECT ${t.select}, ${(['y', 'm', 'd', 'h'] as const).map(part).join(', ')} ` +
+    `FROM ${t.hour ? `(SELECT *, CASE WHEN kind = '' THEN ${t.hour} END AS hr FROM k)` : 'k'}`
+  );
+}
+
+/**
  * One pass over a whole file, read unnumbered and in any order: every line is parsed, checked and written
  * by one `COPY … PARTITION_BY`, the events to their hour, every other line to a scratch partition of its
  * kind (skipped, not an event, rejected), counted there and removed. The statement's count is the
@@ -80,18 +97,7 @@ const SCRATCH = { skip: '-skip', notEvent: '-notevent', bad: '-bad', footer: '-f
  */
 async function singlePass(engine: Engine, type: IngestType, s: TextSource, plan: FormatPlan, out: SourceOutput): Promise<SourceCounts | undefined> {
   await dropScratchTables(engine);
-  const t = TABLES[type];
-  const footer = plan.footerLine ? `WHEN coalesce(${plan.footerLine}, false) THEN '${SCRATCH.footer}' ` : '';
-  const kind = `CASE ${footer}WHEN skip THEN '${SCRATCH.skip}' WHEN filtered THEN '${SCRATCH.notEvent}' WHEN bad THEN '${SCRATCH.bad}' ELSE '' END`;
-  const part = (name: 'y' | 'm' | 'd' | 'h') => `CASE WHEN kind = '' THEN ${t.partition[name]} ELSE ${name === 'y' ? 'kind' : `'-'`} END AS ${name}`;
-  const lines = await writeHours(
-    engine,
-    true,
-    `WITH l AS (${linesSql(s, false)}), p AS (${plan.select}), k AS (SELECT *, ${kind} AS kind FROM p) ` +
-      `SELECT ${t.select}, ${(['y', 'm', 'd', 'h'] as const).map(part).join(', ')} ` +
-      `FROM ${t.hour ? `(SELECT *, CASE WHEN kind = '' THEN ${t.hour} END AS hr FROM k)` : 'k'}`,
-    out,
-  );
+  const lines = await writeHours(engine, true, singlePassQuery(type, s, plan), out);
   const [{ unreadable }] = await engine.rows(`SELECT count(*) AS unreadable FROM ${BAD_TEXT}`);
   const scratch = new Map<string, number>();
   const dirs = (await readdir(out.parts).catch(() => [] as string[])).filter((d) => d.startsWith('y=-'));
