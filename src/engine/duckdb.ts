@@ -3,6 +3,7 @@ import {
   DuckDBConnection,
   DuckDBDataChunk,
   DuckDBInstance,
+  DuckDBTypeId,
   INTEGER,
   VARCHAR,
   type DuckDBType,
@@ -44,7 +45,15 @@ export class DuckDbEngine implements Engine {
     /** The spill folder this engine made and removes on close. */
     private readonly ownSpillDir: string,
     private readonly forgetSpillDir: () => void,
+    /** Another connection to an engine opened elsewhere: close() closes only the connection. */
+    private readonly borrowed = false,
   ) {}
+
+  /** Another connection to the same database (its tables, not its temporary tables): a statement on it runs beside this one's. */
+  async connection(): Promise<DuckDbEngine> {
+    const conn = await this.instance.connect();
+    return new DuckDbEngine(this.instance, conn, this.ownSpillDir, this.forgetSpillDir, true);
+  }
 
   static async open(options: DuckDbOptions = {}): Promise<DuckDbEngine> {
     // Always a folder of this process' own (also under --spill-dir), so that what a killed run leaves
@@ -137,6 +146,31 @@ export class DuckDbEngine implements Engine {
     profileEnd(t, sql);
   }
 
+  async streamNumbers(sql: string, onChunk: (columns: (Int32Array | Float64Array)[], rowCount: number) => void): Promise<void> {
+    const t = profileStart();
+    const result = await this.conn.stream(sql);
+    const widths = result.columnTypes().map((type, i) => {
+      if (type.typeId === DuckDBTypeId.INTEGER) return Int32Array;
+      if (type.typeId === DuckDBTypeId.DOUBLE) return Float64Array;
+      throw new SpotError(`internal error: column ${i + 1} of a numeric stream is ${type.toString()}, not INTEGER or DOUBLE`, 1);
+    });
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const rows = chunk.rowCount;
+      const columns = widths.map((Typed, i) => {
+        const vector = duckdbBindings.data_chunk_get_vector(chunk.chunk, i);
+        if (!allValid(duckdbBindings.vector_get_validity(vector, Math.ceil(rows / 64) * 8), rows)) {
+          throw new SpotError(`internal error: column ${i + 1} of a numeric stream has a NULL`, 1);
+        }
+        const bytes = duckdbBindings.vector_get_data(vector, rows * Typed.BYTES_PER_ELEMENT);
+        return new Typed(bytes.buffer as ArrayBuffer, bytes.byteOffset, rows);
+      });
+      onChunk(columns, rows);
+    }
+    profileEnd(t, sql);
+  }
+
   async createTable(name: string, columns: readonly ColumnData[]): Promise<void> {
     const t = profileStart();
     const ddl = columns.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(', ');
@@ -177,6 +211,7 @@ export class DuckDbEngine implements Engine {
 
   async close(): Promise<void> {
     this.conn.closeSync();
+    if (this.borrowed) return;
     this.instance.closeSync();
     await rm(this.ownSpillDir, { recursive: true, force: true });
     this.forgetSpillDir();
@@ -222,6 +257,15 @@ function profileEnd(started: ProfileMark | undefined, sql: string): void {
   const cpu = process.cpuUsage(started.cpu);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   if (ms >= 50) process.stderr.write(`[sql ${(ms / 1000).toFixed(2)} s, cpu ${cpuSeconds.toFixed(2)} s] ${sql.replace(/\s+/g, ' ').trim().slice(0, 160)}\n`);
+}
+
+/** A chunk's validity mask (null: no mask, every row valid) marks its first `rows` rows valid. */
+function allValid(mask: Uint8Array | null | undefined, rows: number): boolean {
+  if (!mask) return true;
+  const whole = rows >> 3;
+  for (let b = 0; b < whole; b++) if (mask[b] !== 0xff) return false;
+  for (let r = whole << 3; r < rows; r++) if ((mask[r >> 3] & (1 << (r & 7))) === 0) return false;
+  return true;
 }
 
 function duckType(c: ColumnData): DuckDBType {

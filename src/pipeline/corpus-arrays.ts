@@ -26,7 +26,7 @@ export async function readCorpus(
   let last = -1;
   const append = (doc: number, word: number, count: number, day: number) => {
     const key = doc * numWords + word;
-    if (key <= last) throw new SpotError(`internal error: the corpus is not in (document, word) order at document ${doc}, word ${word}`, 1);
+    if (key <= last) throw orderError(doc, word);
     last = key;
     docStart[doc + 1]++;
     wordIds[at] = word;
@@ -46,12 +46,22 @@ export async function readCorpus(
     return 0;
   };
   // spot_corpus was stored in (doc, word) order, which a plain scan keeps (DuckDB's preserve_insertion_order).
-  await engine.streamColumns('SELECT doc, word, cnt FROM spot_corpus', (cols, rows) => {
-    const [docs, words, cnts] = cols as [number[], number[], number[]];
-    for (let i = 0; i < rows; i++) {
-      const plus = extrasBefore(docs[i], words[i]);
-      append(docs[i], words[i], cnts[i] + plus, cnts[i]);
+  await engine.streamNumbers('SELECT doc, word, cnt FROM spot_corpus', (cols, rows) => {
+    const [docs, words, cnts] = cols as [Int32Array, Int32Array, Float64Array];
+    const lastKey = docs[rows - 1] * numWords + words[rows - 1];
+    if (x < extra.docs.length && extra.docs[x] * numWords + extra.words[x] <= lastKey) {
+      for (let i = 0; i < rows; i++) {
+        const plus = extrasBefore(docs[i], words[i]);
+        append(docs[i], words[i], cnts[i] + plus, cnts[i]);
+      }
+      return;
     }
+    // No extra pair falls within the chunk: its columns are copied whole.
+    last = countDocs(docs, words, numWords, docStart, last);
+    wordIds.set(words, at);
+    counts.set(cnts, at);
+    if (dayCounts !== counts) dayCounts.set(cnts, at);
+    at += rows;
   });
   extrasBefore(numDocs, 0);
   if (at < capacity) {
@@ -62,6 +72,21 @@ export async function readCorpus(
   }
   for (let d = 0; d < numDocs; d++) docStart[d + 1] += docStart[d];
   return { corpus: { numDocs, numWords, docStart, wordIds, counts }, dayCounts };
+}
+
+/** Adds a chunk's entries to their documents' counts (docStart[doc + 1]), checking the (doc, word) order after key `last`; returns the chunk's last key. */
+function countDocs(docs: Int32Array, words: Int32Array, numWords: number, docStart: Int32Array, last: number): number {
+  for (let i = 0; i < docs.length; i++) {
+    const key = docs[i] * numWords + words[i];
+    if (key <= last) throw orderError(docs[i], words[i]);
+    last = key;
+    docStart[docs[i] + 1]++;
+  }
+  return last;
+}
+
+function orderError(doc: number, word: number): SpotError {
+  return new SpotError(`internal error: the corpus is not in (document, word) order at document ${doc}, word ${word}`, 1);
 }
 
 async function readExtra(engine: Engine) {

@@ -16,6 +16,7 @@ import { resolveInputFiles } from './input.js';
 import { caseRenames, checkSchema } from './schema-check.js';
 import { buildCorpus, type CorpusBuild } from './corpus.js';
 import { pairPartitions } from './pair-partitions.js';
+import { alongside } from './alongside.js';
 import { lowestCutoff } from './cutoff.js';
 import { corpusScores, scoredEventsRelation } from './score.js';
 import { reportHint, type ReportHint } from './report-hint.js';
@@ -197,20 +198,25 @@ export async function modelAndResults(
   let hint: ReportHint | undefined;
   const reported = await timed('score', 'scoring and writing results', async () => {
     const scores = corpusScores(corpus, model);
-    await day.beforeScoring?.(lowestCutoff(scores, built.dayCounts, analysis.wordSlots.length, options.threshold, options.maxResults), scores);
-    const input = { corpus, model, scores, dayCounts: built.dayCounts, keys: wordKeys };
-    const scored = options.scoring === 'robust'
-      ? await robustScoredEvents(engine, analysis, options, options.threshold, options.maxResults,
-          options.feedback && (await robustFeedback(engine, analysis, options, options.feedback.file, day.robust?.feedbackProfile)), day.robust)
-      : await scoredEventsRelation(engine, analysis, options, input, options.threshold, options.maxResults);
-    candidates = scored.candidates;
-    const scoredSql = scored.sql;
-    const n = await writeResults(engine, scoredSql, analysis.resultColumns, resultsFile, options);
-    await pauseForTest('writing');
-    await writeModel(engine, model, modelDir, 'SELECT ip AS name, id FROM spot_docs', 'SELECT word AS name, id FROM spot_vocab');
-    if (n === 0) hint = scored.hint ? await scored.hint() : reportHint(scores, built.dayCounts, analysis.wordSlots.length, options.maxResults, built.featurised);
-    await writeRunCorpus(engine, scores, built.dayCounts, options.scoredDir, analysis.wordSlots.length);
-    return n;
+    // The run's corpus file (a serial write) and the model go beside the events' scoring and the results.
+    const writeCorpusAndModel = async (e: Engine) => {
+      await writeRunCorpus(e, scores, built.dayCounts, options.scoredDir, analysis.wordSlots.length);
+      await writeModel(e, model, modelDir, 'SELECT ip AS name, id FROM spot_docs', 'SELECT word AS name, id FROM spot_vocab');
+    };
+    return alongside(engine, writeCorpusAndModel, async () => {
+      await day.beforeScoring?.(lowestCutoff(scores, built.dayCounts, analysis.wordSlots.length, options.threshold, options.maxResults), scores);
+      const input = { corpus, model, scores, dayCounts: built.dayCounts, keys: wordKeys };
+      const scored = options.scoring === 'robust'
+        ? await robustScoredEvents(engine, analysis, options, options.threshold, options.maxResults,
+            options.feedback && (await robustFeedback(engine, analysis, options, options.feedback.file, day.robust?.feedbackProfile)), day.robust)
+        : await scoredEventsRelation(engine, analysis, options, input, options.threshold, options.maxResults);
+      candidates = scored.candidates;
+      const scoredSql = scored.sql;
+      const n = await writeResults(engine, scoredSql, analysis.resultColumns, resultsFile, options);
+      await pauseForTest('writing');
+      if (n === 0) hint = scored.hint ? await scored.hint() : reportHint(scores, built.dayCounts, analysis.wordSlots.length, options.maxResults, built.featurised);
+      return n;
+    });
   }, built.featurised);
 
   const summary: RunSummary = {
