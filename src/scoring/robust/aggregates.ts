@@ -44,13 +44,13 @@ export const comboKey = (m: number, prefix = '') => `hash(${['host', 'peer', 'in
 
 /** SQL: the event's hour of the day, 0..23. */
 const hourOf = `CAST((t // 3600 % 24 + 24) % 24 AS INTEGER)`;
-/** SQL: the bit of the event's hour. */
-export const hourBit = `(1::UBIGINT << ${hourOf})`;
+/** SQL: the bit of the event's hour (a UBIGINT: shifting by an INTEGER would widen every bit to HUGEINT). */
+export const hourBit = `(1::UBIGINT << CAST(${hourOf} AS UBIGINT))`;
 /**
  * SQL: the bit of the event's hour (bits 0..23) and of its (peer, hour) bucket, one of 40 (bits 24..63):
  * one bit_or gathers both.
  */
-const hourAndSlotBits = `(${hourBit} | (1::UBIGINT << CAST(24 + (CAST(peer >> 40 AS BIGINT) + 7 * ${hourOf}) % 40 AS INTEGER)))`;
+const hourAndSlotBits = `(${hourBit} | (1::UBIGINT << CAST(24 + (CAST(peer >> 40 AS BIGINT) + 7 * ${hourOf}) % 40 AS UBIGINT)))`;
 const HOURS = 0xffffff;
 
 /** SQL over a rb_values_<j> row joined with rb_totals `t` and the value's host count `hosts`: the feature may be odd for this host. */

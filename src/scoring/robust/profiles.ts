@@ -31,6 +31,12 @@ export interface RobustProfile {
    * reported events' hosts are then found by hashing these before the rest of the row is computed.
    */
   hostColumns?: readonly string[];
+  /**
+   * SQL of the host's and the peer's 64-bit keys when cheaper than hashing `host` and `peer` (score.ts'
+   * textKey): the same values, e.g. chosen between keys the source computed once per address.
+   */
+  hostKey?: string;
+  peerKey?: string;
 }
 
 /**
@@ -54,6 +60,10 @@ export const registeredDomain = (name: string) => `CASE WHEN regexp_matches(${na
 
 // rb_si / rb_di: the source / destination address is internal; rb_hs: the host is the source (computed once per row by the flow source).
 const flowHost = `CASE WHEN rb_hs THEN sip ELSE dip END`;
+/** SQL: the 64-bit key of a value's text (the host, the peer and the features of rb_events). */
+export const textKey = (sql: string) => `hash(coalesce(CAST(${sql} AS VARCHAR), ''))`;
+
+// rb_ks / rb_kd: the source's / destination's textKey, computed once per row by the flow source.
 const flowDirection = `CASE WHEN rb_si THEN (CASE WHEN rb_di THEN 'internal' ELSE 'outbound' END)
   ELSE (CASE WHEN rb_di THEN 'inbound' ELSE 'external' END) END`;
 const flowService = `least(sport, dport)`;
@@ -66,6 +76,9 @@ const profiles: Record<AnalysisType, RobustProfile> = {
     host: flowHost,
     // The host is the source unless only the destination is internal; then the source differs from it.
     peer: `CASE WHEN rb_hs THEN dip ELSE sip END`,
+    // textKey of host and peer, from the two addresses' keys (the text chosen, then hashed, is the key chosen).
+    hostKey: `CASE WHEN rb_hs THEN rb_ks ELSE rb_kd END`,
+    peerKey: `CASE WHEN rb_hs THEN rb_kd ELSE rb_ks END`,
     initiated: 'rb_hs',
     time: 'trhour * 3600 + trminute * 60 + trsec',
     size: 'ibyt',
@@ -83,7 +96,7 @@ const profiles: Record<AnalysisType, RobustProfile> = {
     relation: 'input_view',
     hostColumns: ['sip', 'dip'],
     source: (relation) => `(SELECT *, rb_si OR NOT rb_di AS rb_hs FROM
-      (SELECT *, ${internalAddress('sip')} AS rb_si, ${internalAddress('dip')} AS rb_di FROM ${relation}))`,
+      (SELECT *, ${internalAddress('sip')} AS rb_si, ${internalAddress('dip')} AS rb_di, ${textKey('sip')} AS rb_ks, ${textKey('dip')} AS rb_kd FROM ${relation}))`,
   },
   dns: {
     host: 'ip_dst',

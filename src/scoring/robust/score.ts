@@ -1,12 +1,9 @@
 import { sqlIdent, type Engine } from '../../engine/engine.js';
 import type { Analysis, AnalysisOptions } from '../../pipeline/analysis.js';
 import type { ScoredEvents } from '../../pipeline/score.js';
-import { robustProfile, type RobustProfile } from './profiles.js';
+import { robustProfile, textKey, type RobustProfile } from './profiles.js';
 import { HINT_EVENTS, roundUp, type ReportHint } from '../../pipeline/report-hint.js';
 import { buildAggregates, combine, comboKey, featureSurprise, hostAnomalies, hostFanout, pairBehaviour, peerRarity, rankScores } from './surprise.js';
-
-/** SQL: the 64-bit key of a value's text (the host, the peer and the features of rb_events). */
-const textKey = (sql: string) => `hash(coalesce(CAST(${sql} AS VARCHAR), ''))`;
 
 /**
  * SQL selecting the profile's columns of `relation`'s scorable clean events, as rb_events has them: host,
@@ -17,8 +14,8 @@ export function profileEventsSql(profile: RobustProfile, relation: string): stri
   const features = profile.features.map((f, j) => `${f.key ?? textKey(f.sql)} AS f${j}`).join(', ');
   const from = profile.source ? profile.source(relation) : relation;
   const whole = (sql: string) => `CAST(round(coalesce(${sql}, 0)) AS BIGINT)`;
-  return `SELECT spot_file, spot_row, ${textKey(profile.host)} AS host,
-      ${textKey(profile.peer)} AS peer, coalesce(${profile.initiated}, false) AS init,
+  return `SELECT spot_file, spot_row, ${profile.hostKey ?? textKey(profile.host)} AS host,
+      ${profile.peerKey ?? textKey(profile.peer)} AS peer, coalesce(${profile.initiated}, false) AS init,
       ${whole(profile.time)} AS t, ${whole(profile.size)} AS size,
       greatest(0, ${whole(profile.outBytes)}) AS outb, ${features}
     FROM ${from} WHERE spot_clean AND ${profile.scorable}`;
