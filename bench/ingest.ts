@@ -24,7 +24,7 @@ import { writeRawLog } from '../src/demo/raw-logs.js';
 import { HEAD_LINES, type IngestType } from '../src/ingest/format.js';
 import { formatNamed, ingest } from '../src/ingest/ingest.js';
 import { textHead } from '../src/ingest/lines.js';
-import { singlePassQuery } from '../src/ingest/sql/read-source.js';
+import { PARQUET_WRITE, singlePassQuery, withWriteSettings } from '../src/ingest/sql/read-source.js';
 import { DATE, outRoot } from './days.js';
 
 const args = process.argv.slice(2);
@@ -130,17 +130,15 @@ async function steps(engine: Engine, format: string, type: IngestType, file: str
   const query = singlePassQuery(type, { file, name: file, gzip: head.gzip, crlf: head.crlf, skipUpTo: 0 }, formatNamed(type, format).plan(head.lines));
   const out = join(dir, `steps-${format}`);
   rmSync(out, { recursive: true, force: true });
-  await engine.exec(`SET preserve_insertion_order = false; SET disabled_optimizers = 'filter_pushdown'`);
   try {
-    const taken = [
+    const taken = await withWriteSettings(engine, true, async () => [
       await cpuOf(engine, `SELECT sum(length(line)) AS n FROM ${linesOf(file)}`),
       await cpuOf(engine, `SELECT min(COLUMNS(*)) FROM (${query})`),
-      await cpuOf(engine, `COPY (${query}) TO ${sqlString(`${out}.parquet`)} (FORMAT parquet, COMPRESSION snappy)`),
-      await cpuOf(engine, `COPY (${query}) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (y, m, d, h))`),
-    ];
+      await cpuOf(engine, `COPY (${query}) TO ${sqlString(`${out}.parquet`)} (${PARQUET_WRITE})`),
+      await cpuOf(engine, `COPY (${query}) TO ${sqlString(out)} (${PARQUET_WRITE}, PARTITION_BY (y, m, d, h))`),
+    ]);
     return taken.map((t) => `${t.cpu.toFixed(2)} (${t.sys.toFixed(2)})`).join('\t');
   } finally {
-    await engine.exec(`RESET disabled_optimizers; SET preserve_insertion_order = true`);
     rmSync(out, { recursive: true, force: true });
     rmSync(`${out}.parquet`, { force: true });
   }

@@ -135,28 +135,37 @@ export class DuckDbEngine implements Engine {
     return reader.getRowObjectsJS() as Record<string, unknown>[];
   }
 
-  async streamColumns(sql: string, onChunk: (columns: unknown[][], rowCount: number) => void | Promise<void>): Promise<void> {
+  /** Streams a query's result chunk by chunk to `onChunk` (awaited), once `onStart` has seen the result's column types. */
+  private async streamChunks(
+    sql: string,
+    onChunk: (chunk: DuckDBDataChunk) => void | Promise<void>,
+    onStart?: (types: readonly DuckDBType[]) => void,
+  ): Promise<void> {
     const t = profileStart();
     const result = await this.conn.stream(sql);
+    onStart?.(result.columnTypes());
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      await onChunk(chunk.getColumns() as unknown[][], chunk.rowCount);
+      await onChunk(chunk);
     }
     profileEnd(t, sql);
   }
 
+  async streamColumns(sql: string, onChunk: (columns: unknown[][], rowCount: number) => void | Promise<void>): Promise<void> {
+    await this.streamChunks(sql, (chunk) => onChunk(chunk.getColumns() as unknown[][], chunk.rowCount));
+  }
+
   async streamNumbers(sql: string, onChunk: (columns: (Int32Array | Float64Array)[], rowCount: number) => void): Promise<void> {
-    const t = profileStart();
-    const result = await this.conn.stream(sql);
-    const widths = result.columnTypes().map((type, i) => {
-      if (type.typeId === DuckDBTypeId.INTEGER) return Int32Array;
-      if (type.typeId === DuckDBTypeId.DOUBLE) return Float64Array;
-      throw new SpotError(`internal error: column ${i + 1} of a numeric stream is ${type.toString()}, not INTEGER or DOUBLE`, 1);
-    });
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
+    let widths: (Int32ArrayConstructor | Float64ArrayConstructor)[] = [];
+    const typedArrays = (types: readonly DuckDBType[]) => {
+      widths = types.map((type, i) => {
+        if (type.typeId === DuckDBTypeId.INTEGER) return Int32Array;
+        if (type.typeId === DuckDBTypeId.DOUBLE) return Float64Array;
+        throw new SpotError(`internal error: column ${i + 1} of a numeric stream is ${type.toString()}, not INTEGER or DOUBLE`, 1);
+      });
+    };
+    await this.streamChunks(sql, (chunk) => {
       const rows = chunk.rowCount;
       const columns = widths.map((Typed, i) => {
         const vector = duckdbBindings.data_chunk_get_vector(chunk.chunk, i);
@@ -167,8 +176,7 @@ export class DuckDbEngine implements Engine {
         return new Typed(bytes.buffer as ArrayBuffer, bytes.byteOffset, rows);
       });
       onChunk(columns, rows);
-    }
-    profileEnd(t, sql);
+    }, typedArrays);
   }
 
   async createTable(name: string, columns: readonly ColumnData[]): Promise<void> {

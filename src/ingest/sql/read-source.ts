@@ -193,25 +193,35 @@ async function dropScratchTables(engine: Engine): Promise<void> {
   await engine.exec(`DROP TABLE IF EXISTS ${BAD_TEXT}; DROP TABLE IF EXISTS ${BAD_SCAN}; DROP TABLE IF EXISTS ${FIXED}`);
 }
 
+/** The Parquet options of ingest's writes (the hour partitions are added by the writer). */
+export const PARQUET_WRITE = 'FORMAT parquet, COMPRESSION snappy';
+
 /**
- * Writes the rows of `query` (Spot's columns, then y, m, d, h) to the hour partitions under `out.parts`;
- * returns how many. The settings the statement needs: lines in any order when they are read unnumbered
- * (both cores parse and write), and no filter pushdown: pushing a filter below the projections would
- * inline every field's expression (the split, the casts) into it, computing each line's fields twice.
+ * Runs `fn` under the settings ingest's write statement needs: lines in any order when they are read
+ * unnumbered (both cores parse and write), and no filter pushdown: pushing a filter below the projections
+ * would inline every field's expression (the split, the casts) into it, computing each line's fields twice.
+ * Exported for bench/ingest.ts, which times the same statement's steps.
  */
-async function writeHours(engine: Engine, anyOrder: boolean, query: string, out: SourceOutput): Promise<number> {
+export async function withWriteSettings<T>(engine: Engine, anyOrder: boolean, fn: () => Promise<T>): Promise<T> {
   if (anyOrder) await engine.exec('SET preserve_insertion_order = false');
   await engine.exec(`SET disabled_optimizers = 'filter_pushdown'`);
   try {
-    const [{ Count }] = await engine.rows(
-      `COPY (${query}) TO ${sqlString(out.parts)} ` +
-        `(FORMAT parquet, COMPRESSION snappy, PARTITION_BY (y, m, d, h), FILENAME_PATTERN ${sqlString(`${out.pattern}{i}`)})`,
-    );
-    return Number(Count);
+    return await fn();
   } finally {
     await engine.exec('RESET disabled_optimizers');
     if (anyOrder) await engine.exec('SET preserve_insertion_order = true');
   }
+}
+
+/** Writes the rows of `query` (Spot's columns, then y, m, d, h) to the hour partitions under `out.parts`; returns how many. */
+async function writeHours(engine: Engine, anyOrder: boolean, query: string, out: SourceOutput): Promise<number> {
+  return withWriteSettings(engine, anyOrder, async () => {
+    const [{ Count }] = await engine.rows(
+      `COPY (${query}) TO ${sqlString(out.parts)} ` +
+        `(${PARQUET_WRITE}, PARTITION_BY (y, m, d, h), FILENAME_PATTERN ${sqlString(`${out.pattern}{i}`)})`,
+    );
+    return Number(Count);
+  });
 }
 
 /**

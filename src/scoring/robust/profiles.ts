@@ -58,12 +58,12 @@ export const internalAddress = (ip: string) => `CASE WHEN ${ip} IS NULL THEN NUL
 export const registeredDomain = (name: string) => `CASE WHEN regexp_matches(${name}, '^[0-9.:]+$') THEN ${name} ELSE
   coalesce(nullif(regexp_extract(lower(${name}), '([^.]+\\.(?:(?:co|com|net|org|gov|ac|edu|ne|or)\\.[a-z]{2}|[^.]+))\\.?$', 1), ''), lower(${name})) END`;
 
-// rb_si / rb_di: the source / destination address is internal; rb_hs: the host is the source (computed once per row by the flow source).
-const flowHost = `CASE WHEN rb_hs THEN sip ELSE dip END`;
 /** SQL: the 64-bit key of a value's text (the host, the peer and the features of rb_events). */
 export const textKey = (sql: string) => `hash(coalesce(CAST(${sql} AS VARCHAR), ''))`;
 
-// rb_ks / rb_kd: the source's / destination's textKey, computed once per row by the flow source.
+// rb_si / rb_di: the source / destination address is internal; rb_hs: the host is the source; rb_ks / rb_kd:
+// the source's / destination's textKey (all computed once per row by the flow source).
+const flowHost = `CASE WHEN rb_hs THEN sip ELSE dip END`;
 const flowDirection = `CASE WHEN rb_si THEN (CASE WHEN rb_di THEN 'internal' ELSE 'outbound' END)
   ELSE (CASE WHEN rb_di THEN 'inbound' ELSE 'external' END) END`;
 const flowService = `least(sport, dport)`;
