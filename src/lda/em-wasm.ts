@@ -9,6 +9,7 @@ import { BLOCKS } from './partition.js';
 import { WasmHeap, instantiate, laneStride } from './wasm.js';
 import type { EmConfig } from './em-kernel.js';
 import { fillTileBlock, fillTileBounds, planTiles, takeTiles, tileDocsFor, type TileLayout } from './em-tiles.js';
+import { EmNativeIterations, nativeEm } from './em-native.js';
 
 interface EmExports {
   emSetup(
@@ -39,6 +40,8 @@ export interface EmWasmInit {
   layout: EmLayout;
   tileDocs: number;
   blockTiles: number[];
+  /** The iterations without the log-likelihood run in the native kernel (em-native.ts) on this memory. */
+  native: boolean;
 }
 
 /** The EM state as views of the kernels' memory (rows laneStride(K) apart). */
@@ -90,7 +93,7 @@ export function emWasmArrays(
   };
   return {
     state,
-    init: { module, memory, layout, tileDocs, blockTiles: tiling.blockTiles },
+    init: { module, memory, layout, tileDocs, blockTiles: tiling.blockTiles, native: false },
     fillBlock: (block) => fillTileBlock(buf, tiles, corpus, tiling, block),
   };
 }
@@ -98,6 +101,7 @@ export function emWasmArrays(
 export class EmWasmKernel {
   private readonly x: EmExports;
   private readonly k: number;
+  private readonly native: EmNativeIterations | undefined;
 
   constructor(
     private readonly w: EmWasmInit,
@@ -112,6 +116,11 @@ export class EmWasmKernel {
       l.docStart, l.docTokens, l.tileDoc, l.tileRun, l.runWord, l.runEnd, l.entryDoc, l.counts, l.countBytes, l.nd, l.nwb, l.partial, l.topicCoef,
       cfg.k, kp, cfg.numWords, w.tileDocs, cfg.alpha, cfg.seedLo, cfg.seedHi,
     );
+    if (w.native) {
+      const addon = nativeEm();
+      if (!addon) throw new Error('LDA: the native em kernel loaded in the main thread but not in this one');
+      this.native = new EmNativeIterations(addon, w.memory, l, w.blockTiles, { k: cfg.k, kp, numWords: cfg.numWords, alpha: cfg.alpha, tileDocs: w.tileDocs });
+    }
   }
 
   /** Blocks are given by their documents [bounds[b], bounds[b+1]); the kernel runs over the block's tiles. */
@@ -119,7 +128,12 @@ export class EmWasmKernel {
     this.x.emInit(block, this.w.blockTiles[block], this.w.blockTiles[block + 1], this.scratch(block));
   }
 
+  /** The native kernel, when chosen, runs the iterations whose log-likelihood is not read (it returns 0 for them). */
   iterateBlock(block: number, withLikelihood: boolean): number {
+    if (this.native && !withLikelihood) {
+      this.native.iterateBlock(block);
+      return 0;
+    }
     return this.x.emIterate(block, this.w.blockTiles[block], this.w.blockTiles[block + 1], this.scratch(block), withLikelihood);
   }
 

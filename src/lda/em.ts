@@ -19,7 +19,8 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
   const D = corpus.numDocs;
   const shared = threads > 1;
   const bounds = docBlocks(corpus.docStart, D);
-  const inWasm = kernel === 'wasm' ? emWasmArrays(wasmKernels()!, corpus, K, bounds) : null;
+  const inWasm = kernel === 'wasm' || kernel === 'native' ? emWasmArrays(wasmKernels()!, corpus, K, bounds) : null;
+  if (inWasm) inWasm.init.native = kernel === 'native';
   const wasm: EmWasmInit | undefined = inWasm?.init;
   const arrays: EmArrays | undefined = inWasm
     ? undefined
@@ -90,7 +91,7 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
       phi[w * K + k] = t > 0 ? state.nw[w * S + k] / t : 0;
     }
   }
-  return { k: K, numDocs: D, numWords: W, theta, phi, kernel: inWasm ? 'wasm' : 'js' };
+  return { k: K, numDocs: D, numWords: W, theta, phi, kernel: inWasm ? kernel : 'js' };
 }
 
 /** The blocks unit u runs (Pool.run's task b goes to unit b % units). */
