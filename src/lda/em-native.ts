@@ -1,7 +1,7 @@
 /**
- * The native em iteration kernel (src/lda/native/em.cc, a Node-API addon compiled by `npm run build` into
- * em-native.node beside this file). It runs the em iterations whose log-likelihood nobody reads on the wasm
- * kernels' own shared memory (the same tiles, blocks and scratch), so the wasm kernel's initialisation, θ and
+ * The native em kernel (src/lda/native/em.cc, a Node-API addon compiled by `npm run build` into em-native.node
+ * beside this file). It runs em's random initialisation and the iterations whose log-likelihood nobody reads
+ * on the wasm kernels' own shared memory (the same tiles, blocks and scratch), so the wasm kernel's θ and
  * likelihood iterations mix freely with it; its model is bit for bit the wasm kernel's.
  *
  * Missing or unloadable (another architecture, a failed compile), the wasm kernel runs instead: see
@@ -14,7 +14,9 @@ export interface NativeEm {
   emSetup(
     memory: Uint8Array, docStart: number, tileDoc: number, tileRun: number, runWord: number, runEnd: number, entryDoc: number, counts: number, countBytes: number,
     nd: number, nwb: number, partial: number, topicCoef: number, k: number, kp: number, numWords: number, maxTileDocs: number, alpha: number,
+    seedLo: number, seedHi: number,
   ): object;
+  emInit(handle: object, block: number, tileFrom: number, tileTo: number): void;
   emIterate(handle: object, block: number, tileFrom: number, tileTo: number, scratch: number): void;
   /** The instruction set the addon's clones run on this CPU: avx512, avx2, sse2 or generic. */
   isa(): string;
@@ -47,8 +49,8 @@ export function nativeEmStatus(): { loaded: boolean; isa?: string; reason?: stri
   return addon ? { loaded: true, isa: addon.isa() } : { loaded: false, reason: cached!.reason };
 }
 
-/** One thread's handle on the kernels' memory: the em iterations without the log-likelihood. */
-export class EmNativeIterations {
+/** One thread's handle on the kernels' memory: em's initialisation and its iterations without the log-likelihood. */
+export class EmNativeBlocks {
   private readonly handle: object;
 
   constructor(
@@ -56,13 +58,17 @@ export class EmNativeIterations {
     memory: WebAssembly.Memory,
     private readonly layout: EmLayout,
     private readonly blockTiles: number[],
-    cfg: { k: number; kp: number; numWords: number; alpha: number; tileDocs: number },
+    cfg: { k: number; kp: number; numWords: number; alpha: number; tileDocs: number; seedLo: number; seedHi: number },
   ) {
     const l = layout;
     this.handle = addon.emSetup(
       new Uint8Array(memory.buffer), l.docStart, l.tileDoc, l.tileRun, l.runWord, l.runEnd, l.entryDoc, l.counts, l.countBytes, l.nd, l.nwb, l.partial, l.topicCoef,
-      cfg.k, cfg.kp, cfg.numWords, cfg.tileDocs, cfg.alpha,
+      cfg.k, cfg.kp, cfg.numWords, cfg.tileDocs, cfg.alpha, cfg.seedLo, cfg.seedHi,
     );
+  }
+
+  initBlock(block: number): void {
+    this.addon.emInit(this.handle, block, this.blockTiles[block], this.blockTiles[block + 1]);
   }
 
   iterateBlock(block: number): void {

@@ -9,7 +9,7 @@ import { BLOCKS } from './partition.js';
 import { WasmHeap, instantiate, laneStride } from './wasm.js';
 import type { EmConfig } from './em-kernel.js';
 import { fillTileBlock, fillTileBounds, planTiles, takeTiles, tileDocsFor, type TileLayout } from './em-tiles.js';
-import { EmNativeIterations, nativeEm } from './em-native.js';
+import { EmNativeBlocks, nativeEm } from './em-native.js';
 
 interface EmExports {
   emSetup(
@@ -40,7 +40,7 @@ export interface EmWasmInit {
   layout: EmLayout;
   tileDocs: number;
   blockTiles: number[];
-  /** The iterations without the log-likelihood run in the native kernel (em-native.ts) on this memory. */
+  /** The initialisation and the iterations without the log-likelihood run in the native kernel (em-native.ts) on this memory. */
   native: boolean;
 }
 
@@ -101,7 +101,7 @@ export function emWasmArrays(
 export class EmWasmKernel {
   private readonly x: EmExports;
   private readonly k: number;
-  private readonly native: EmNativeIterations | undefined;
+  private readonly native: EmNativeBlocks | undefined;
 
   constructor(
     private readonly w: EmWasmInit,
@@ -119,12 +119,13 @@ export class EmWasmKernel {
     if (w.native) {
       const addon = nativeEm();
       if (!addon) throw new Error('LDA: the native em kernel loaded in the main thread but not in this one');
-      this.native = new EmNativeIterations(addon, w.memory, l, w.blockTiles, { k: cfg.k, kp, numWords: cfg.numWords, alpha: cfg.alpha, tileDocs: w.tileDocs });
+      this.native = new EmNativeBlocks(addon, w.memory, l, w.blockTiles, { ...cfg, kp, tileDocs: w.tileDocs });
     }
   }
 
   /** Blocks are given by their documents [bounds[b], bounds[b+1]); the kernel runs over the block's tiles. */
   initBlock(block: number): void {
+    if (this.native) return this.native.initBlock(block);
     this.x.emInit(block, this.w.blockTiles[block], this.w.blockTiles[block + 1], this.scratch(block));
   }
 

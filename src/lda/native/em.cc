@@ -10,11 +10,13 @@
 
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace {
 
 typedef double v4d __attribute__((vector_size(32), aligned(8)));
 typedef double v2d __attribute__((vector_size(16), aligned(8)));
+typedef double v8d __attribute__((vector_size(64), aligned(8)));
 
 struct EmState {
   uint8_t* mem;
@@ -22,6 +24,11 @@ struct EmState {
   int32_t countBytes, K, kp, tileDocs;
   size_t blockBytes;
   double alphaM1;
+  uint32_t seedLo, seedHi;
+  // This thread's initialisation scratch: each document of a tile's generator state (4 u32), a stamp per
+  // document of the tile, and eight rows of draws (kp doubles each, the padding lane 0).
+  std::vector<uint32_t> states, stamps;
+  std::vector<double> draws;
 };
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
@@ -66,6 +73,18 @@ inline v4d load4(const double* p) {
 
 inline void store4(double* p, v4d v) { std::memcpy(p, &v, sizeof v); }
 
+inline v8d load8(const double* p) {
+  v8d v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline void store8(double* p, v8d v) { std::memcpy(p, &v, sizeof v); }
+
+inline v4d low4(v8d v) { return __builtin_shufflevector(v, v, 0, 1, 2, 3); }
+
+inline v4d high4(v8d v) { return __builtin_shufflevector(v, v, 4, 5, 6, 7); }
+
 inline v2d load2(const double* p) {
   v2d v;
   std::memcpy(&v, p, sizeof v);
@@ -83,9 +102,10 @@ inline double rowSum(v4d y, double tail0, double tail1) {
 
 inline double rowSum(v4d y) { return (y[0] + y[2]) + (y[1] + y[3]); }
 
-// K = 20 (rows of 20 doubles, five v4d): runs20 and halfRun20 of the wasm kernel in one pass per entry. γ is
-// formed once and kept (the wasm kernel forms the same product twice), the word's row and its partial-sum row
-// stay in registers over the run.
+// K = 20: runs20 and halfRun20 of the wasm kernel in one pass per entry. γ is formed once and kept (the wasm
+// kernel forms the same product twice); the word's row and its partial-sum row stay in registers over the run,
+// a row as two v8d and one v4d (three AVX-512 registers, or five AVX2 ones). The sum over topics adds the row's
+// five quarters (v4d) in order: each lane of the result is then one of the wasm kernel's four lane sums.
 SPOT_CLONES void runs20(const EmState& s, int32_t rFrom, int32_t rTo, double* pBase, const double* docScale, double* dBase) {
   const uint8_t* mem = s.mem;
   const uint8_t* docs = mem + s.entryDoc;
@@ -98,35 +118,34 @@ SPOT_CLONES void runs20(const EmState& s, int32_t rFrom, int32_t rTo, double* pB
     const double* wRow = nw + wOff;
     double* pRow = pBase + wOff;
     const int32_t end = i32At(mem, s.runEnd, r);
-    const v4d w0 = load4(wRow), w1 = load4(wRow + 4), w2 = load4(wRow + 8), w3 = load4(wRow + 12), w4 = load4(wRow + 16);
-    v4d p0 = load4(pRow), p1 = load4(pRow + 4), p2 = load4(pRow + 8), p3 = load4(pRow + 12), p4 = load4(pRow + 16);
+    const v8d w0 = load8(wRow), w1 = load8(wRow + 8);
+    const v4d w2 = load4(wRow + 16);
+    v8d p0 = load8(pRow), p1 = load8(pRow + 8);
+    v4d p2 = load4(pRow + 16);
     for (; i < end; i++) {
       const size_t j = static_cast<size_t>(docAt(docs, i)) * 20;
       const double* sRow = docScale + j;
       double* nRow = dBase + j;
       const double c = countAt(cs, cb, i);
-      const v4d g0 = w0 * load4(sRow), g1 = w1 * load4(sRow + 4), g2 = w2 * load4(sRow + 8), g3 = w3 * load4(sRow + 12), g4 = w4 * load4(sRow + 16);
-      const double sum = rowSum((((g0 + g1) + g2) + g3) + g4);
+      const v8d g0 = w0 * load8(sRow), g1 = w1 * load8(sRow + 8);
+      const v4d g2 = w2 * load4(sRow + 16);
+      const double sum = rowSum((((low4(g0) + high4(g0)) + low4(g1)) + high4(g1)) + g2);
       const double scale = c / sum;
-      const v4d v0 = g0 * scale, v1 = g1 * scale, v2 = g2 * scale, v3 = g3 * scale, v4 = g4 * scale;
-      store4(nRow, load4(nRow) + v0);
-      store4(nRow + 4, load4(nRow + 4) + v1);
-      store4(nRow + 8, load4(nRow + 8) + v2);
-      store4(nRow + 12, load4(nRow + 12) + v3);
-      store4(nRow + 16, load4(nRow + 16) + v4);
+      const v8d v0 = g0 * scale, v1 = g1 * scale;
+      const v4d v2 = g2 * scale;
+      store8(nRow, load8(nRow) + v0);
+      store8(nRow + 8, load8(nRow + 8) + v1);
+      store4(nRow + 16, load4(nRow + 16) + v2);
       p0 += v0;
       p1 += v1;
       p2 += v2;
-      p3 += v3;
-      p4 += v4;
     }
-    store4(pRow, p0);
-    store4(pRow + 4, p1);
-    store4(pRow + 8, p2);
-    store4(pRow + 12, p3);
-    store4(pRow + 16, p4);
+    store8(pRow, p0);
+    store8(pRow + 8, p1);
+    store4(pRow + 16, p2);
   }
 }
+
 
 // Any even row width kp (runsAny): γ through `gamma`, the sum over topics as rowSum, a trailing pair of lanes
 // (kp % 4 == 2) added to the first half as the wasm kernel adds its trailing slot into s0.
@@ -179,6 +198,163 @@ SPOT_CLONES void runsAny(const EmState& s, int32_t rFrom, int32_t rTo, double* p
   }
 }
 
+// ---- The random initialisation (emInit of the wasm kernel) ----
+//
+// Each document draws from its own xoshiro128** stream (src/lda/assembly/rng.ts, keyed as Rng(seedLo, seedHi,
+// 1, d)), K draws per entry in its entries' order. Eight consecutive entries of eight different documents draw
+// side by side in the lanes of u32x8 vectors (the wasm kernel takes four); the draws are then spread entry by
+// entry in the tile's order, so every draw and every sum is the wasm kernel's.
+
+typedef uint32_t u32x8 __attribute__((vector_size(32)));
+typedef int32_t i32x8 __attribute__((vector_size(32)));
+
+inline uint32_t mix32(uint32_t x) {
+  x = (x ^ (x >> 16)) * 0x85ebca6bu;
+  x = (x ^ (x >> 13)) * 0xc2b2ae35u;
+  return x ^ (x >> 16);
+}
+
+// seed4(k0, k1, k2, k3) of rng.ts: the state [a, b, c, d] at `out`.
+inline void seed4(uint32_t k0, uint32_t k1, uint32_t k2, uint32_t k3, uint32_t* out) {
+  uint32_t h = 0x9e3779b9u;
+  for (uint32_t part : {k0, k1, k2, k3}) h = mix32((h ^ part) + 0x9e3779b9u);
+  uint32_t split = h;
+  for (int q = 0; q < 4; q++) {
+    split += 0x9e3779b9u;
+    out[q] = mix32(split);
+  }
+  out[3] |= 1;
+}
+
+inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+inline u32x8 rotl(u32x8 x, int k) { return (x << k) | (x >> (32 - k)); }
+
+template <typename U>
+inline U nextU32(U& a, U& b, U& c, U& d) {
+  const U result = rotl(b * 5, 7) * 9;
+  const U t = b << 9;
+  c ^= a;
+  d ^= b;
+  b ^= c;
+  a ^= d;
+  c ^= t;
+  d = rotl(d, 11);
+  return result;
+}
+
+// K draws of the stream at `st` into `g` (advancing it); returns their sum, summed in draw order from 0.
+inline double drawRow(uint32_t* st, double* g, int32_t K) {
+  uint32_t a = st[0], b = st[1], c = st[2], d = st[3];
+  double sum = 0;
+  for (int32_t k = 0; k < K; k++) {
+    const uint32_t hi = nextU32(a, b, c, d);
+    const uint32_t lo = nextU32(a, b, c, d);
+    const double v = (static_cast<double>(hi >> 5) * 67108864.0 + static_cast<double>(lo >> 6)) * 1.1102230246251565e-16;
+    g[k] = v;
+    sum += v;
+  }
+  st[0] = a, st[1] = b, st[2] = c, st[3] = d;
+  return sum;
+}
+
+// drawRow for the eight streams st[0..7] side by side: rows 0..7 of `g` (kp apart), their sums in `sums`.
+inline void drawRows8(uint32_t* const st[8], double* g, int32_t K, int32_t kp, double sums[8]) {
+  u32x8 a, b, c, d;
+  for (int e = 0; e < 8; e++) a[e] = st[e][0], b[e] = st[e][1], c[e] = st[e][2], d[e] = st[e][3];
+  v8d sum = {0, 0, 0, 0, 0, 0, 0, 0};
+  for (int32_t k = 0; k < K; k++) {
+    const u32x8 hi = nextU32(a, b, c, d);
+    const u32x8 lo = nextU32(a, b, c, d);
+    // hi >> 5 and lo >> 6 fit 27 and 26 bits: their signed conversions are exact.
+    const v8d h = __builtin_convertvector(reinterpret_cast<i32x8>(hi >> 5), v8d);
+    const v8d l = __builtin_convertvector(reinterpret_cast<i32x8>(lo >> 6), v8d);
+    const v8d v = (h * 67108864.0 + l) * 1.1102230246251565e-16;
+    for (int e = 0; e < 8; e++) g[e * kp + k] = v[e];
+    sum += v;
+  }
+  for (int e = 0; e < 8; e++) st[e][0] = a[e], st[e][1] = b[e], st[e][2] = c[e], st[e][3] = d[e], sums[e] = sum[e];
+}
+
+// spreadRow of the wasm kernel: g times scale added to the document's row and the word's partial row (lane by
+// lane, so any vector width gives the same values).
+inline void spreadRow(const double* g, double scale, double* dRow, double* pRow, int32_t kp) {
+  if (kp == 20) {
+    const v8d v0 = load8(g) * scale, v1 = load8(g + 8) * scale;
+    const v4d v2 = load4(g + 16) * scale;
+    store8(dRow, load8(dRow) + v0);
+    store8(dRow + 8, load8(dRow + 8) + v1);
+    store4(dRow + 16, load4(dRow + 16) + v2);
+    store8(pRow, load8(pRow) + v0);
+    store8(pRow + 8, load8(pRow + 8) + v1);
+    store4(pRow + 16, load4(pRow + 16) + v2);
+    return;
+  }
+  for (int32_t o = 0; o < kp; o += 2) {
+    const v2d v = load2(g + o) * scale;
+    store2(dRow + o, load2(dRow + o) + v);
+    store2(pRow + o, load2(pRow + o) + v);
+  }
+}
+
+// emInit(block, tileFrom, tileTo, scratch): the block's partial sums and its documents' N_d rows from the draws.
+SPOT_CLONES void initBlock(EmState& s, int32_t block, int32_t tileFrom, int32_t tileTo) {
+  uint8_t* mem = s.mem;
+  const int32_t K = s.K, kp = s.kp;
+  const size_t rowBytes = static_cast<size_t>(kp) * 8;
+  double* pBase = reinterpret_cast<double*>(mem + s.partial + static_cast<size_t>(block) * s.blockBytes);
+  std::memset(pBase, 0, s.blockBytes);
+  const uint8_t* docs = mem + s.entryDoc;
+  const uint8_t* cs = mem + s.counts;
+  uint32_t* states = s.states.data();
+  uint32_t* stamps = s.stamps.data();
+  double* g = s.draws.data();
+  uint32_t stamp = 0;
+  for (int32_t t = tileFrom; t < tileTo; t++) {
+    const int32_t d0 = i32At(mem, s.tileDoc, t);
+    const int32_t n = i32At(mem, s.tileDoc, t + 1) - d0;
+    for (int32_t j = 0; j < n; j++) {
+      seed4(s.seedLo, s.seedHi, 1, static_cast<uint32_t>(d0 + j), states + 4 * j);
+      stamps[j] = 0;
+    }
+    stamp = 0;
+    double* dBase = reinterpret_cast<double*>(mem + s.nd + static_cast<size_t>(d0) * rowBytes);
+    int32_t r = i32At(mem, s.tileRun, t);
+    const int32_t rEnd = i32At(mem, s.tileRun, t + 1);
+    if (r == rEnd) continue;
+    int32_t i = r == 0 ? 0 : i32At(mem, s.runEnd, r - 1);
+    const int32_t iEnd = i32At(mem, s.runEnd, rEnd - 1);
+    auto spread = [&](int32_t entry, const double* row, double sum) {
+      while (i32At(mem, s.runEnd, r) <= entry) r++;
+      const size_t j = docAt(docs, entry);
+      double* pRow = pBase + static_cast<size_t>(i32At(mem, s.runWord, r)) * kp;
+      spreadRow(row, countAt(cs, s.countBytes, entry) / sum, dBase + j * kp, pRow, kp);
+    };
+    while (i < iEnd) {
+      if (i + 8 <= iEnd) {
+        stamp++;
+        bool distinct = true;
+        uint32_t* st[8];
+        for (int e = 0; e < 8; e++) {
+          const uint32_t j = docAt(docs, i + e);
+          distinct = distinct && stamps[j] != stamp;
+          stamps[j] = stamp;
+          st[e] = states + 4 * j;
+        }
+        if (distinct) {
+          double sums[8];
+          drawRows8(st, g, K, kp, sums);
+          for (int e = 0; e < 8; e++, i++) spread(i, g + e * kp, sums[e]);
+          continue;
+        }
+      }
+      const double sum = drawRow(states + 4 * docAt(docs, i), g, K);
+      spread(i, g, sum);
+      i++;
+    }
+  }
+}
+
 // emIterate(block, tileFrom, tileTo, scratch, false): the scratch laid out as the wasm kernel lays it.
 SPOT_CLONES void iterate(const EmState& s, int32_t block, int32_t tileFrom, int32_t tileTo, uint32_t scratch) {
   uint8_t* mem = s.mem;
@@ -223,11 +399,12 @@ bool i32Arg(napi_env env, napi_value v, int32_t* out) { return napi_get_value_in
 void finalizeState(napi_env, void* data, void*) { delete static_cast<EmState*>(data); }
 
 // emSetup(memory: Uint8Array over the whole WebAssembly.Memory, docStart, tileDoc, tileRun, runWord, runEnd,
-// entryDoc, counts, countBytes, nd, nwb, partial, topicCoef, k, kp, numWords, maxTileDocs, alpha) → handle.
+// entryDoc, counts, countBytes, nd, nwb, partial, topicCoef, k, kp, numWords, maxTileDocs, alpha, seedLo,
+// seedHi) → handle.
 napi_value Setup(napi_env env, napi_callback_info info) {
-  size_t argc = 18;
-  napi_value argv[18];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 18) return fail(env, "emSetup: 18 arguments expected");
+  size_t argc = 20;
+  napi_value argv[20];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 20) return fail(env, "emSetup: 20 arguments expected");
   napi_typedarray_type type;
   size_t length;
   void* data;
@@ -245,13 +422,16 @@ napi_value Setup(napi_env env, napi_callback_info info) {
   int32_t numWords = 0;
   ok = ok && i32Arg(env, argv[13], &s->K) && i32Arg(env, argv[14], &s->kp) && i32Arg(env, argv[15], &numWords) && i32Arg(env, argv[16], &s->tileDocs);
   double alpha = 0;
-  ok = ok && napi_get_value_double(env, argv[17], &alpha) == napi_ok;
-  if (!ok || s->kp < 2 || (s->kp & 1) != 0 || numWords < 0 || (s->countBytes != 2 && s->countBytes != 4 && s->countBytes != 8)) {
+  ok = ok && napi_get_value_double(env, argv[17], &alpha) == napi_ok && u32Arg(env, argv[18], &s->seedLo) && u32Arg(env, argv[19], &s->seedHi);
+  if (!ok || s->K < 1 || s->kp < s->K || s->tileDocs < 1 || s->kp < 2 || (s->kp & 1) != 0 || numWords < 0 || (s->countBytes != 2 && s->countBytes != 4 && s->countBytes != 8)) {
     delete s;
     return fail(env, "emSetup: invalid arguments");
   }
   s->blockBytes = static_cast<size_t>(numWords) * static_cast<size_t>(s->kp) * 8;
   s->alphaM1 = alpha - 1;
+  s->states.assign(static_cast<size_t>(s->tileDocs) * 4, 0);
+  s->stamps.assign(static_cast<size_t>(s->tileDocs), 0);
+  s->draws.assign(static_cast<size_t>(s->kp) * 8, 0);
   napi_value handle;
   if (napi_create_external(env, s, finalizeState, nullptr, &handle) != napi_ok) {
     delete s;
@@ -276,6 +456,20 @@ napi_value Iterate(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// emInit(handle, block, tileFrom, tileTo): the random initialisation of the block's tiles.
+napi_value Init(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 4) return fail(env, "emInit: 4 arguments expected");
+  void* data = nullptr;
+  int32_t block, tileFrom, tileTo;
+  if (napi_get_value_external(env, argv[0], &data) != napi_ok || !i32Arg(env, argv[1], &block) || !i32Arg(env, argv[2], &tileFrom) || !i32Arg(env, argv[3], &tileTo)) {
+    return fail(env, "emInit: invalid arguments");
+  }
+  initBlock(*static_cast<EmState*>(data), block, tileFrom, tileTo);
+  return nullptr;
+}
+
 // Which instruction set the clones run here: the loader's choice, for the kernel's name in reports.
 napi_value Isa(napi_env env, napi_callback_info) {
   const char* isa = "generic";
@@ -295,6 +489,7 @@ napi_value Isa(napi_env env, napi_callback_info) {
 NAPI_MODULE_INIT() {
   const napi_property_descriptor props[] = {
       {"emSetup", nullptr, Setup, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"emInit", nullptr, Init, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"emIterate", nullptr, Iterate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"isa", nullptr, Isa, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
