@@ -11,6 +11,8 @@ import { fitLda, metricOnLastIteration, type Corpus, type LdaModel, type LdaPara
 import { loadNativeEm, nativeEm, nativeEmStatus } from '../src/lda/em-native.js';
 import { chooseKernel, laneStride, wasmKernels } from '../src/lda/wasm.js';
 import { tileDocsFor } from '../src/lda/em-tiles.js';
+import { emWasmArrays } from '../src/lda/em-wasm.js';
+import { docBlocks, BLOCKS } from '../src/lda/partition.js';
 import { corpusOf, randomCorpus } from './lda-corpora.js';
 import { flowRowsSql, runCli, spotCheckRows, tempDir, writeParquet } from './helpers.js';
 
@@ -72,6 +74,20 @@ test('em: the native kernel on a one-word vocabulary and on corpora of many tile
     const tileDocs = tileDocsFor(laneStride(k));
     const c = randomCorpus(tileDocs * 4 + 3, 400, 8, 0.05, 99 + k);
     await assertSameModel(c, { k, maxIterations: 4, threads: 2 }, `${c.numDocs} documents, K = ${k}`);
+  }
+});
+
+test('em: the native kernel writes the tiles byte for byte as em-tiles.ts does (u16, f32 and f64 counts, many tiles, a wide vocabulary)', () => {
+  const base = randomCorpus(tileDocsFor(20) * 3 + 17, 300, 10, 0.1, 5);
+  const wide = randomCorpus(400, 5000, 6, 0.2, 6);
+  for (const c of [base, withCounts(base, (x) => x * 0.25), withCounts(base, (x) => x / 7), wide]) {
+    const memories = [false, true].map((native) => {
+      const x = emWasmArrays(wasmKernels()!, c, 20, docBlocks(c.docStart, c.numDocs), native)!;
+      for (let b = BLOCKS - 1; b >= 0; b--) x.fillBlock(b);
+      return new Uint8Array(x.init.memory.buffer);
+    });
+    assert.equal(memories[0].length, memories[1].length);
+    assert.ok(Buffer.from(memories[0]).equals(Buffer.from(memories[1])), `${c.numDocs} documents: the tiles differ`);
   }
 });
 

@@ -9,6 +9,8 @@
  */
 import { createRequire } from 'node:module';
 import type { EmLayout } from './em-wasm.js';
+import type { TileLayout, Tiling } from './em-tiles.js';
+import type { Corpus } from './types.js';
 
 export interface NativeEm {
   emSetup(
@@ -17,7 +19,13 @@ export interface NativeEm {
     seedLo: number, seedHi: number,
   ): object;
   emInit(handle: object, block: number, tileFrom: number, tileTo: number): void;
+  emFillBlock(
+    memory: Uint8Array, docStart: Int32Array, wordIds: Int32Array, counts: Float64Array, tileDoc: Int32Array, numWords: number, tileFrom: number, tileTo: number,
+    firstRun: number, docTokens: number, tileRun: number, runWord: number, runEnd: number, entryDoc: number, countsAt: number, countBytes: number,
+  ): void;
   emIterate(handle: object, block: number, tileFrom: number, tileTo: number, scratch: number): void;
+  /** Asks the OS for transparent huge pages over the memory before its first touch; whether it was taken. */
+  adviseHugePages(memory: Uint8Array): boolean;
   /** The instruction set the addon's clones run on this CPU: avx512, avx2, sse2 or generic. */
   isa(): string;
 }
@@ -47,6 +55,14 @@ export function nativeEm(): NativeEm | null {
 export function nativeEmStatus(): { loaded: boolean; isa?: string; reason?: string } {
   const addon = nativeEm();
   return addon ? { loaded: true, isa: addon.isa() } : { loaded: false, reason: cached!.reason };
+}
+
+/** fillTileBlock (em-tiles.ts) in native code: the same bytes. */
+export function fillTileBlockNative(addon: NativeEm, buf: ArrayBufferLike, at: TileLayout, corpus: Corpus, tiling: Tiling, block: number): void {
+  addon.emFillBlock(
+    new Uint8Array(buf), corpus.docStart, corpus.wordIds, corpus.counts, tiling.tileDoc, corpus.numWords, tiling.blockTiles[block], tiling.blockTiles[block + 1],
+    tiling.blockRuns[block], at.docTokens, at.tileRun, at.runWord, at.runEnd, at.entryDoc, at.counts, at.countBytes,
+  );
 }
 
 /** One thread's handle on the kernels' memory: em's initialisation and its iterations without the log-likelihood. */

@@ -9,7 +9,7 @@ import { BLOCKS } from './partition.js';
 import { WasmHeap, instantiate, laneStride } from './wasm.js';
 import type { EmConfig } from './em-kernel.js';
 import { fillTileBlock, fillTileBounds, planTiles, takeTiles, tileDocsFor, type TileLayout } from './em-tiles.js';
-import { EmNativeBlocks, nativeEm } from './em-native.js';
+import { EmNativeBlocks, fillTileBlockNative, nativeEm } from './em-native.js';
 
 interface EmExports {
   emSetup(
@@ -55,13 +55,15 @@ export interface EmWasmState {
 
 /**
  * Lays the tiled corpus and the EM state out in a new shared memory (null when it would pass 4 GiB); each
- * block's tiles are written by `fillBlock(b)`, before that block is initialised.
+ * block's tiles are written by `fillBlock(b)`, before that block is initialised. With `native`, the native
+ * kernel writes the tiles and runs the initialisation and the iterations without the log-likelihood.
  */
 export function emWasmArrays(
   module: WebAssembly.Module,
   corpus: Corpus,
   k: number,
   bounds: number[],
+  native = false,
 ): { state: EmWasmState; init: EmWasmInit; fillBlock(block: number): void } | null {
   const { numDocs: D, numWords: W } = corpus;
   const kp = laneStride(k);
@@ -83,6 +85,8 @@ export function emWasmArrays(
   if (!heap.fits()) return null;
   const memory = heap.memory();
   const buf = memory.buffer;
+  // Huge pages make the first touch of the tiles and rows cheaper (src/lda/native/em.cc, adviseHugePages).
+  if (native) nativeEm()!.adviseHugePages(new Uint8Array(buf));
   fillTileBounds(buf, tiles, corpus, tiling);
   const state: EmWasmState = {
     nd: new Float64Array(buf, layout.nd, D * kp),
@@ -93,8 +97,10 @@ export function emWasmArrays(
   };
   return {
     state,
-    init: { module, memory, layout, tileDocs, blockTiles: tiling.blockTiles, native: false },
-    fillBlock: (block) => fillTileBlock(buf, tiles, corpus, tiling, block),
+    init: { module, memory, layout, tileDocs, blockTiles: tiling.blockTiles, native },
+    fillBlock: native
+      ? (block) => fillTileBlockNative(nativeEm()!, buf, tiles, corpus, tiling, block)
+      : (block) => fillTileBlock(buf, tiles, corpus, tiling, block),
   };
 }
 

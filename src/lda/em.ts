@@ -19,8 +19,7 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
   const D = corpus.numDocs;
   const shared = threads > 1;
   const bounds = docBlocks(corpus.docStart, D);
-  const inWasm = kernel === 'wasm' || kernel === 'native' ? emWasmArrays(wasmKernels()!, corpus, K, bounds) : null;
-  if (inWasm) inWasm.init.native = kernel === 'native';
+  const inWasm = kernel === 'wasm' || kernel === 'native' ? emWasmArrays(wasmKernels()!, corpus, K, bounds, kernel === 'native') : null;
   const wasm: EmWasmInit | undefined = inWasm?.init;
   const arrays: EmArrays | undefined = inWasm
     ? undefined
