@@ -24,6 +24,7 @@ export interface NativeEm {
     firstRun: number, docTokens: number, tileRun: number, runWord: number, runEnd: number, entryDoc: number, countsAt: number, countBytes: number,
   ): void;
   emIterate(handle: object, block: number, tileFrom: number, tileTo: number, scratch: number): void;
+  emMerge(memory: Uint8Array, partial: number, nw: number, nwb: number, topicCoef: number, numWords: number, k: number, kp: number, blocks: number, beta: number): void;
   /** Asks the OS for transparent huge pages over the memory before its first touch; whether it was taken. */
   adviseHugePages(memory: Uint8Array): boolean;
   /** The instruction set the addon's clones run on this CPU: avx512, avx2, sse2 or generic. */

@@ -64,7 +64,7 @@ export function emWasmArrays(
   k: number,
   bounds: number[],
   native = false,
-): { state: EmWasmState; init: EmWasmInit; fillBlock(block: number): void } | null {
+): { state: EmWasmState; init: EmWasmInit; fillBlock(block: number): void; merge?: (beta: number) => void } | null {
   const { numDocs: D, numWords: W } = corpus;
   const kp = laneStride(k);
   const tileDocs = tileDocsFor(kp);
@@ -95,8 +95,11 @@ export function emWasmArrays(
     partial: new Float64Array(buf, layout.partial, BLOCKS * W * kp),
     topicCoef: new Float64Array(buf, layout.topicCoef, kp),
   };
+  const mem = native ? new Uint8Array(buf) : undefined;
   return {
     state,
+    // With the native kernel, fitEm's merge of the blocks' partial sums and the next iteration's coefficients.
+    merge: mem && ((beta) => nativeEm()!.emMerge(mem, layout.partial, layout.nw, layout.nwb, layout.topicCoef, W, k, kp, BLOCKS, beta)),
     init: { module, memory, layout, tileDocs, blockTiles: tiling.blockTiles, native },
     fillBlock: native
       ? (block) => fillTileBlockNative(nativeEm()!, buf, tiles, corpus, tiling, block)

@@ -60,14 +60,18 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
     await pool.run([...blockTasks('emInit'), ...(touch ? unitTasks(thetaPages) : [])], () => {
       for (let b = 0; b < BLOCKS; b++) if (local(b)) inWasm?.fillBlock(b);
     });
-    sumBlocks(state.partial, state.nw, W * S);
+    // The native kernel merges the blocks and forms the next coefficients in one call (the same operations).
+    const merge = inWasm?.merge ?? (() => sumBlocks(state.partial, state.nw, W * S));
+    merge(params.beta);
     for (let iter = 1; iter <= params.maxIterations; iter++) {
-      topicTotals(state.nw, W, K, S, totals);
-      for (let k = 0; k < K; k++) state.topicCoef[k] = 1 / (totals[k] + W * (params.beta - 1));
-      if (inWasm) addTo(state.nw, params.beta - 1, inWasm.state.nwb);
+      if (!inWasm?.merge) {
+        topicTotals(state.nw, W, K, S, totals);
+        for (let k = 0; k < K; k++) state.topicCoef[k] = 1 / (totals[k] + W * (params.beta - 1));
+        if (inWasm) addTo(state.nw, params.beta - 1, inWasm.state.nwb);
+      }
       const likelihood = metricRead(params, iter);
       const lls = (await pool.run(blockTasks('emIterate', likelihood))) as number[];
-      sumBlocks(state.partial, state.nw, W * S);
+      merge(params.beta);
       let ll = likelihood ? 0 : NaN;
       for (const x of lls) ll += x;
       // The likelihood is that of the counts this iteration started from (it is computed in the same pass).

@@ -378,6 +378,15 @@ SPOT_CLONES void iterate(const EmState& s, int32_t block, int32_t tileFrom, int3
     for (int32_t j = 0; j < n; j++) {
       double* dRow = dBase + static_cast<size_t>(j) * kp;
       double* sRow = docScale + static_cast<size_t>(j) * kp;
+      if (kp == 20) {
+        store8(sRow, (load8(dRow) + am1) * load8(coef));
+        store8(sRow + 8, (load8(dRow + 8) + am1) * load8(coef + 8));
+        store4(sRow + 16, (load4(dRow + 16) + am1) * load4(coef + 16));
+        store8(dRow, v8d{0, 0, 0, 0, 0, 0, 0, 0});
+        store8(dRow + 8, v8d{0, 0, 0, 0, 0, 0, 0, 0});
+        store4(dRow + 16, v4d{0, 0, 0, 0});
+        continue;
+      }
       for (int32_t o = 0; o < kp; o += 2) {
         store2(sRow + o, (load2(dRow + o) + am1) * load2(coef + o));
         store2(dRow + o, v2d{0, 0});
@@ -456,6 +465,32 @@ void fillBlock(const FillArgs& f) {
       f.docTokens[d] = tokens;
     }
   }
+}
+
+// ---- Between iterations (fitEm in src/lda/em.ts) ----
+
+// N_w as the sum of the blocks' partial rows in block order, then the next iteration's per-topic coefficients
+// 1 / (Σ_w N_w[k] + W·(β − 1)) (Σ over words in order) and N_w + (β − 1): fitEm's sumBlocks, topicTotals and
+// addTo, the same operations in the same order.
+SPOT_CLONES void mergeBlocks(uint8_t* mem, uint32_t partialAt, uint32_t nwAt, uint32_t nwbAt, uint32_t coefAt, int32_t W, int32_t K, int32_t kp, int32_t blocks, double beta) {
+  const size_t size = static_cast<size_t>(W) * kp;
+  const double* partial = reinterpret_cast<const double*>(mem + partialAt);
+  double* nw = reinterpret_cast<double*>(mem + nwAt);
+  double* nwb = reinterpret_cast<double*>(mem + nwbAt);
+  double* coef = reinterpret_cast<double*>(mem + coefAt);
+  std::memcpy(nw, partial, size * 8);
+  for (int32_t b = 1; b < blocks; b++) {
+    const double* p = partial + b * size;
+    for (size_t i = 0; i < size; i++) nw[i] += p[i];
+  }
+  std::vector<double> totals(static_cast<size_t>(K), 0.0);
+  for (int32_t w = 0; w < W; w++) {
+    const double* row = nw + static_cast<size_t>(w) * kp;
+    for (int32_t k = 0; k < K; k++) totals[k] += row[k];
+  }
+  for (int32_t k = 0; k < K; k++) coef[k] = 1 / (totals[k] + W * (beta - 1));
+  const double bm1 = beta - 1;
+  for (size_t i = 0; i < size; i++) nwb[i] = nw[i] + bm1;
 }
 
 // ---- Node-API glue ----
@@ -584,6 +619,29 @@ napi_value FillBlock(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// emMerge(memory: Uint8Array, partial, nw, nwb, topicCoef, numWords, k, kp, blocks, beta): mergeBlocks.
+napi_value Merge(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  uint8_t* mem;
+  size_t length;
+  uint32_t at[4];
+  int32_t n[4];
+  double beta;
+  bool ok = napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc == 10 && typedArg(env, argv[0], napi_uint8_array, &mem, &length);
+  for (int a = 0; a < 4; a++) ok = ok && u32Arg(env, argv[1 + a], &at[a]);
+  for (int a = 0; a < 4; a++) ok = ok && i32Arg(env, argv[5 + a], &n[a]);
+  ok = ok && napi_get_value_double(env, argv[9], &beta) == napi_ok;
+  if (!ok || n[0] < 0 || n[1] < 1 || n[2] < n[1] || n[3] < 1) return fail(env, "emMerge: invalid arguments");
+  const uint64_t size = static_cast<uint64_t>(n[0]) * static_cast<uint64_t>(n[2]) * 8;
+  for (int a = 0; a < 4; a++) {
+    const uint64_t bytes = a == 0 ? size * n[3] : a == 3 ? static_cast<uint64_t>(n[2]) * 8 : size;
+    if (at[a] + bytes > length) return fail(env, "emMerge: an array lies outside the memory");
+  }
+  mergeBlocks(mem, at[0], at[1], at[2], at[3], n[0], n[1], n[2], n[3], beta);
+  return nullptr;
+}
+
 // adviseHugePages(memory: Uint8Array): asks Linux for transparent huge pages over the kernels' memory before its
 // first touch (a fresh 4 KiB page costs about 4 ms of CPU per MiB on this VM; a 2 MiB page far less per byte).
 // Returns whether the advice was taken; elsewhere, or when refused, nothing changes.
@@ -627,6 +685,7 @@ NAPI_MODULE_INIT() {
   const napi_property_descriptor props[] = {
       {"emSetup", nullptr, Setup, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adviseHugePages", nullptr, AdviseHugePages, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"emMerge", nullptr, Merge, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"emFillBlock", nullptr, FillBlock, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"emInit", nullptr, Init, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"emIterate", nullptr, Iterate, nullptr, nullptr, nullptr, napi_default, nullptr},
