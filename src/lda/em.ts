@@ -9,6 +9,7 @@ import { seedWords } from './random.js';
 import type { EmArrays } from './em-kernel.js';
 import { emWasmArrays, type EmWasmInit } from './em-wasm.js';
 import { wasmKernels, type KernelKind } from './wasm.js';
+import { nativeEm } from './em-native.js';
 import { metricRead } from './metric.js';
 import type { PageRange } from './prefault.js';
 import type { Task } from './tasks.js';
@@ -44,6 +45,7 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
   // θ is normalised in place by the wasm kernels and copied out, each thread its own documents (even K, where
   // the N_d rows are exactly K wide); the array is made here so that its pages can be touched ahead.
   const thetaOut = inWasm && S === K ? (shared ? f64(D * K, true) : new Float64Array(D * K)) : undefined;
+  if (thetaOut && kernel === 'native') nativeEm()!.adviseHugePages(new Uint8Array(thetaOut.buffer));
   // The tiles of the blocks the workers initialise are written first; the main thread writes its own while
   // the workers start (Pool.run's task i runs on unit i % units, unit 0 being this thread).
   const units = Math.min(threads, BLOCKS);
