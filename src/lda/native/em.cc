@@ -548,33 +548,35 @@ napi_value Setup(napi_env env, napi_callback_info info) {
   return handle;
 }
 
-// emIterate(handle, block, tileFrom, tileTo, scratch): one Jacobi step over the tiles, without the likelihood.
-napi_value Iterate(napi_env env, napi_callback_info info) {
+// The arguments of emInit and emIterate: (handle, block, tileFrom, tileTo), and emIterate's scratch offset.
+EmState* blockCall(napi_env env, napi_callback_info info, const char* name, size_t want, int32_t range[3], uint32_t* scratch) {
   size_t argc = 5;
   napi_value argv[5];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 5) return fail(env, "emIterate: 5 arguments expected");
   void* data = nullptr;
-  int32_t block, tileFrom, tileTo;
-  uint32_t scratch;
-  if (napi_get_value_external(env, argv[0], &data) != napi_ok || !i32Arg(env, argv[1], &block) || !i32Arg(env, argv[2], &tileFrom) ||
-      !i32Arg(env, argv[3], &tileTo) || !u32Arg(env, argv[4], &scratch)) {
-    return fail(env, "emIterate: invalid arguments");
+  bool ok = napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc == want && napi_get_value_external(env, argv[0], &data) == napi_ok;
+  for (int a = 0; a < 3; a++) ok = ok && i32Arg(env, argv[1 + a], &range[a]);
+  if (want == 5) ok = ok && u32Arg(env, argv[4], scratch);
+  if (!ok || range[0] < 0 || range[1] < 0 || range[2] < range[1]) {
+    napi_throw_error(env, nullptr, name);
+    return nullptr;
   }
-  iterate(*static_cast<EmState*>(data), block, tileFrom, tileTo, scratch);
+  return static_cast<EmState*>(data);
+}
+
+// emIterate(handle, block, tileFrom, tileTo, scratch): one Jacobi step over the tiles, without the likelihood.
+napi_value Iterate(napi_env env, napi_callback_info info) {
+  int32_t range[3];
+  uint32_t scratch = 0;
+  EmState* s = blockCall(env, info, "emIterate: invalid arguments", 5, range, &scratch);
+  if (s) iterate(*s, range[0], range[1], range[2], scratch);
   return nullptr;
 }
 
 // emInit(handle, block, tileFrom, tileTo): the random initialisation of the block's tiles.
 napi_value Init(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 4) return fail(env, "emInit: 4 arguments expected");
-  void* data = nullptr;
-  int32_t block, tileFrom, tileTo;
-  if (napi_get_value_external(env, argv[0], &data) != napi_ok || !i32Arg(env, argv[1], &block) || !i32Arg(env, argv[2], &tileFrom) || !i32Arg(env, argv[3], &tileTo)) {
-    return fail(env, "emInit: invalid arguments");
-  }
-  initBlock(*static_cast<EmState*>(data), block, tileFrom, tileTo);
+  int32_t range[3];
+  EmState* s = blockCall(env, info, "emInit: invalid arguments", 4, range, nullptr);
+  if (s) initBlock(*s, range[0], range[1], range[2]);
   return nullptr;
 }
 
