@@ -1,9 +1,9 @@
 /**
- * The LDA kernels, old (the JavaScript reference) beside new (WebAssembly SIMD), in ns per
- * nonzero·topic·iteration (issue 16):
+ * The LDA kernels, old (the JavaScript reference, WebAssembly SIMD) beside new (native em iterations), in ns
+ * per nonzero·topic·iteration (issue 16):
  *
  *   npm run build && node dist/bench/lda-kernels.js [--corpora flow:10m,peers]
- *     [--optimizers em,online] [--kernels js,wasm] [--runs 5] [--threads 2] [--topics 20]
+ *     [--optimizers em,online] [--kernels js,wasm,native] [--runs 5] [--threads 2] [--topics 20]
  *     [--em-iterations 20] [--online-iterations 2] [--metric last|every|none]
  *
  * Corpora (cached under bench/out/):
@@ -12,6 +12,10 @@
  * - `peers`: the ≥ 200k-document corpus of bench/lda-peers.ts (3,000,000 flows over 45,000 hosts, all
  *   254k documents).
  * Any other `flow:ROWS[:PER_HOST]` case of bench/run.ts works too (e.g. flow:1m for a quick look).
+ *
+ * `native` runs em's iterations in the native kernel (src/lda/native/em.cc) on the wasm kernel's memory; the
+ * online optimizer has none, so native is skipped for it. With --alternate the kernels take turns run by run
+ * (wasm, native, wasm, native, …) instead of one kernel's runs after the other's: fairer on a shared machine.
  *
  * Each figure is the median of `--runs` fits in this process (fitLda, --precision 64, K = --topics, the
  * given threads), the whole fit timed (setup, initialisation, iterations, θ and φ) and divided by
@@ -23,6 +27,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fitLda, metricOnLastIteration, readCorpusTsv, type Corpus, type Optimizer } from '../src/lda/index.js';
+import { nativeEmStatus } from '../src/lda/em-native.js';
 import { ensureDay, outRoot, parseCase } from './days.js';
 import { flowDayCorpusTsv, generatedFlowCorpusTsv } from './flow-corpus.js';
 
@@ -30,7 +35,7 @@ const { values: opt } = parseArgs({
   options: {
     corpora: { type: 'string', default: 'flow:10m,peers' },
     optimizers: { type: 'string', default: 'em,online' },
-    kernels: { type: 'string', default: 'js,wasm' },
+    kernels: { type: 'string', default: 'js,wasm,native' },
     runs: { type: 'string', default: '5' },
     threads: { type: 'string', default: '2' },
     topics: { type: 'string', default: '20' },
@@ -39,6 +44,7 @@ const { values: opt } = parseArgs({
     'online-iterations': { type: 'string', default: '2' },
     /** last: the metric of the last iteration only, as the pipeline reads it; every: each iteration's (as `spot-ml lda`); none. */
     metric: { type: 'string', default: 'last' },
+    alternate: { type: 'boolean', default: false },
   },
 });
 const runs = Number(opt.runs);
@@ -67,6 +73,8 @@ async function corpusFor(name: string): Promise<Corpus> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
+type Kernel = 'js' | 'wasm' | 'native';
+
 interface Row {
   corpus: string;
   optimizer: Optimizer;
@@ -86,52 +94,59 @@ for (const name of opt.corpora.split(',')) {
   corpusStats.push(`${name}: ${corpus.numDocs.toLocaleString('en-US')} documents, ${corpus.numWords.toLocaleString('en-US')} words, ${nnz.toLocaleString('en-US')} nonzeros`);
   log(corpusStats.at(-1)!);
   for (const optimizer of opt.optimizers.split(',') as Optimizer[]) {
-    for (const kernel of opt.kernels.split(',') as ('js' | 'wasm')[]) {
-      const seconds: number[] = [];
-      const cpu: number[] = [];
-      for (let r = 0; r < runs; r++) {
-        const cpuStarted = process.cpuUsage();
-        const started = performance.now();
-        const model = await fitLda(corpus, {
-          k: K,
-          optimizer,
-          maxIterations: iterations[optimizer],
-          ...priors[optimizer],
-          seed: 12345,
-          precision: 64,
-          threads,
-          kernel,
-          onIteration: opt.metric === 'none' ? undefined : () => {},
-          metricAt: opt.metric === 'last' ? metricOnLastIteration : undefined,
-        });
-        seconds.push((performance.now() - started) / 1000);
-        const used = process.cpuUsage(cpuStarted);
-        cpu.push((used.user + used.system) / 1e6);
-        if (model.kernel !== kernel) throw new Error(`asked for the ${kernel} kernels, ran ${model.kernel}`);
-        log(`${name} ${optimizer} ${kernel} run ${r + 1}/${runs}: ${seconds.at(-1)!.toFixed(2)} s, ${cpu.at(-1)!.toFixed(2)} s CPU`);
-      }
+    const kernels = (opt.kernels.split(',') as Kernel[]).filter((k) => k !== 'native' || optimizer === 'em');
+    const byKernel = new Map(kernels.map((k) => [k, { seconds: [] as number[], cpu: [] as number[] }]));
+    const order = opt.alternate
+      ? Array.from({ length: runs }, (_, r) => kernels.map((kernel) => ({ kernel, r }))).flat()
+      : kernels.flatMap((kernel) => Array.from({ length: runs }, (_, r) => ({ kernel, r })));
+    for (const { kernel, r } of order) {
+      const { seconds, cpu } = byKernel.get(kernel)!;
+      const cpuStarted = process.cpuUsage();
+      const started = performance.now();
+      const model = await fitLda(corpus, {
+        k: K,
+        optimizer,
+        maxIterations: iterations[optimizer],
+        ...priors[optimizer],
+        seed: 12345,
+        precision: 64,
+        threads,
+        kernel,
+        onIteration: opt.metric === 'none' ? undefined : () => {},
+        metricAt: opt.metric === 'last' ? metricOnLastIteration : undefined,
+      });
+      seconds.push((performance.now() - started) / 1000);
+      const used = process.cpuUsage(cpuStarted);
+      cpu.push((used.user + used.system) / 1e6);
+      if (model.kernel !== kernel) throw new Error(`asked for the ${kernel} kernels, ran ${model.kernel}`);
+      log(`${name} ${optimizer} ${kernel} run ${r + 1}/${runs}: ${seconds.at(-1)!.toFixed(2)} s, ${cpu.at(-1)!.toFixed(2)} s CPU`);
+    }
+    for (const [kernel, { seconds, cpu }] of byKernel) {
       const ns = (median(seconds) * 1e9) / (nnz * K * iterations[optimizer]);
       rows.push({ corpus: name, optimizer, kernel, iterations: iterations[optimizer], seconds, cpu, ns });
     }
   }
 }
 
-const head = ['corpus', 'optimizer', 'iterations', 'kernel', 'fit s (median)', 'fit s (all runs)', 'CPU s (median)', 'ns / nonzero·topic·iteration', 'speed-up vs js'];
+const head = ['corpus', 'optimizer', 'iterations', 'kernel', 'fit s (median)', 'fit s (all runs)', 'CPU s (median)', 'CPU s (all runs)', 'ns / nonzero·topic·iteration', 'speed-up vs js', 'vs wasm'];
 const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`];
 for (const r of rows) {
   const js = rows.find((x) => x.corpus === r.corpus && x.optimizer === r.optimizer && x.kernel === 'js');
+  const wasm = rows.find((x) => x.corpus === r.corpus && x.optimizer === r.optimizer && x.kernel === 'wasm');
   lines.push(
     `| ${[
-      r.corpus, r.optimizer, r.iterations, r.kernel, median(r.seconds).toFixed(2), r.seconds.map((s) => s.toFixed(2)).join(' '), median(r.cpu).toFixed(2), r.ns.toFixed(3),
-      js ? `${(js.ns / r.ns).toFixed(2)}×` : '-',
+      r.corpus, r.optimizer, r.iterations, r.kernel, median(r.seconds).toFixed(2), r.seconds.map((s) => s.toFixed(2)).join(' '), median(r.cpu).toFixed(2),
+      r.cpu.map((s) => s.toFixed(2)).join(' '), r.ns.toFixed(3), js ? `${(js.ns / r.ns).toFixed(2)}×` : '-', wasm && r.kernel !== 'wasm' ? `${(wasm.ns / r.ns).toFixed(2)}×` : '-',
     ].join(' | ')} |`,
   );
 }
+const native = nativeEmStatus();
 process.stdout.write(
-  `K = ${K}, --precision 64, ${threads} thread(s), median of ${runs} runs, metric read: ${opt.metric}\n` +
+  `K = ${K}, --precision 64, ${threads} thread(s), median of ${runs} runs${opt.alternate ? ' (kernels alternated)' : ''}, metric read: ${opt.metric}\n` +
     corpusStats.map((s) => `corpus ${s}\n`).join('') +
     `machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ` +
-    `load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n\n` +
+    `load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n` +
+    `native em kernel: ${native.loaded ? `loaded (${native.isa})` : `not loaded (${native.reason})`}\n\n` +
     lines.join('\n') +
     '\n',
 );

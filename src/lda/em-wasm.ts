@@ -9,6 +9,7 @@ import { BLOCKS } from './partition.js';
 import { WasmHeap, instantiate, laneStride } from './wasm.js';
 import type { EmConfig } from './em-kernel.js';
 import { fillTileBlock, fillTileBounds, planTiles, takeTiles, tileDocsFor, type TileLayout } from './em-tiles.js';
+import { EmNativeBlocks, fillTileBlockNative, nativeEm } from './em-native.js';
 
 interface EmExports {
   emSetup(
@@ -39,6 +40,8 @@ export interface EmWasmInit {
   layout: EmLayout;
   tileDocs: number;
   blockTiles: number[];
+  /** The initialisation and the iterations without the log-likelihood run in the native kernel (em-native.ts) on this memory. */
+  native: boolean;
 }
 
 /** The EM state as views of the kernels' memory (rows laneStride(K) apart). */
@@ -52,14 +55,16 @@ export interface EmWasmState {
 
 /**
  * Lays the tiled corpus and the EM state out in a new shared memory (null when it would pass 4 GiB); each
- * block's tiles are written by `fillBlock(b)`, before that block is initialised.
+ * block's tiles are written by `fillBlock(b)`, before that block is initialised. With `native`, the native
+ * kernel writes the tiles and runs the initialisation and the iterations without the log-likelihood.
  */
 export function emWasmArrays(
   module: WebAssembly.Module,
   corpus: Corpus,
   k: number,
   bounds: number[],
-): { state: EmWasmState; init: EmWasmInit; fillBlock(block: number): void } | null {
+  native = false,
+): { state: EmWasmState; init: EmWasmInit; fillBlock(block: number): void; merge?: (beta: number) => void } | null {
   const { numDocs: D, numWords: W } = corpus;
   const kp = laneStride(k);
   const tileDocs = tileDocsFor(kp);
@@ -80,6 +85,8 @@ export function emWasmArrays(
   if (!heap.fits()) return null;
   const memory = heap.memory();
   const buf = memory.buffer;
+  // Huge pages make the first touch of the tiles and rows cheaper (src/lda/native/em.cc, adviseHugePages).
+  if (native) nativeEm()!.adviseHugePages(new Uint8Array(buf));
   fillTileBounds(buf, tiles, corpus, tiling);
   const state: EmWasmState = {
     nd: new Float64Array(buf, layout.nd, D * kp),
@@ -88,16 +95,22 @@ export function emWasmArrays(
     partial: new Float64Array(buf, layout.partial, BLOCKS * W * kp),
     topicCoef: new Float64Array(buf, layout.topicCoef, kp),
   };
+  const mem = native ? new Uint8Array(buf) : undefined;
   return {
     state,
-    init: { module, memory, layout, tileDocs, blockTiles: tiling.blockTiles },
-    fillBlock: (block) => fillTileBlock(buf, tiles, corpus, tiling, block),
+    // With the native kernel, fitEm's merge of the blocks' partial sums and the next iteration's coefficients.
+    merge: mem && ((beta) => nativeEm()!.emMerge(mem, layout.partial, layout.nw, layout.nwb, layout.topicCoef, W, k, kp, BLOCKS, beta)),
+    init: { module, memory, layout, tileDocs, blockTiles: tiling.blockTiles, native },
+    fillBlock: native
+      ? (block) => fillTileBlockNative(nativeEm()!, buf, tiles, corpus, tiling, block)
+      : (block) => fillTileBlock(buf, tiles, corpus, tiling, block),
   };
 }
 
 export class EmWasmKernel {
   private readonly x: EmExports;
   private readonly k: number;
+  private readonly native: EmNativeBlocks | undefined;
 
   constructor(
     private readonly w: EmWasmInit,
@@ -112,14 +125,25 @@ export class EmWasmKernel {
       l.docStart, l.docTokens, l.tileDoc, l.tileRun, l.runWord, l.runEnd, l.entryDoc, l.counts, l.countBytes, l.nd, l.nwb, l.partial, l.topicCoef,
       cfg.k, kp, cfg.numWords, w.tileDocs, cfg.alpha, cfg.seedLo, cfg.seedHi,
     );
+    if (w.native) {
+      const addon = nativeEm();
+      if (!addon) throw new Error('LDA: the native em kernel loaded in the main thread but not in this one');
+      this.native = new EmNativeBlocks(addon, w.memory, l, w.blockTiles, { ...cfg, kp, tileDocs: w.tileDocs });
+    }
   }
 
   /** Blocks are given by their documents [bounds[b], bounds[b+1]); the kernel runs over the block's tiles. */
   initBlock(block: number): void {
+    if (this.native) return this.native.initBlock(block);
     this.x.emInit(block, this.w.blockTiles[block], this.w.blockTiles[block + 1], this.scratch(block));
   }
 
+  /** The native kernel, when chosen, runs the iterations whose log-likelihood is not read (it returns 0 for them). */
   iterateBlock(block: number, withLikelihood: boolean): number {
+    if (this.native && !withLikelihood) {
+      this.native.iterateBlock(block);
+      return 0;
+    }
     return this.x.emIterate(block, this.w.blockTiles[block], this.w.blockTiles[block + 1], this.scratch(block), withLikelihood);
   }
 

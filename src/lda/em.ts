@@ -9,6 +9,7 @@ import { seedWords } from './random.js';
 import type { EmArrays } from './em-kernel.js';
 import { emWasmArrays, type EmWasmInit } from './em-wasm.js';
 import { wasmKernels, type KernelKind } from './wasm.js';
+import { nativeEm } from './em-native.js';
 import { metricRead } from './metric.js';
 import type { PageRange } from './prefault.js';
 import type { Task } from './tasks.js';
@@ -19,7 +20,7 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
   const D = corpus.numDocs;
   const shared = threads > 1;
   const bounds = docBlocks(corpus.docStart, D);
-  const inWasm = kernel === 'wasm' ? emWasmArrays(wasmKernels()!, corpus, K, bounds) : null;
+  const inWasm = kernel === 'wasm' || kernel === 'native' ? emWasmArrays(wasmKernels()!, corpus, K, bounds, kernel === 'native') : null;
   const wasm: EmWasmInit | undefined = inWasm?.init;
   const arrays: EmArrays | undefined = inWasm
     ? undefined
@@ -44,6 +45,7 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
   // θ is normalised in place by the wasm kernels and copied out, each thread its own documents (even K, where
   // the N_d rows are exactly K wide); the array is made here so that its pages can be touched ahead.
   const thetaOut = inWasm && S === K ? (shared ? f64(D * K, true) : new Float64Array(D * K)) : undefined;
+  if (thetaOut && kernel === 'native') nativeEm()!.adviseHugePages(new Uint8Array(thetaOut.buffer));
   // The tiles of the blocks the workers initialise are written first; the main thread writes its own while
   // the workers start (Pool.run's task i runs on unit i % units, unit 0 being this thread).
   const units = Math.min(threads, BLOCKS);
@@ -60,14 +62,18 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
     await pool.run([...blockTasks('emInit'), ...(touch ? unitTasks(thetaPages) : [])], () => {
       for (let b = 0; b < BLOCKS; b++) if (local(b)) inWasm?.fillBlock(b);
     });
-    sumBlocks(state.partial, state.nw, W * S);
+    // The native kernel merges the blocks and forms the next coefficients in one call (the same operations).
+    const merge = inWasm?.merge ?? (() => sumBlocks(state.partial, state.nw, W * S));
+    merge(params.beta);
     for (let iter = 1; iter <= params.maxIterations; iter++) {
-      topicTotals(state.nw, W, K, S, totals);
-      for (let k = 0; k < K; k++) state.topicCoef[k] = 1 / (totals[k] + W * (params.beta - 1));
-      if (inWasm) addTo(state.nw, params.beta - 1, inWasm.state.nwb);
+      if (!inWasm?.merge) {
+        topicTotals(state.nw, W, K, S, totals);
+        for (let k = 0; k < K; k++) state.topicCoef[k] = 1 / (totals[k] + W * (params.beta - 1));
+        if (inWasm) addTo(state.nw, params.beta - 1, inWasm.state.nwb);
+      }
       const likelihood = metricRead(params, iter);
       const lls = (await pool.run(blockTasks('emIterate', likelihood))) as number[];
-      sumBlocks(state.partial, state.nw, W * S);
+      merge(params.beta);
       let ll = likelihood ? 0 : NaN;
       for (const x of lls) ll += x;
       // The likelihood is that of the counts this iteration started from (it is computed in the same pass).
@@ -90,7 +96,7 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
       phi[w * K + k] = t > 0 ? state.nw[w * S + k] / t : 0;
     }
   }
-  return { k: K, numDocs: D, numWords: W, theta, phi, kernel: inWasm ? 'wasm' : 'js' };
+  return { k: K, numDocs: D, numWords: W, theta, phi, kernel: inWasm ? kernel : 'js' };
 }
 
 /** The blocks unit u runs (Pool.run's task b goes to unit b % units). */

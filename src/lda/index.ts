@@ -29,7 +29,7 @@ export async function fitLda(corpus: Corpus, params: LdaParams): Promise<LdaMode
   const threads = chooseThreads(corpus, params);
   const kernel = chooseKernel(requestedKernel(params.kernel));
   const model =
-    params.optimizer === 'em' ? await fitEm(corpus, params, threads, kernel) : await fitOnline(corpus, params, threads, kernel);
+    params.optimizer === 'em' ? await fitEm(corpus, params, threads, kernel) : await fitOnline(corpus, params, threads, kernel === 'native' ? 'wasm' : kernel);
   if (params.precision === 32) model.theta = Float32Array.from(model.theta);
   return model;
 }

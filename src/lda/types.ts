@@ -20,8 +20,11 @@ export interface LdaParams {
   beta: number;
   seed: number;
   precision: 32 | 64;
-  /** Kernels: js (the reference), wasm (SIMD128) or auto (wasm where available); default SPOT_ML_LDA_KERNEL, else auto. */
-  kernel?: 'js' | 'wasm' | 'auto';
+  /**
+   * Kernels: js (the reference), wasm (SIMD128), native (em's iterations in native code on the wasm kernel's
+   * memory; online runs wasm) or auto (native, else wasm, where available); default SPOT_ML_LDA_KERNEL, else auto.
+   */
+  kernel?: 'js' | 'wasm' | 'native' | 'auto';
   /** Worker threads to use; undefined = decide from corpus size and available cores. */
   threads?: number;
   /** Called after each iteration with a quality figure (em: log-likelihood; online: bound/perplexity). */
@@ -41,6 +44,6 @@ export interface LdaModel {
   theta: Float64Array | Float32Array;
   /** φ, row-major by word: phi[w * k + t] = P(word w | topic t). */
   phi: Float64Array;
-  /** Which kernels fitted it: the JavaScript reference or WebAssembly SIMD (see wasm.ts). */
-  kernel?: 'js' | 'wasm';
+  /** Which kernels fitted it: the JavaScript reference, WebAssembly SIMD, or native em iterations (see wasm.ts). */
+  kernel?: 'js' | 'wasm' | 'native';
 }

@@ -2,16 +2,18 @@
  * The WebAssembly SIMD kernels (src/lda/assembly/, compiled to lda.wasm beside this file by
  * `npm run build`) and the choice between them and the JavaScript reference kernels.
  *
- * SPOT_ML_LDA_KERNEL=js|wasm|auto (default auto) or LdaParams.kernel picks; auto takes wasm when this
- * runtime validates the module (it needs SIMD128 and shared memory) and falls back to js otherwise.
+ * SPOT_ML_LDA_KERNEL=js|wasm|native|auto (default auto) or LdaParams.kernel picks; auto takes native when
+ * its addon loads here (em-native.ts: em's iterations in native code on the wasm kernel's memory), else wasm
+ * when this runtime validates the module (it needs SIMD128 and shared memory), else js.
  * The kernels' arrays live in one shared WebAssembly.Memory that every worker's instance imports.
  */
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { SpotError } from '../common/errors.js';
 import type { Corpus } from './types.js';
+import { nativeEm, nativeEmStatus, type NativeEm } from './em-native.js';
 
-export type KernelKind = 'js' | 'wasm';
+export type KernelKind = 'js' | 'wasm' | 'native';
 export type KernelRequest = KernelKind | 'auto';
 
 const WASM_URL = new URL('./lda.wasm', import.meta.url);
@@ -59,15 +61,23 @@ export function wasmKernels(): WebAssembly.Module | null {
 
 export function requestedKernel(explicit?: KernelRequest): KernelRequest {
   const value = explicit ?? process.env.SPOT_ML_LDA_KERNEL ?? 'auto';
-  if (value !== 'js' && value !== 'wasm' && value !== 'auto') {
-    throw new SpotError(`SPOT_ML_LDA_KERNEL must be js, wasm or auto, got ${JSON.stringify(value)}`);
+  if (value !== 'js' && value !== 'wasm' && value !== 'native' && value !== 'auto') {
+    throw new SpotError(`SPOT_ML_LDA_KERNEL must be js, wasm, native or auto, got ${JSON.stringify(value)}`);
   }
   return value;
 }
 
-/** The kernel to run: `auto` falls back to js when `module` is null; an explicit wasm without it is an error. */
-export function chooseKernel(request: KernelRequest, module: WebAssembly.Module | null = wasmKernels()): KernelKind {
+/**
+ * The kernel to run: `auto` takes native when its addon is there (it needs the wasm module too: it works on
+ * its memory), else wasm, else js; an explicit native or wasm that cannot run is an error.
+ */
+export function chooseKernel(request: KernelRequest, module: WebAssembly.Module | null = wasmKernels(), native: NativeEm | null = nativeEm()): KernelKind {
   if (request === 'js') return 'js';
+  if (module && native && request !== 'wasm') return 'native';
+  if (request === 'native') {
+    const why = module ? nativeEmStatus().reason ?? 'not loaded' : 'the WebAssembly kernels it works beside are unavailable';
+    throw new SpotError(`the native em kernel is unavailable here (${why}); use SPOT_ML_LDA_KERNEL=wasm or auto`);
+  }
   if (module) return 'wasm';
   if (request === 'wasm') {
     throw new SpotError('the WebAssembly LDA kernels are unavailable here (no SIMD128 or shared memory, or lda.wasm not built); use SPOT_ML_LDA_KERNEL=js');
