@@ -18,12 +18,22 @@ const nodedir = process.env.npm_config_nodedir || dirname(dirname(process.execPa
 if (!existsSync(join(nodedir, 'include', 'node', 'node_api.h'))) {
   warn(`no Node headers under ${nodedir}/include/node`);
 } else {
-  const gyp = createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js');
-  const run = spawnSync(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '--loglevel=warn'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  if (run.status === 0 && existsSync('build/Release/em_native.node')) {
+  const gyp = nodeGyp();
+  const run = gyp && spawnSync(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '--loglevel=warn'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (!run) {
+    warn('node-gyp is not installed (a devDependency: npm ci installs it)');
+  } else if (run.status === 0 && existsSync('build/Release/em_native.node')) {
     copyFileSync('build/Release/em_native.node', target);
   } else {
     process.stderr.write(run.stderr ?? '');
     warn(run.error ? run.error.message : `node-gyp exited with ${run.status}`);
+  }
+}
+
+function nodeGyp() {
+  try {
+    return createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js');
+  } catch {
+    return undefined;
   }
 }
