@@ -123,8 +123,8 @@ const PAIRS_PER_SORT = 4_000_000;
  * (ip, word key) table is gone, and in parts: the sort was the run's memory peak (at 10M flows a whole
  * sort held 300 MB more, and by how much varied from run to run).
  */
-async function sortCorpus(engine: Engine, numDocs: number, pairs: number): Promise<void> {
-  const parts = Math.max(1, Math.min(numDocs, Math.ceil(pairs / PAIRS_PER_SORT)));
+export async function sortCorpus(engine: Engine, numDocs: number, pairs: number, pairsPerSort = PAIRS_PER_SORT): Promise<void> {
+  const parts = Math.max(1, Math.min(numDocs, Math.ceil(pairs / pairsPerSort)));
   const bound = (i: number) => Math.round((i * numDocs) / parts);
   const ranges = Array.from({ length: parts }, (_, i) => `doc >= ${bound(i)} AND doc < ${bound(i + 1)}`);
   await engine.exec(`CREATE OR REPLACE TABLE spot_corpus (doc INTEGER, word INTEGER, cnt DOUBLE)`);
