@@ -41,12 +41,26 @@ const wordFromParts = (side: 1 | 2) =>
  * the hour (0..23), b and p (at most 64 for 64-bit counters) and the `-1_` prefix bit: 32+6+5+7+7+1 bits.
  */
 const PROTO_SLOTS = 64;
+
+/**
+ * The port code and which side gets the `-1_` prefix, in one CASE over the rules (the costly part of
+ * computing keys for every event of the day): port code × 4 + 1 when the source is prefixed, + 2 when the
+ * destination is.
+ */
+const FIXED_PORT_CODES: Record<string, number> = { "'0'": 0, "'111111'": 1, "'333333'": 2 };
+const codeSql = `CASE ${rules
+  .map(([when, text, side, num]) => {
+    const code = num === 'NULL' ? String(FIXED_PORT_CODES[text] * 4) : `(CAST(${num} AS BIGINT) + 2) * 4`;
+    const value = side === 0 ? code : `${code} + ${side}`;
+    return when === 'true' ? `ELSE ${value}` : `WHEN ${when} THEN ${value}`;
+  })
+  .join(' ')} END`;
+
 const keyPartsSql = (protos: readonly string[]) => `
-  (((((CASE spot_flow_rule WHEN 0 THEN 0 WHEN 3 THEN 1 WHEN 6 THEN 2 ELSE CAST(spot_flow_port_num AS BIGINT) + 2 END)
-    * ${PROTO_SLOTS} + ${protoIndexSql(protos)})
+  (((((spot_flow_code >> 2) * ${PROTO_SLOTS} + ${protoIndexSql(protos)})
     * 24 + trhour) * 128 + spot_ceil_log2(CAST(ibyt AS DOUBLE) + 1)) * 128 + spot_ceil_log2(CAST(ipkt AS DOUBLE) + 1)) * 2`;
 
-const keyFromParts = (side: 1 | 2) => `spot_flow_key + CASE WHEN ${prefixedOn(side)} THEN 1 ELSE 0 END`;
+const keyFromParts = (side: 1 | 2) => `spot_flow_key + ((spot_flow_code >> ${side - 1}) & 1)`;
 
 /** The protocol's position in `protos`; NULL (no word) when the day has no protocol at all (proto NULL on every row). */
 function protoIndexSql(protos: readonly string[]): string {
@@ -76,8 +90,9 @@ export function withFlowWords(relation: string, when = 'true', protos?: readonly
     ? `, CASE WHEN ${when} THEN ${keyFromParts(1)} END AS spot_key_src, CASE WHEN ${when} THEN ${keyFromParts(2)} END AS spot_key_dst`
     : '';
   const keyParts = protos ? `, ${keyPartsSql(protos)} AS spot_flow_key` : '';
-  return `SELECT * EXCLUDE (spot_flow_rule, spot_flow_port, spot_flow_port_num, spot_flow_tail${protos ? ', spot_flow_key' : ''}),
+  const code = protos ? `, ${codeSql} AS spot_flow_code` : '';
+  return `SELECT * EXCLUDE (spot_flow_rule, spot_flow_port, spot_flow_port_num, spot_flow_tail${protos ? ', spot_flow_code, spot_flow_key' : ''}),
       CASE WHEN ${when} THEN ${wordFromParts(1)} END AS spot_word_src,
       CASE WHEN ${when} THEN ${wordFromParts(2)} END AS spot_word_dst ${keys}
-    FROM (SELECT *${keyParts} FROM (SELECT *, ${partsSql} FROM ${relation}))`;
+    FROM (SELECT *${keyParts} FROM (SELECT *, ${partsSql}${code} FROM ${relation}))`;
 }
