@@ -8,6 +8,7 @@
  * chooseKernel in wasm.ts. `nativeEmStatus()` says which, and why not.
  */
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { EmLayout } from './em-wasm.js';
 import type { TileLayout, Tiling } from './em-tiles.js';
 import type { Corpus } from './types.js';
@@ -38,8 +39,9 @@ let cached: { addon: NativeEm | null; reason: string } | undefined;
 /** Loads the addon at `path`; null and the reason when it is missing or cannot load here. */
 export function loadNativeEm(path: URL = NATIVE_PATH): { addon: NativeEm | null; reason: string } {
   try {
-    const addon = createRequire(import.meta.url)(path.pathname) as NativeEm;
-    if (typeof addon.emIterate !== 'function' || typeof addon.emSetup !== 'function') return { addon: null, reason: `${path.pathname} is not the em kernel` };
+    const file = fileURLToPath(path);
+    const addon = createRequire(import.meta.url)(file) as NativeEm;
+    if (typeof addon.emIterate !== 'function' || typeof addon.emSetup !== 'function') return { addon: null, reason: `${file} is not the em kernel` };
     return { addon, reason: '' };
   } catch (err) {
     return { addon: null, reason: err instanceof Error ? err.message.split('\n')[0] : String(err) };
