@@ -85,8 +85,10 @@ export function emWasmArrays(
   if (!heap.fits()) return null;
   const memory = heap.memory();
   const buf = memory.buffer;
+  const addon = native ? nativeEm() : null;
   // Huge pages make the first touch of the tiles and rows cheaper (src/lda/native/em.cc, adviseHugePages).
-  if (native) nativeEm()!.adviseHugePages(new Uint8Array(buf));
+  const mem = new Uint8Array(buf);
+  addon?.adviseHugePages(mem);
   fillTileBounds(buf, tiles, corpus, tiling);
   const state: EmWasmState = {
     nd: new Float64Array(buf, layout.nd, D * kp),
@@ -95,14 +97,13 @@ export function emWasmArrays(
     partial: new Float64Array(buf, layout.partial, BLOCKS * W * kp),
     topicCoef: new Float64Array(buf, layout.topicCoef, kp),
   };
-  const mem = native ? new Uint8Array(buf) : undefined;
   return {
     state,
     // With the native kernel, fitEm's merge of the blocks' partial sums and the next iteration's coefficients.
-    merge: mem && ((beta) => nativeEm()!.emMerge(mem, layout.partial, layout.nw, layout.nwb, layout.topicCoef, W, k, kp, BLOCKS, beta)),
+    merge: addon ? (beta) => addon.emMerge(mem, layout.partial, layout.nw, layout.nwb, layout.topicCoef, W, k, kp, BLOCKS, beta) : undefined,
     init: { module, memory, layout, tileDocs, blockTiles: tiling.blockTiles, native },
-    fillBlock: native
-      ? (block) => fillTileBlockNative(nativeEm()!, buf, tiles, corpus, tiling, block)
+    fillBlock: addon
+      ? (block) => fillTileBlockNative(addon, buf, tiles, corpus, tiling, block)
       : (block) => fillTileBlock(buf, tiles, corpus, tiling, block),
   };
 }

@@ -62,15 +62,18 @@ export async function fitEm(corpus: Corpus, params: LdaParams, threads: number, 
     await pool.run([...blockTasks('emInit'), ...(touch ? unitTasks(thetaPages) : [])], () => {
       for (let b = 0; b < BLOCKS; b++) if (local(b)) inWasm?.fillBlock(b);
     });
-    // The native kernel merges the blocks and forms the next coefficients in one call (the same operations).
-    const merge = inWasm?.merge ?? (() => sumBlocks(state.partial, state.nw, W * S));
+    // After each pass: the blocks' partial sums merged into N_w and the next iteration's coefficients formed
+    // (the native kernel does both in one call, with the same operations).
+    const merge =
+      inWasm?.merge ??
+      ((beta: number) => {
+        sumBlocks(state.partial, state.nw, W * S);
+        topicTotals(state.nw, W, K, S, totals);
+        for (let k = 0; k < K; k++) state.topicCoef[k] = 1 / (totals[k] + W * (beta - 1));
+        if (inWasm) addTo(state.nw, beta - 1, inWasm.state.nwb);
+      });
     merge(params.beta);
     for (let iter = 1; iter <= params.maxIterations; iter++) {
-      if (!inWasm?.merge) {
-        topicTotals(state.nw, W, K, S, totals);
-        for (let k = 0; k < K; k++) state.topicCoef[k] = 1 / (totals[k] + W * (params.beta - 1));
-        if (inWasm) addTo(state.nw, params.beta - 1, inWasm.state.nwb);
-      }
       const likelihood = metricRead(params, iter);
       const lls = (await pool.run(blockTasks('emIterate', likelihood))) as number[];
       merge(params.beta);
