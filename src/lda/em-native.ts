@@ -26,8 +26,12 @@ export interface NativeEm {
   ): void;
   emIterate(handle: object, block: number, tileFrom: number, tileTo: number, scratch: number): void;
   emMerge(memory: Uint8Array, partial: number, nw: number, nwb: number, topicCoef: number, numWords: number, k: number, kp: number, blocks: number, beta: number): void;
+  /** Gives the memory's whole pages outside bytes [from, to) back to the OS (they read as zeros afterwards); the bytes released. */
+  releasePagesOutside(memory: Uint8Array, from: number, to: number): number;
   /** Asks the OS for transparent huge pages over the memory before its first touch; whether it was taken. */
   adviseHugePages(memory: Uint8Array): boolean;
+  /** The calling thread's CPU time in ms (for the fit's timeline, trace.ts). */
+  threadCpuMs(): number;
   /** The instruction set the addon's clones run on this CPU: avx512, avx2, sse2 or generic. */
   isa(): string;
 }

@@ -64,7 +64,7 @@ export function emWasmArrays(
   k: number,
   bounds: number[],
   native = false,
-): { state: EmWasmState; init: EmWasmInit; fillBlock(block: number): void; merge?: (beta: number) => void } | null {
+): { state: EmWasmState; init: EmWasmInit; fillBlock(block: number): void; merge?: (beta: number) => void; keepOnly(from: number, to: number): void } | null {
   const { numDocs: D, numWords: W } = corpus;
   const kp = laneStride(k);
   const tileDocs = tileDocsFor(kp);
@@ -102,6 +102,9 @@ export function emWasmArrays(
     // With the native kernel, fitEm's merge of the blocks' partial sums and the next iteration's coefficients.
     merge: addon ? (beta) => addon.emMerge(mem, layout.partial, layout.nw, layout.nwb, layout.topicCoef, W, k, kp, BLOCKS, beta) : undefined,
     init: { module, memory, layout, tileDocs, blockTiles: tiling.blockTiles, native },
+    // Once the model is out: the memory's pages outside bytes [from, to) back to the OS (native only; they read
+    // as zeros afterwards), so a model whose θ is a view of the N_d rows holds no more than those rows.
+    keepOnly: (from, to) => addon?.releasePagesOutside(mem, from, to),
     fillBlock: addon
       ? (block) => fillTileBlockNative(addon, buf, tiles, corpus, tiling, block)
       : (block) => fillTileBlock(buf, tiles, corpus, tiling, block),
@@ -149,11 +152,12 @@ export class EmWasmKernel {
   }
 
   /**
-   * θ of documents [from, to) (even K: N_d rows are K wide), normalised in place and copied into `out`, a
-   * shared array: each thread copies its own documents, so the fresh pages of θ are touched in parallel.
+   * θ of documents [from, to) (even K: N_d rows are K wide), normalised in place and, given `out` (a shared
+   * array), copied into it: each thread copies its own documents, so the fresh pages of θ are touched in parallel.
    */
-  thetaBlock(from: number, to: number, out: Float64Array): void {
+  thetaBlock(from: number, to: number, out?: Float64Array): void {
     this.x.emTheta(from, to);
+    if (!out) return;
     const K = this.k;
     out.set(new Float64Array(this.w.memory.buffer, this.w.layout.nd + from * K * 8, (to - from) * K), from * K);
   }

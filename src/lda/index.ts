@@ -14,7 +14,9 @@ import type { Corpus, LdaModel, LdaParams } from './types.js';
 import { fitEm } from './em.js';
 import { fitOnline } from './online.js';
 import { BLOCKS } from './partition.js';
-import { chooseKernel, requestedKernel } from './wasm.js';
+import { mark } from './trace.js';
+import { Pool } from './pool.js';
+import { chooseKernel, requestedKernel, type KernelKind } from './wasm.js';
 
 export type { Corpus, LdaModel, LdaParams, Optimizer } from './types.js';
 export { readCorpusTsv } from './corpus-tsv.js';
@@ -24,12 +26,25 @@ export { metricOnLastIteration, metricText } from './metric.js';
 const PARALLEL_WORK = { em: 4_000_000, online: 200_000 } as const;
 
 export async function fitLda(corpus: Corpus, params: LdaParams): Promise<LdaModel> {
+  mark('fitLda start');
   validateParams(params);
-  validateCorpus(corpus);
-  const threads = chooseThreads(corpus, params);
-  const kernel = chooseKernel(requestedKernel(params.kernel));
+  // em's worker threads start up now (tens of ms of CPU each), beside the corpus' checks and the kernels' layout;
+  // fitEm hands them their state.
+  const workers = params.optimizer === 'em' && corpus.docStart instanceof Int32Array ? new Pool(undefined, chooseThreads(corpus, params)) : undefined;
+  let threads: number;
+  let kernel: KernelKind;
+  try {
+    validateCorpus(corpus);
+    mark('validated');
+    threads = chooseThreads(corpus, params);
+    kernel = chooseKernel(requestedKernel(params.kernel));
+  } catch (err) {
+    await workers?.close();
+    throw err;
+  }
   const model =
-    params.optimizer === 'em' ? await fitEm(corpus, params, threads, kernel) : await fitOnline(corpus, params, threads, kernel === 'native' ? 'wasm' : kernel);
+    params.optimizer === 'em' ? await fitEm(corpus, params, threads, kernel, workers) : await fitOnline(corpus, params, threads, kernel === 'native' ? 'wasm' : kernel);
+  mark('fitLda end');
   if (params.precision === 32) model.theta = Float32Array.from(model.theta);
   return model;
 }
@@ -84,10 +99,29 @@ export function validateCorpus(c: Corpus): void {
   for (let d = 0; d < D; d++) {
     if (docStart[d + 1] < docStart[d]) throw new Error(`LDA: corpus docStart decreases at document ${d}`);
   }
+  const w = firstWordOutside(wordIds, nnz, W);
+  if (w >= 0) throw new Error(`LDA: corpus entry ${w} has word id ${wordIds[w]} outside [0, ${W})`);
+  const n = firstInvalidCount(counts, nnz);
+  if (n >= 0) throw new Error(`LDA: corpus entry ${n} has invalid count ${counts[n]}`);
+}
+
+// The per-entry checks as two bare loops: V8 keeps them at a few ns per entry, where one loop with both checks
+// and their messages inline ran 4-5 times slower from the third fit of a process on (the peer corpus: 85 ms).
+
+/** The first entry whose word id is outside [0, W), or -1. */
+function firstWordOutside(wordIds: Int32Array, nnz: number, W: number): number {
   for (let i = 0; i < nnz; i++) {
     const w = wordIds[i];
-    if (w < 0 || w >= W) throw new Error(`LDA: corpus entry ${i} has word id ${w} outside [0, ${W})`);
-    const n = counts[i];
-    if (!(n >= 0) || !Number.isFinite(n)) throw new Error(`LDA: corpus entry ${i} has invalid count ${n}`);
+    if (w < 0 || w >= W) return i;
   }
+  return -1;
+}
+
+/** The first entry whose count is negative, infinite or NaN, or -1. */
+function firstInvalidCount(counts: Float64Array, nnz: number): number {
+  for (let i = 0; i < nnz; i++) {
+    const n = counts[i];
+    if (!(n >= 0 && n < Infinity)) return i;
+  }
+  return -1;
 }

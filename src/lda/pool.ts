@@ -12,13 +12,19 @@ interface Pending {
 }
 
 export class Pool {
-  private readonly local: TaskRunner;
+  private local: TaskRunner | undefined;
   private readonly workers: Worker[] = [];
   private readonly pending: (Pending | undefined)[] = [];
   private failure: Error | undefined;
+  private closing: Promise<void> | undefined;
 
-  constructor(init: KernelInit, units: number) {
-    this.local = createRunner(init);
+  /**
+   * Starts `units - 1` worker threads. Given `init`, they build their runners from it at once; without it they
+   * start up (a Node worker takes tens of ms of CPU to boot) and wait for `start(init)`, so that the caller can lay
+   * its arrays out meanwhile.
+   */
+  constructor(init: KernelInit | undefined, units: number) {
+    if (init) this.local = createRunner(init);
     for (let u = 1; u < units; u++) {
       const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
       const slot = this.workers.length;
@@ -42,6 +48,13 @@ export class Pool {
       this.workers.push(worker);
       this.pending.push(undefined);
     }
+  }
+
+  /** Hands the kernels' state to a pool made without it (messages are handled in order, so tasks may follow at once). */
+  start(init: KernelInit): void {
+    if (this.local) throw new Error('LDA: the pool has already started');
+    this.local = createRunner(init);
+    for (const worker of this.workers) worker.postMessage({ init });
   }
 
   get units(): number {
@@ -71,7 +84,9 @@ export class Pool {
     let localError: unknown;
     try {
       beforeLocal?.();
-      for (let i = 0; i < tasks.length; i += units) results[i] = this.local(tasks[i]);
+      const local = this.local;
+      if (!local) throw new Error('LDA: the pool has not started');
+      for (let i = 0; i < tasks.length; i += units) results[i] = local(tasks[i]);
     } catch (err) {
       localError = err;
     }
@@ -81,8 +96,10 @@ export class Pool {
     return results;
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  /** Ends the workers (once; later calls wait for the same end). */
+  close(): Promise<void> {
+    this.closing ??= Promise.all(this.workers.map((w) => w.terminate())).then(() => undefined);
+    return this.closing;
   }
 }
 

@@ -16,12 +16,14 @@ const PAGE = 4096;
 
 /**
  * Writes into one word of every page of each range with an atomic add of 0: the value never changes, so another
- * thread may be filling the same pages at the same time.
+ * thread may be filling the same pages at the same time. Each range is touched from its end, so that a thread
+ * touching pages another thread fills from the start meets it as late as possible.
  */
 export function touchPages(ranges: PageRange[]): void {
   for (const { buffer, from, to } of ranges) {
     if (to <= from) continue;
     const words = new Int32Array(buffer);
-    for (let at = Math.floor(from / PAGE) * PAGE; at < to; at += PAGE) Atomics.add(words, Math.max(at, from) >> 2, 0);
+    const first = Math.floor(from / PAGE) * PAGE;
+    for (let at = Math.floor((to - 1) / PAGE) * PAGE; at >= first; at -= PAGE) Atomics.add(words, Math.max(at, from) >>> 2, 0);
   }
 }

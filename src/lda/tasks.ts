@@ -4,6 +4,7 @@ import { EmWasmKernel, type EmWasmInit } from './em-wasm.js';
 import { OnlineKernel, type OnlineArrays, type OnlineConfig, type EStepResult } from './online-kernel.js';
 import { OnlineWasmKernel, type OnlineWasmInit } from './online-wasm.js';
 import { touchPages, type PageRange } from './prefault.js';
+import { mark } from './trace.js';
 
 export type KernelInit =
   | { kind: 'em'; config: EmConfig; arrays: EmArrays; wasm?: undefined }
@@ -13,7 +14,7 @@ export type KernelInit =
 export type Task =
   | { op: 'emInit'; block: number; from: number; to: number }
   | { op: 'emIterate'; block: number; from: number; to: number; likelihood: boolean }
-  | { op: 'emTheta'; block: number; from: number; to: number; out: Float64Array }
+  | { op: 'emTheta'; block: number; from: number; to: number; out?: Float64Array }
   | { op: 'touch'; pages: PageRange[] }
   | { op: 'updateLambda'; wordBlock: number; from: number; to: number; rho: number; eta: number; scale: number }
   | { op: 'sumLambda'; wordBlock: number; from: number; to: number }
@@ -30,6 +31,12 @@ export function createRunner(init: KernelInit): TaskRunner {
     const js = init.wasm ? undefined : new EmKernel(init.arrays, init.config);
     const wasm = init.wasm ? new EmWasmKernel(init.wasm, init.config) : undefined;
     return (task) => {
+      mark('start ' + task.op);
+      const r = runEm(task);
+      mark('end ' + task.op);
+      return r;
+    };
+    function runEm(task: Task): TaskResult {
       if (task.op === 'touch') {
         touchPages(task.pages);
         return null;
@@ -45,7 +52,7 @@ export function createRunner(init: KernelInit): TaskRunner {
       }
       if (task.op !== 'emIterate') throw new Error(`LDA: task ${task.op} is not an em task`);
       return wasm ? wasm.iterateBlock(task.block, task.likelihood) : js!.iterateBlock(task.block, task.from, task.to, task.likelihood);
-    };
+    }
   }
   const kernel = init.wasm ? new OnlineWasmKernel(init.arrays, init.config, init.wasm) : new OnlineKernel(init.arrays, init.config);
   return (task) => {

@@ -12,9 +12,12 @@
 #include <cstdint>
 #include <cstring>
 #include <vector>
+#include <cmath>
+#include <ctime>
 
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 namespace {
@@ -667,6 +670,47 @@ napi_value AdviseHugePages(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// threadCpuMs(): the CPU time of the calling thread in ms (the fit's timeline, src/lda/trace.ts); NaN where the
+// clock is missing.
+napi_value ThreadCpuMs(napi_env env, napi_callback_info) {
+  double ms = NAN;
+#if defined(CLOCK_THREAD_CPUTIME_ID)
+  timespec ts;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) ms = static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+#endif
+  napi_value out;
+  napi_create_double(env, ms, &out);
+  return out;
+}
+
+// releasePagesOutside(memory: Uint8Array, from, to): once a fit is over, the memory's whole pages outside bytes
+// [from, to) are given back to the OS (MADV_DONTNEED: they read as zeros if touched again), so that a model whose θ
+// is a view of the N_d rows keeps only those rows resident. Returns the bytes released (0 where not supported).
+napi_value ReleasePagesOutside(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  uint8_t* mem;
+  size_t length;
+  double range[2];
+  bool ok = napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc == 3 && typedArg(env, argv[0], napi_uint8_array, &mem, &length) &&
+            napi_get_value_double(env, argv[1], &range[0]) == napi_ok && napi_get_value_double(env, argv[2], &range[1]) == napi_ok;
+  if (!ok || !(range[0] >= 0 && range[0] <= range[1] && range[1] <= static_cast<double>(length))) return fail(env, "releasePagesOutside: invalid arguments");
+  double released = 0;
+#if defined(__linux__) && defined(MADV_DONTNEED)
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const uintptr_t base = reinterpret_cast<uintptr_t>(mem);
+  const uintptr_t keepFrom = base + static_cast<uintptr_t>(range[0]), keepTo = base + static_cast<uintptr_t>(range[1]), end = base + length;
+  // Whole pages only: [base, keepFrom) rounded inwards, and [keepTo, end) rounded inwards.
+  const uintptr_t spans[2][2] = {{(base + page - 1) & ~(page - 1), keepFrom & ~(page - 1)}, {(keepTo + page - 1) & ~(page - 1), end & ~(page - 1)}};
+  for (const auto& span : spans) {
+    if (span[1] > span[0] && madvise(reinterpret_cast<void*>(span[0]), span[1] - span[0], MADV_DONTNEED) == 0) released += static_cast<double>(span[1] - span[0]);
+  }
+#endif
+  napi_value out;
+  napi_create_double(env, released, &out);
+  return out;
+}
+
 // Which instruction set the clones run here: the loader's choice, for the kernel's name in reports.
 napi_value Isa(napi_env env, napi_callback_info) {
   const char* isa = "generic";
@@ -686,11 +730,13 @@ napi_value Isa(napi_env env, napi_callback_info) {
 NAPI_MODULE_INIT() {
   const napi_property_descriptor props[] = {
       {"emSetup", nullptr, Setup, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"releasePagesOutside", nullptr, ReleasePagesOutside, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adviseHugePages", nullptr, AdviseHugePages, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"emMerge", nullptr, Merge, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"emFillBlock", nullptr, FillBlock, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"emInit", nullptr, Init, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"emIterate", nullptr, Iterate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"threadCpuMs", nullptr, ThreadCpuMs, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"isa", nullptr, Isa, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
