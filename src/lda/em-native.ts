@@ -1,8 +1,8 @@
 /**
  * The native em kernel (src/lda/native/em.cc, a Node-API addon compiled by `npm run build` into em-native.node
- * beside this file). It runs em's random initialisation and the iterations whose log-likelihood nobody reads
- * on the wasm kernels' own shared memory (the same tiles, blocks and scratch), so the wasm kernel's θ and
- * likelihood iterations mix freely with it; its model is bit for bit the wasm kernel's.
+ * beside this file). It runs em's tiles, random initialisation, iterations (with their log-likelihood, through
+ * AssemblyScript's own log) and merges on the wasm kernels' own shared memory (the same tiles, blocks and scratch),
+ * so the wasm kernel's θ mixes freely with it; its model and log-likelihood are bit for bit the wasm kernel's.
  *
  * Missing or unloadable (another architecture, a failed compile), the wasm kernel runs instead: see
  * chooseKernel in wasm.ts. `nativeEmStatus()` says which, and why not.
@@ -17,14 +17,17 @@ export interface NativeEm {
   emSetup(
     memory: Uint8Array, docStart: number, tileDoc: number, tileRun: number, runWord: number, runEnd: number, entryDoc: number, counts: number, countBytes: number,
     nd: number, nwb: number, partial: number, topicCoef: number, k: number, kp: number, numWords: number, maxTileDocs: number, alpha: number,
-    seedLo: number, seedHi: number,
+    seedLo: number, seedHi: number, docTokens: number,
   ): object;
   emInit(handle: object, block: number, tileFrom: number, tileTo: number): void;
   emFillBlock(
     memory: Uint8Array, docStart: Int32Array, wordIds: Int32Array, counts: Float64Array, tileDoc: Int32Array, numWords: number, tileFrom: number, tileTo: number,
     firstRun: number, docTokens: number, tileRun: number, runWord: number, runEnd: number, entryDoc: number, countsAt: number, countBytes: number,
   ): void;
-  emIterate(handle: object, block: number, tileFrom: number, tileTo: number, scratch: number): void;
+  /** One iteration of the block's tiles; its log-likelihood when `withLikelihood` (the wasm kernel's bits), else 0. */
+  emIterate(handle: object, block: number, tileFrom: number, tileTo: number, scratch: number, withLikelihood: boolean): number;
+  /** Each value replaced by its log as AssemblyScript's Math.log forms it (the likelihood's log; for tests). */
+  mathLog(values: Float64Array): void;
   emMerge(memory: Uint8Array, partial: number, nw: number, nwb: number, topicCoef: number, numWords: number, k: number, kp: number, blocks: number, beta: number): void;
   /** Gives the memory's whole pages outside bytes [from, to) back to the OS (they read as zeros afterwards); the bytes released. */
   releasePagesOutside(memory: Uint8Array, from: number, to: number): number;
@@ -72,7 +75,7 @@ export function fillTileBlockNative(addon: NativeEm, buf: ArrayBufferLike, at: T
   );
 }
 
-/** One thread's handle on the kernels' memory: em's initialisation and its iterations without the log-likelihood. */
+/** One thread's handle on the kernels' memory: em's initialisation and its iterations. */
 export class EmNativeBlocks {
   private readonly handle: object;
 
@@ -86,7 +89,7 @@ export class EmNativeBlocks {
     const l = layout;
     this.handle = addon.emSetup(
       new Uint8Array(memory.buffer), l.docStart, l.tileDoc, l.tileRun, l.runWord, l.runEnd, l.entryDoc, l.counts, l.countBytes, l.nd, l.nwb, l.partial, l.topicCoef,
-      cfg.k, cfg.kp, cfg.numWords, cfg.tileDocs, cfg.alpha, cfg.seedLo, cfg.seedHi,
+      cfg.k, cfg.kp, cfg.numWords, cfg.tileDocs, cfg.alpha, cfg.seedLo, cfg.seedHi, l.docTokens,
     );
   }
 
@@ -94,7 +97,7 @@ export class EmNativeBlocks {
     this.addon.emInit(this.handle, block, this.blockTiles[block], this.blockTiles[block + 1]);
   }
 
-  iterateBlock(block: number): void {
-    this.addon.emIterate(this.handle, block, this.blockTiles[block], this.blockTiles[block + 1], this.layout.scratch + block * this.layout.scratchBytes);
+  iterateBlock(block: number, withLikelihood: boolean): number {
+    return this.addon.emIterate(this.handle, block, this.blockTiles[block], this.blockTiles[block + 1], this.layout.scratch + block * this.layout.scratchBytes, withLikelihood);
   }
 }

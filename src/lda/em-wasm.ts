@@ -142,12 +142,9 @@ export class EmWasmKernel {
     this.x.emInit(block, this.w.blockTiles[block], this.w.blockTiles[block + 1], this.scratch(block));
   }
 
-  /** The native kernel, when chosen, runs the iterations whose log-likelihood is not read (it returns 0 for them). */
+  /** The native kernel, when chosen, runs every iteration (it returns 0 when the log-likelihood is not read). */
   iterateBlock(block: number, withLikelihood: boolean): number {
-    if (this.native && !withLikelihood) {
-      this.native.iterateBlock(block);
-      return 0;
-    }
+    if (this.native) return this.native.iterateBlock(block, withLikelihood);
     return this.x.emIterate(block, this.w.blockTiles[block], this.w.blockTiles[block + 1], this.scratch(block), withLikelihood);
   }
 

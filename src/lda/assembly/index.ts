@@ -6,3 +6,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { onlineSetup, onlineTrain, onlineTheta, onlineExpElogbeta } from './online';
+export { mathLogs } from './log-check';

@@ -8,6 +8,8 @@
 // (target_clones: the loader picks the best one the CPU has), or for whatever the compiler targets elsewhere.
 #include <node_api.h>
 
+#include "log.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -28,7 +30,7 @@ typedef double v8d __attribute__((vector_size(64), aligned(8)));
 
 struct EmState {
   uint8_t* mem;
-  uint32_t docStart, tileDoc, tileRun, runWord, runEnd, entryDoc, counts, nd, nwb, partial, topicCoef;
+  uint32_t docStart, docTokens, tileDoc, tileRun, runWord, runEnd, entryDoc, counts, nd, nwb, partial, topicCoef;
   int32_t countBytes, K, kp, tileDocs;
   size_t blockBytes;
   double alphaM1;
@@ -37,7 +39,43 @@ struct EmState {
   // document of the tile, and eight rows of draws (kp doubles each, the padding lane 0).
   std::vector<uint32_t> states, stamps;
   std::vector<double> draws;
+  // The likelihood iteration's per-document terms of a tile (docLog of the wasm kernel).
+  std::vector<double> docLog;
 };
+
+// ---- The log-likelihood (likelihoodTerm and likelihoodOf of the wasm kernel) ----
+//
+// A tile's entries of count 1 go into a running product kept in [2^-500, 2^500] by moving its binary exponent into
+// an integer, the others add c·log(Σγ); at the tile's end, log(product) + exponent·ln 2 + the others. The same
+// operations in the same order as the wasm kernel, with AssemblyScript's own log (log.h): the same bits.
+struct Likelihood {
+  double product = 1;
+  int64_t exponent = 0;
+  double other = 0;
+
+  inline void add(double c, double sum) {
+    if (c == 1) {
+      double p = product * sum;
+      if (!(p >= 0x1p-500 && p <= 0x1p500)) {
+        const uint64_t bits = spotlog::f64ToBits(p);
+        exponent = exponent + static_cast<int64_t>((bits >> 52) & 0x7ff) - 1023;
+        p = spotlog::bitsToF64((bits & 0x800fffffffffffffull) | 0x3ff0000000000000ull);
+      }
+      product = p;
+    } else {
+      other = other + c * spotlog::log(sum);
+    }
+  }
+
+  // Math.LN2 is 0x3FE62E42FEFA39EF.
+  inline double value() const { return spotlog::log(product) + static_cast<double>(exponent) * spotlog::bitsToF64(0x3FE62E42FEFA39EF) + other; }
+};
+
+// With LL false the likelihood is not formed (the calls on `lik` compile away).
+template <bool LL>
+inline void addTerm(Likelihood& lik, double c, double sum) {
+  if (LL) lik.add(c, sum);
+}
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define SPOT_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
@@ -114,7 +152,8 @@ inline double rowSum(v4d y) { return (y[0] + y[2]) + (y[1] + y[3]); }
 // kernel forms the same product twice); the word's row and its partial-sum row stay in registers over the run,
 // a row as two v8d and one v4d (three AVX-512 registers, or five AVX2 ones). The sum over topics adds the row's
 // five quarters (v4d) in order: each lane of the result is then one of the wasm kernel's four lane sums.
-SPOT_CLONES void runs20(const EmState& s, int32_t rFrom, int32_t rTo, double* pBase, const double* docScale, double* dBase) {
+template <bool LL>
+__attribute__((always_inline)) inline void runs20Body(const EmState& s, int32_t rFrom, int32_t rTo, double* pBase, const double* docScale, double* dBase, Likelihood& lik) {
   const uint8_t* mem = s.mem;
   const uint8_t* docs = mem + s.entryDoc;
   const uint8_t* cs = mem + s.counts;
@@ -138,6 +177,7 @@ SPOT_CLONES void runs20(const EmState& s, int32_t rFrom, int32_t rTo, double* pB
       const v8d g0 = w0 * load8(sRow), g1 = w1 * load8(sRow + 8);
       const v4d g2 = w2 * load4(sRow + 16);
       const double sum = rowSum((((low4(g0) + high4(g0)) + low4(g1)) + high4(g1)) + g2);
+      addTerm<LL>(lik, c, sum);
       const double scale = c / sum;
       const v8d v0 = g0 * scale, v1 = g1 * scale;
       const v4d v2 = g2 * scale;
@@ -157,7 +197,8 @@ SPOT_CLONES void runs20(const EmState& s, int32_t rFrom, int32_t rTo, double* pB
 
 // Any even row width kp (runsAny): γ through `gamma`, the sum over topics as rowSum, a trailing pair of lanes
 // (kp % 4 == 2) added to the first half as the wasm kernel adds its trailing slot into s0.
-SPOT_CLONES void runsAny(const EmState& s, int32_t rFrom, int32_t rTo, double* pBase, const double* docScale, double* dBase, double* gamma) {
+template <bool LL>
+__attribute__((always_inline)) inline void runsAnyBody(const EmState& s, int32_t rFrom, int32_t rTo, double* pBase, const double* docScale, double* dBase, double* gamma, Likelihood& lik) {
   const uint8_t* mem = s.mem;
   const uint8_t* docs = mem + s.entryDoc;
   const uint8_t* cs = mem + s.counts;
@@ -190,6 +231,7 @@ SPOT_CLONES void runsAny(const EmState& s, int32_t rFrom, int32_t rTo, double* p
       } else {
         sum = rowSum(y);
       }
+      addTerm<LL>(lik, c, sum);
       const double scale = c / sum;
       int32_t q = 0;
       for (; q < full; q += 4) {
@@ -363,8 +405,11 @@ SPOT_CLONES void initBlock(EmState& s, int32_t block, int32_t tileFrom, int32_t 
   }
 }
 
-// emIterate(block, tileFrom, tileTo, scratch, false): the scratch laid out as the wasm kernel lays it.
-SPOT_CLONES void iterate(const EmState& s, int32_t block, int32_t tileFrom, int32_t tileTo, uint32_t scratch) {
+// emIterate(block, tileFrom, tileTo, scratch, LL): the scratch laid out as the wasm kernel lays it. With LL, returns
+// the log-likelihood of the block's documents as the wasm kernel forms it: per tile, its entries' terms
+// (Likelihood), then minus each non-empty document's tokens · log Σ_k (N_d[k] + α − 1), in the same order.
+template <bool LL>
+__attribute__((always_inline)) inline double iterateBody(EmState& s, int32_t block, int32_t tileFrom, int32_t tileTo, uint32_t scratch) {
   uint8_t* mem = s.mem;
   const size_t rowBytes = static_cast<size_t>(s.kp) * 8;
   double* pBase = reinterpret_cast<double*>(mem + s.partial + static_cast<size_t>(block) * s.blockBytes);
@@ -372,8 +417,11 @@ SPOT_CLONES void iterate(const EmState& s, int32_t block, int32_t tileFrom, int3
   double* gamma = reinterpret_cast<double*>(mem + scratch);
   double* docScale = reinterpret_cast<double*>(mem + scratch + rowBytes);
   const double* coef = reinterpret_cast<const double*>(mem + s.topicCoef);
+  const double* docTokens = reinterpret_cast<const double*>(mem + s.docTokens);
+  double* docLog = s.docLog.data();
   const double am1 = s.alphaM1;
-  const int32_t kp = s.kp;
+  const int32_t K = s.K, kp = s.kp;
+  double ll = 0;
   for (int32_t t = tileFrom; t < tileTo; t++) {
     const int32_t d0 = i32At(mem, s.tileDoc, t);
     const int32_t n = i32At(mem, s.tileDoc, t + 1) - d0;
@@ -381,6 +429,11 @@ SPOT_CLONES void iterate(const EmState& s, int32_t block, int32_t tileFrom, int3
     for (int32_t j = 0; j < n; j++) {
       double* dRow = dBase + static_cast<size_t>(j) * kp;
       double* sRow = docScale + static_cast<size_t>(j) * kp;
+      if (LL) {
+        double total = 0;
+        for (int32_t k = 0; k < K; k++) total += dRow[k] + am1;
+        docLog[j] = docTokens[d0 + j] * spotlog::log(total);
+      }
       if (kp == 20) {
         store8(sRow, (load8(dRow) + am1) * load8(coef));
         store8(sRow + 8, (load8(dRow + 8) + am1) * load8(coef + 8));
@@ -397,9 +450,23 @@ SPOT_CLONES void iterate(const EmState& s, int32_t block, int32_t tileFrom, int3
     }
     const int32_t rFrom = i32At(mem, s.tileRun, t);
     const int32_t rTo = i32At(mem, s.tileRun, t + 1);
-    if (kp == 20) runs20(s, rFrom, rTo, pBase, docScale, dBase);
-    else runsAny(s, rFrom, rTo, pBase, docScale, dBase, gamma);
+    Likelihood lik;
+    if (kp == 20) runs20Body<LL>(s, rFrom, rTo, pBase, docScale, dBase, lik);
+    else runsAnyBody<LL>(s, rFrom, rTo, pBase, docScale, dBase, gamma, lik);
+    if (LL) {
+      ll += lik.value();
+      for (int32_t j = 0; j < n; j++) {
+        if (i32At(mem, s.docStart, d0 + j) != i32At(mem, s.docStart, d0 + j + 1)) ll -= docLog[j];
+      }
+    }
   }
+  return ll;
+}
+
+SPOT_CLONES void iterate(EmState& s, int32_t block, int32_t tileFrom, int32_t tileTo, uint32_t scratch) { iterateBody<false>(s, block, tileFrom, tileTo, scratch); }
+
+SPOT_CLONES double iterateLikelihood(EmState& s, int32_t block, int32_t tileFrom, int32_t tileTo, uint32_t scratch) {
+  return iterateBody<true>(s, block, tileFrom, tileTo, scratch);
 }
 
 // ---- The tiles (fillTileBlock of src/lda/em-tiles.ts) ----
@@ -511,11 +578,11 @@ void finalizeState(napi_env, void* data, void*) { delete static_cast<EmState*>(d
 
 // emSetup(memory: Uint8Array over the whole WebAssembly.Memory, docStart, tileDoc, tileRun, runWord, runEnd,
 // entryDoc, counts, countBytes, nd, nwb, partial, topicCoef, k, kp, numWords, maxTileDocs, alpha, seedLo,
-// seedHi) → handle.
+// seedHi, docTokens) → handle.
 napi_value Setup(napi_env env, napi_callback_info info) {
-  size_t argc = 20;
-  napi_value argv[20];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 20) return fail(env, "emSetup: 20 arguments expected");
+  size_t argc = 21;
+  napi_value argv[21];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 21) return fail(env, "emSetup: 21 arguments expected");
   napi_typedarray_type type;
   size_t length;
   void* data;
@@ -533,7 +600,8 @@ napi_value Setup(napi_env env, napi_callback_info info) {
   int32_t numWords = 0;
   ok = ok && i32Arg(env, argv[13], &s->K) && i32Arg(env, argv[14], &s->kp) && i32Arg(env, argv[15], &numWords) && i32Arg(env, argv[16], &s->tileDocs);
   double alpha = 0;
-  ok = ok && napi_get_value_double(env, argv[17], &alpha) == napi_ok && u32Arg(env, argv[18], &s->seedLo) && u32Arg(env, argv[19], &s->seedHi);
+  ok = ok && napi_get_value_double(env, argv[17], &alpha) == napi_ok && u32Arg(env, argv[18], &s->seedLo) && u32Arg(env, argv[19], &s->seedHi) &&
+       u32Arg(env, argv[20], &s->docTokens);
   if (!ok || s->K < 1 || s->kp < s->K || s->tileDocs < 1 || s->kp < 2 || (s->kp & 1) != 0 || numWords < 0 || (s->countBytes != 2 && s->countBytes != 4 && s->countBytes != 8)) {
     delete s;
     return fail(env, "emSetup: invalid arguments");
@@ -543,6 +611,7 @@ napi_value Setup(napi_env env, napi_callback_info info) {
   s->states.assign(static_cast<size_t>(s->tileDocs) * 4, 0);
   s->stamps.assign(static_cast<size_t>(s->tileDocs), 0);
   s->draws.assign(static_cast<size_t>(s->kp) * 8, 0);
+  s->docLog.assign(static_cast<size_t>(s->tileDocs), 0);
   napi_value handle;
   if (napi_create_external(env, s, finalizeState, nullptr, &handle) != napi_ok) {
     delete s;
@@ -552,13 +621,14 @@ napi_value Setup(napi_env env, napi_callback_info info) {
 }
 
 // The arguments of emInit and emIterate: (handle, block, tileFrom, tileTo), and emIterate's scratch offset.
-EmState* blockCall(napi_env env, napi_callback_info info, const char* name, size_t want, int32_t range[3], uint32_t* scratch) {
-  size_t argc = 5;
-  napi_value argv[5];
+EmState* blockCall(napi_env env, napi_callback_info info, const char* name, size_t want, int32_t range[3], uint32_t* scratch, bool* likelihood = nullptr) {
+  size_t argc = 6;
+  napi_value argv[6];
   void* data = nullptr;
   bool ok = napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc == want && napi_get_value_external(env, argv[0], &data) == napi_ok;
   for (int a = 0; a < 3; a++) ok = ok && i32Arg(env, argv[1 + a], &range[a]);
-  if (want == 5) ok = ok && u32Arg(env, argv[4], scratch);
+  if (want >= 5) ok = ok && u32Arg(env, argv[4], scratch);
+  if (want == 6) ok = ok && napi_get_value_bool(env, argv[5], likelihood) == napi_ok;
   if (!ok || range[0] < 0 || range[1] < 0 || range[2] < range[1]) {
     napi_throw_error(env, nullptr, name);
     return nullptr;
@@ -566,14 +636,22 @@ EmState* blockCall(napi_env env, napi_callback_info info, const char* name, size
   return static_cast<EmState*>(data);
 }
 
-// emIterate(handle, block, tileFrom, tileTo, scratch): one Jacobi step over the tiles, without the likelihood.
+// emIterate(handle, block, tileFrom, tileTo, scratch, withLikelihood): one Jacobi step over the tiles; returns the
+// block's log-likelihood when withLikelihood, else 0.
 napi_value Iterate(napi_env env, napi_callback_info info) {
   int32_t range[3];
   uint32_t scratch = 0;
-  EmState* s = blockCall(env, info, "emIterate: invalid arguments", 5, range, &scratch);
-  if (s) iterate(*s, range[0], range[1], range[2], scratch);
-  return nullptr;
+  bool likelihood = false;
+  EmState* s = blockCall(env, info, "emIterate: invalid arguments", 6, range, &scratch, &likelihood);
+  if (!s) return nullptr;
+  double ll = 0;
+  if (likelihood) ll = iterateLikelihood(*s, range[0], range[1], range[2], scratch);
+  else iterate(*s, range[0], range[1], range[2], scratch);
+  napi_value out;
+  napi_create_double(env, ll, &out);
+  return out;
 }
+
 
 // emInit(handle, block, tileFrom, tileTo): the random initialisation of the block's tiles.
 napi_value Init(napi_env env, napi_callback_info info) {
@@ -621,6 +699,20 @@ napi_value FillBlock(napi_env env, napi_callback_info info) {
   f.entryDoc = reinterpret_cast<uint16_t*>(mem + at[4]);
   f.entryCount = mem + at[5];
   fillBlock(f);
+  return nullptr;
+}
+
+// mathLog(values: Float64Array): each value replaced by its log as AssemblyScript's Math.log forms it (log.h), for
+// the test that compares the two bit for bit.
+napi_value MathLog(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  double* values;
+  size_t length;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 1 || !typedArg(env, argv[0], napi_float64_array, &values, &length)) {
+    return fail(env, "mathLog: a Float64Array expected");
+  }
+  for (size_t i = 0; i < length; i++) values[i] = spotlog::log(values[i]);
   return nullptr;
 }
 
@@ -736,6 +828,7 @@ NAPI_MODULE_INIT() {
       {"emFillBlock", nullptr, FillBlock, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"emInit", nullptr, Init, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"emIterate", nullptr, Iterate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"mathLog", nullptr, MathLog, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threadCpuMs", nullptr, ThreadCpuMs, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"isa", nullptr, Isa, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
