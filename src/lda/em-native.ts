@@ -26,6 +26,8 @@ export interface NativeEm {
   ): void;
   /** One iteration of the block's tiles; its log-likelihood when `withLikelihood` (the wasm kernel's bits), else 0. */
   emIterate(handle: object, block: number, tileFrom: number, tileTo: number, scratch: number, withLikelihood: boolean): number;
+  /** θ of block `block`'s documents [docFrom, docTo) in place of their N_d rows (even K), as the wasm kernel's emTheta. */
+  emTheta(handle: object, block: number, docFrom: number, docTo: number): void;
   /** Each value replaced by its log as AssemblyScript's Math.log forms it (the likelihood's log; for tests). */
   mathLog(values: Float64Array): void;
   emMerge(memory: Uint8Array, partial: number, nw: number, nwb: number, topicCoef: number, numWords: number, k: number, kp: number, blocks: number, beta: number): void;
@@ -95,6 +97,10 @@ export class EmNativeBlocks {
 
   initBlock(block: number): void {
     this.addon.emInit(this.handle, block, this.blockTiles[block], this.blockTiles[block + 1]);
+  }
+
+  theta(block: number, docFrom: number, docTo: number): void {
+    this.addon.emTheta(this.handle, block, docFrom, docTo);
   }
 
   iterateBlock(block: number, withLikelihood: boolean): number {

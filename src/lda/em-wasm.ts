@@ -152,8 +152,9 @@ export class EmWasmKernel {
    * θ of documents [from, to) (even K: N_d rows are K wide), normalised in place and, given `out` (a shared
    * array), copied into it: each thread copies its own documents, so the fresh pages of θ are touched in parallel.
    */
-  thetaBlock(from: number, to: number, out?: Float64Array): void {
-    this.x.emTheta(from, to);
+  thetaBlock(block: number, from: number, to: number, out?: Float64Array): void {
+    if (this.native) this.native.theta(block, from, to);
+    else this.x.emTheta(from, to);
     if (!out) return;
     const K = this.k;
     out.set(new Float64Array(this.w.memory.buffer, this.w.layout.nd + from * K * 8, (to - from) * K), from * K);

@@ -47,7 +47,7 @@ export function createRunner(init: KernelInit): TaskRunner {
         return null;
       }
       if (task.op === 'emTheta' && wasm) {
-        wasm.thetaBlock(task.from, task.to, task.out);
+        wasm.thetaBlock(task.block, task.from, task.to, task.out);
         return null;
       }
       if (task.op !== 'emIterate') throw new Error(`LDA: task ${task.op} is not an em task`);

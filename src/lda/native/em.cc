@@ -469,6 +469,21 @@ SPOT_CLONES double iterateLikelihood(EmState& s, int32_t block, int32_t tileFrom
   return iterateBody<true>(s, block, tileFrom, tileTo, scratch);
 }
 
+// emTheta(docFrom, docTo) of the wasm kernel: each N_d row divided by its sum over the topics (summed in order),
+// in place; even K only, where rows are exactly K wide.
+void theta(const EmState& s, int32_t docFrom, int32_t docTo) {
+  double* nd = reinterpret_cast<double*>(s.mem + s.nd);
+  const int32_t K = s.K, kp = s.kp;
+  for (int32_t d = docFrom; d < docTo; d++) {
+    double* row = nd + static_cast<size_t>(d) * kp;
+    double sum = 0;
+    for (int32_t k = 0; k < K; k++) sum += row[k];
+    if (sum > 0) {
+      for (int32_t k = 0; k < K; k++) row[k] = row[k] / sum;
+    }
+  }
+}
+
 // ---- The tiles (fillTileBlock of src/lda/em-tiles.ts) ----
 
 struct FillArgs {
@@ -653,6 +668,14 @@ napi_value Iterate(napi_env env, napi_callback_info info) {
 }
 
 
+// emTheta(handle, block, docFrom, docTo): θ of the block's documents [docFrom, docTo) in place of their N_d rows.
+napi_value Theta(napi_env env, napi_callback_info info) {
+  int32_t range[3];
+  EmState* s = blockCall(env, info, "emTheta: invalid arguments", 4, range, nullptr);
+  if (s) theta(*s, range[1], range[2]);
+  return nullptr;
+}
+
 // emInit(handle, block, tileFrom, tileTo): the random initialisation of the block's tiles.
 napi_value Init(napi_env env, napi_callback_info info) {
   int32_t range[3];
@@ -828,6 +851,7 @@ NAPI_MODULE_INIT() {
       {"emFillBlock", nullptr, FillBlock, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"emInit", nullptr, Init, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"emIterate", nullptr, Iterate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"emTheta", nullptr, Theta, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"mathLog", nullptr, MathLog, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threadCpuMs", nullptr, ThreadCpuMs, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"isa", nullptr, Isa, nullptr, nullptr, nullptr, napi_default, nullptr},
