@@ -40,7 +40,7 @@ export interface EmWasmInit {
   layout: EmLayout;
   tileDocs: number;
   blockTiles: number[];
-  /** The initialisation and the iterations without the log-likelihood run in the native kernel (em-native.ts) on this memory. */
+  /** The initialisation, the iterations and θ run in the native kernel (em-native.ts) on this memory. */
   native: boolean;
 }
 
@@ -56,7 +56,7 @@ export interface EmWasmState {
 /**
  * Lays the tiled corpus and the EM state out in a new shared memory (null when it would pass 4 GiB); each
  * block's tiles are written by `fillBlock(b)`, before that block is initialised. With `native`, the native
- * kernel writes the tiles and runs the initialisation and the iterations without the log-likelihood.
+ * kernel writes the tiles and runs the initialisation, the iterations and θ.
  */
 export function emWasmArrays(
   module: WebAssembly.Module,

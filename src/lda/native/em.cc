@@ -1,4 +1,5 @@
-// The em iteration of src/lda/assembly/em.ts (emIterate without the log-likelihood) in native code, on the
+// The em kernel of src/lda/assembly/em.ts (emInit, emIterate with or without the log-likelihood, emTheta) in native
+// code, on the
 // WebAssembly kernels' own shared memory: the same arrays at the same offsets, the same tiles, blocks and
 // per-thread work. It does every per-lane operation of the wasm kernel in the same order, and forms every
 // sum over topics in the same order (see rowSum), with no contraction into fused multiply-adds (built with
@@ -693,6 +694,12 @@ bool typedArg(napi_env env, napi_value v, napi_typedarray_type want, T** out, si
   return true;
 }
 
+// The arguments of a call on the kernels' memory: exactly `want` of them, the first a Uint8Array over the memory.
+bool memoryCall(napi_env env, napi_callback_info info, size_t want, napi_value* argv, uint8_t** mem, size_t* length) {
+  size_t argc = want;
+  return napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc == want && typedArg(env, argv[0], napi_uint8_array, mem, length);
+}
+
 // emFillBlock(memory: Uint8Array, docStart: Int32Array, wordIds: Int32Array, counts: Float64Array, tileDoc:
 // Int32Array, numWords, tileFrom, tileTo, firstRun, docTokens, tileRun, runWord, runEnd, entryDoc, counts' offset,
 // countBytes): fillTileBlock for one block (the corpus arrays checked by the caller: ids below numWords, runs and
@@ -741,14 +748,13 @@ napi_value MathLog(napi_env env, napi_callback_info info) {
 
 // emMerge(memory: Uint8Array, partial, nw, nwb, topicCoef, numWords, k, kp, blocks, beta): mergeBlocks.
 napi_value Merge(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
   napi_value argv[10];
   uint8_t* mem;
   size_t length;
   uint32_t at[4];
   int32_t n[4];
   double beta;
-  bool ok = napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc == 10 && typedArg(env, argv[0], napi_uint8_array, &mem, &length);
+  bool ok = memoryCall(env, info, 10, argv, &mem, &length);
   for (int a = 0; a < 4; a++) ok = ok && u32Arg(env, argv[1 + a], &at[a]);
   for (int a = 0; a < 4; a++) ok = ok && i32Arg(env, argv[5 + a], &n[a]);
   ok = ok && napi_get_value_double(env, argv[9], &beta) == napi_ok;
@@ -766,13 +772,10 @@ napi_value Merge(napi_env env, napi_callback_info info) {
 // first touch (a fresh 4 KiB page costs about 4 ms of CPU per MiB on this VM; a 2 MiB page far less per byte).
 // Returns whether the advice was taken; elsewhere, or when refused, nothing changes.
 napi_value AdviseHugePages(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
   uint8_t* mem;
   size_t length;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 1 || !typedArg(env, argv[0], napi_uint8_array, &mem, &length)) {
-    return fail(env, "adviseHugePages: a Uint8Array expected");
-  }
+  if (!memoryCall(env, info, 1, argv, &mem, &length)) return fail(env, "adviseHugePages: a Uint8Array expected");
   bool taken = false;
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   const uintptr_t huge = uintptr_t(2) << 20;
@@ -802,13 +805,12 @@ napi_value ThreadCpuMs(napi_env env, napi_callback_info) {
 // [from, to) are given back to the OS (MADV_DONTNEED: they read as zeros if touched again), so that a model whose θ
 // is a view of the N_d rows keeps only those rows resident. Returns the bytes released (0 where not supported).
 napi_value ReleasePagesOutside(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
   uint8_t* mem;
   size_t length;
   double range[2];
-  bool ok = napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc == 3 && typedArg(env, argv[0], napi_uint8_array, &mem, &length) &&
-            napi_get_value_double(env, argv[1], &range[0]) == napi_ok && napi_get_value_double(env, argv[2], &range[1]) == napi_ok;
+  const bool ok = memoryCall(env, info, 3, argv, &mem, &length) && napi_get_value_double(env, argv[1], &range[0]) == napi_ok &&
+                  napi_get_value_double(env, argv[2], &range[1]) == napi_ok;
   if (!ok || !(range[0] >= 0 && range[0] <= range[1] && range[1] <= static_cast<double>(length))) return fail(env, "releasePagesOutside: invalid arguments");
   double released = 0;
 #if defined(__linux__) && defined(MADV_DONTNEED)
