@@ -30,10 +30,11 @@
  *                                                    events (time order), ssize / ssize2 = Σ size and Σ size²
  *                                                    (HUGEINT)
  *
- * (rb_values_<j> are views over one table of the first pass' grouping sets here; another engine may ship
- * them as tables.) Two passes over the events: the first makes rb_pairs and rb_values_<j>; the filters are derived from
- * them; the second keeps only the events of candidate values, flagged events and the events of gap pairs
- * (about a quarter of a 10M-flow day) and makes rb_explicit and rb_gaps from them.
+ * (rb_values_<j> are views over one table of the value sets here; another engine may ship them as tables.)
+ * Two passes over the events: the first makes rb_pairs and rb_values_<j>, in two groupings (each reads the
+ * events) so that each computes only its own aggregates; the filters are derived from them; the second
+ * keeps only the events of candidate values, flagged events and the events of gap pairs (about a quarter of
+ * a 10M-flow day) and makes rb_explicit and rb_gaps from them.
  */
 import type { Engine } from '../../engine/engine.js';
 
