@@ -30,10 +30,11 @@
  *                                                    events (time order), ssize / ssize2 = Σ size and Σ size²
  *                                                    (HUGEINT)
  *
- * (rb_pairs and rb_values_<j> are views over one table of the first pass' grouping sets here; another
- * engine may ship them as tables.) Two passes over the events: the first makes rb_pairs and rb_values_<j>; the filters are derived from
- * them; the second keeps only the events of candidate values, flagged events and the events of gap pairs
- * (about a quarter of a 10M-flow day) and makes rb_explicit and rb_gaps from them.
+ * (rb_values_<j> are views over one table of the value sets here; another engine may ship them as tables.)
+ * Two passes over the events: the first makes rb_pairs and rb_values_<j>, in two groupings (each reads the
+ * events) so that each computes only its own aggregates; the filters are derived from them; the second
+ * keeps only the events of candidate values, flagged events and the events of gap pairs (about a quarter of
+ * a 10M-flow day) and makes rb_explicit and rb_gaps from them.
  */
 import type { Engine } from '../../engine/engine.js';
 
@@ -50,7 +51,7 @@ export const hourBit = `(1::UBIGINT << CAST(${hourOf} AS UBIGINT))`;
  * SQL: the bit of the event's hour (bits 0..23) and of its (peer, hour) bucket, one of 40 (bits 24..63):
  * one bit_or gathers both.
  */
-const hourAndSlotBits = `(${hourBit} | (1::UBIGINT << CAST(24 + (CAST(peer >> 40 AS BIGINT) + 7 * ${hourOf}) % 40 AS UBIGINT)))`;
+export const hourAndSlotBits = `(${hourBit} | (1::UBIGINT << CAST(24 + (CAST(peer >> 40 AS BIGINT) + 7 * ${hourOf}) % 40 AS UBIGINT)))`;
 const HOURS = 0xffffff;
 
 /** SQL over a rb_values_<j> row joined with rb_totals `t` and the value's host count `hosts`: the feature may be odd for this host. */
@@ -63,21 +64,23 @@ export const mayBeOdd = (t: string, hosts: string) =>
  */
 export async function buildAggregates(engine: Engine, m: number, events = 'rb_events', flagged?: string): Promise<void> {
   const f = featureColumns(m);
-  const sets = [`(host, peer)`, ...f.map((c) => `(host, ${c})`)];
-  const grouping = `GROUPING_ID(host, peer, ${f.join(', ')})`;
-  const all = (1 << (m + 2)) - 1;
-  // The grouping id of a set: a bit set for every column not grouped (the first column is the highest bit).
-  const idOf = (grouped: number[]) => all - grouped.reduce((acc, i) => acc + (1 << (m + 1 - i)), 0);
+  const grouping = `GROUPING_ID(host, ${f.join(', ')})`;
+  const all = (1 << (m + 1)) - 1;
+  // The grouping id of a (host, f_j) set: a bit set for every column not grouped (the first column is the highest bit).
+  const idOf = (j: number) => all - (1 << m) - (1 << (m - 1 - j));
+  // Pass 1 in two groupings, each with only the states it needs: the pairs' four, the values' one bit_or
+  // (one GROUPING SETS query computed every state for every set: DECISIONS, issue 13, "Session 9").
   await engine.exec(`
-    CREATE OR REPLACE TEMP TABLE rb_pass1 AS
-    SELECT ${grouping} AS gid, host, peer, ${f.join(', ')}, count(*) AS n, count(*) FILTER (WHERE init) AS n_init,
-      sum(outb) AS outb, bit_or(${hourAndSlotBits}) AS bits
-    FROM ${events} GROUP BY GROUPING SETS (${sets.join(', ')});`);
+    CREATE OR REPLACE TEMP TABLE rb_pairs AS
+    SELECT host, peer, count(*) AS n, count(*) FILTER (WHERE init) AS n_init, sum(outb) AS outb, bit_or(${hourBit}) AS hours
+    FROM ${events} GROUP BY host, peer;`);
+  if (m > 0) await engine.exec(`
+    CREATE OR REPLACE TEMP TABLE rb_value_sets AS
+    SELECT ${grouping} AS gid, host, ${f.join(', ')}, bit_or(${hourAndSlotBits}) AS bits
+    FROM ${events} GROUP BY GROUPING SETS (${f.map((c) => `(host, ${c})`).join(', ')});`);
   await engine.exec(`
-    CREATE OR REPLACE TEMP VIEW rb_pairs AS
-    SELECT host, peer, n, n_init, CAST(outb AS HUGEINT) AS outb, bits & ${HOURS} AS hours FROM rb_pass1 WHERE gid = ${idOf([0, 1])};
     ${f.map((c, j) => `CREATE OR REPLACE TEMP VIEW rb_values_${j} AS
-    SELECT host, ${c} AS v, bits & ${HOURS} AS hours, bits >> 24 AS peers_lb FROM rb_pass1 WHERE gid = ${idOf([0, j + 2])};`).join('\n')}
+    SELECT host, ${c} AS v, bits & ${HOURS} AS hours, bits >> 24 AS peers_lb FROM rb_value_sets WHERE gid = ${idOf(j)};`).join('\n')}
 `);
   await aggregateFilters(engine, m);
   // Membership by a hash of the key: a collision only keeps an event more, never loses one.
