@@ -22,6 +22,8 @@ import { SpotError } from '../common/errors.js';
 import { printable } from '../common/display.js';
 
 const CHUNK_ROWS = 2048;
+/** createTable lets the event loop run every this many chunks (about 130k rows, some tens of milliseconds). */
+const YIELD_EVERY_CHUNKS = 64;
 
 export interface DuckDbOptions {
   threads?: number;
@@ -188,12 +190,15 @@ export class DuckDbEngine implements Engine {
     const appender = await this.conn.createAppender(name);
     // One chunk, refilled: a chunk created per 2,048 rows cost more than copying the numbers into it.
     const chunk = DuckDBDataChunk.create(types);
-    for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
+    for (let start = 0, chunks = 1; start < rowCount; start += CHUNK_ROWS, chunks++) {
       const n = Math.min(CHUNK_ROWS, rowCount - start);
       chunk.reset();
       chunk.rowCount = n;
       columns.forEach((c, i) => fillColumn(chunk, i, c, start, n));
       appender.appendDataChunk(chunk);
+      // The appends run on the JavaScript thread: between batches, other work (statements of another
+      // connection, such as the candidates' scan beside the corpus' scores) gets started instead of waiting.
+      if (chunks % YIELD_EVERY_CHUNKS === 0) await new Promise(setImmediate);
     }
     appender.closeSync();
     profileEnd(t, `append ${rowCount} rows to ${name}`);

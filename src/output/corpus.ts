@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { writeAtomically } from './atomic.js';
 import { SpotError } from '../common/errors.js';
+import { hugeArray } from '../lda/huge-arrays.js';
 
 export const CORPUS_FILE = 'corpus.parquet';
 export const DISTRIBUTION_FILE = 'score_distribution.json';
@@ -60,7 +61,7 @@ export async function writeRunCorpus(
 function dayEntries(scores: Float64Array, dayCounts: Float64Array): Float64Array {
   let n = 0;
   for (let e = 0; e < dayCounts.length; e++) if (dayCounts[e] > 0) n++;
-  const out = new Float64Array(n);
+  const out = hugeArray(Float64Array, n);
   for (let e = 0, at = 0; e < dayCounts.length; e++) if (dayCounts[e] > 0) out[at++] = scores[e];
   return out;
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { ColumnData, Engine } from '../engine/engine.js';
 import type { LdaModel } from '../lda/types.js';
 import { writeAtomically } from './atomic.js';
+import { hugeArray } from '../lda/huge-arrays.js';
 
 export const DOCUMENT_TOPICS_FILE = 'document_topics.parquet';
 export const WORD_TOPICS_FILE = 'word_topics.parquet';
@@ -39,8 +40,10 @@ export async function writeModel(
 /** id plus one DOUBLE column t<j> per topic, from a row-major rows × k matrix (columns are cheap to hand over; lists are not). */
 function topicColumns(matrix: Float64Array | Float32Array, rows: number, k: number): ColumnData[] {
   const columns: ColumnData[] = [{ name: 'id', type: 'INTEGER', values: sequence(rows) }];
+  // One allocation (on huge pages when large) for every topic's column, each column a view of it.
+  const all = hugeArray(Float64Array, rows * k);
   for (let t = 0; t < k; t++) {
-    const values = new Float64Array(rows);
+    const values = all.subarray(t * rows, (t + 1) * rows);
     for (let r = 0; r < rows; r++) values[r] = matrix[r * k + t];
     columns.push({ name: `t${t}`, type: 'DOUBLE', values });
   }

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { Corpus } from '../lda/types.js';
 import { SpotError } from '../common/errors.js';
+import { hugeArray } from '../lda/huge-arrays.js';
 
 /**
  * Reads spot_corpus(doc, word, cnt) — the day's pairs, one row per (doc, word), stored in that order — and
@@ -17,10 +18,10 @@ export async function readCorpus(
   const [{ n }] = await engine.rows('SELECT count(*) AS n FROM spot_corpus');
   const capacity = Number(n) + extra.docs.length;
   const docStart = new Int32Array(numDocs + 1);
-  let wordIds = new Int32Array(capacity);
-  let counts = new Float64Array(capacity);
+  let wordIds = hugeArray(Int32Array, capacity);
+  let counts = hugeArray(Float64Array, capacity);
   // Without extra pairs the day counts are the counts: one array.
-  let dayCounts = extra.docs.length ? new Float64Array(capacity) : counts;
+  let dayCounts = extra.docs.length ? hugeArray(Float64Array, capacity) : counts;
   let at = 0;
   let x = 0;
   let last = -1;

@@ -4,6 +4,7 @@ import type { Analysis, AnalysisOptions, WordKeys, WordSlot } from './analysis.j
 import { lowestCutoff } from './cutoff.js';
 import { collectCandidates, slotColumns } from './candidates.js';
 import { entryDocs } from '../lda/entry-docs.js';
+import { hugeArray } from '../lda/huge-arrays.js';
 import type { ReportHint } from './report-hint.js';
 
 /** Score of document d and word w (SPEC §8): Σ_k θ[d][k]·φ[k][w]. */
@@ -18,7 +19,7 @@ function pairScore(model: LdaModel, doc: number, word: number): number {
 
 /** The score of every corpus entry, aligned with corpus.wordIds. */
 export function corpusScores(corpus: Corpus, model: LdaModel): Float64Array {
-  const scores = new Float64Array(corpus.wordIds.length);
+  const scores = hugeArray(Float64Array, corpus.wordIds.length);
   for (let d = 0; d < corpus.numDocs; d++) {
     for (let e = corpus.docStart[d]; e < corpus.docStart[d + 1]; e++) scores[e] = pairScore(model, d, corpus.wordIds[e]);
   }
