@@ -1,6 +1,6 @@
 // AssemblyScript's Math.log (f64) in C++, bit for bit: log_lut of
 // node_modules/assemblyscript/std/assembly/util/math.ts (what `asc -O3`, shrink level 0, compiles Math.log to),
-// the ARM optimized-routines / musl log without the FMA path. The same table (log-table.h), the same operations
+// the ARM optimized-routines / musl log without the FMA path. The same tables (log-table.h, generated from AssemblyScript's source at build time), the same operations
 // in the same order; built with -ffp-contract=off so that no multiply-add is fused (glibc's log takes its FMA
 // variant on this machine, hence its own copy here). The native em kernel's likelihood iteration uses it, so its
 // log-likelihood is the wasm kernel's; test lda-native-log compares the two on millions of values.
@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstring>
 
+// LOG_TAB1 (invc, logc) and LOG_TAB2 (chi, clo): generated at build time from AssemblyScript's own source
+// (scripts/build-native.mjs writes dist/native/log-table.h).
 #include "log-table.h"
 
 namespace spotlog {
