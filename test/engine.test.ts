@@ -45,3 +45,15 @@ test('query progress: none while idle; while a statement runs, a share in [0, 1]
     await engine.close();
   }
 });
+
+test('keepBlocks: the engine keeps freed blocks up to its memory limit (the robust run); by default it gives them back', async () => {
+  const setting = async (engine: DuckDbEngine) => {
+    const [s] = await engine.rows(`SELECT current_setting('block_allocator_memory') AS kept, current_setting('memory_limit') AS memory`);
+    await engine.close();
+    return s;
+  };
+  assert.equal((await setting(await DuckDbEngine.open())).kept, '0 bytes');
+  const kept = await setting(await DuckDbEngine.open({ memoryLimit: '256MB', keepBlocks: true }));
+  assert.equal(kept.kept, kept.memory);
+  assert.match(String(kept.kept), /^2(44|56)\.\d* ?Mi?B$/);
+});

@@ -195,3 +195,41 @@ test('profiles: internal addresses and registered domains', async () => {
     SELECT ${registeredDomain('n')} AS d FROM (VALUES ('a.b.example.com'), ('www.bbc.co.uk'), ('d123.cloudfront.net'), ('localhost'), ('10.0.0.1')) v(n)`));
   assert.deepEqual(names.map((r) => r.d), ['example.com', 'bbc.co.uk', 'cloudfront.net', 'localhost', '10.0.0.1']);
 });
+
+test('ranking the first atMost events: pairs whose P cannot reach the cut-off are left out, the scores are the same', () =>
+  withEngine(async (engine) => {
+    // 40 hosts: the common service, one-off peers with sizes from 1 byte to 10 MB, repeated contacts, a few odd ports.
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const rows: Ev[] = population();
+    for (let h = 0; h < 40; h++) {
+      rows.push({ host: `h${h}`, peer: 'common', t: 3600 * (h % 24), f0: '443' });
+      for (let i = 0; i < 12; i++) {
+        const peer = next() < 0.5 ? `shared${i % 5}` : `p${h}-${i}`;
+        const repeat = next() < 0.2 ? 4 : 1;
+        for (let r = 0; r < repeat; r++) {
+          rows.push({ host: `h${h}`, peer, t: Math.floor(next() * 86400), f0: next() < 0.05 ? `odd${h}` : '443', outb: Math.floor(10 ** (next() * 7)), init: next() < 0.9 });
+        }
+      }
+    }
+    await events(engine, rows);
+    const ranked = async (atMost: number | undefined) => {
+      await featureSurprise(engine, 1);
+      await peerRarity(engine);
+      await pairBehaviour(engine);
+      await hostFanout(engine);
+      await hostAnomalies(engine);
+      await combine(engine, atMost);
+      await rankScores(engine, 'rb_surprise', 25);
+      const [{ pairs }] = await engine.rows('SELECT count(*) AS pairs FROM rb_pair_p');
+      const units = await engine.rows('SELECT kind, combo, host, peer, score FROM rb_unit_score ORDER BY score, kind, combo, host, peer');
+      return { pairs: Number(pairs), units: JSON.stringify(units, (_, v) => (typeof v === 'bigint' ? String(v) : v)) };
+    };
+    const full = await ranked(undefined);
+    const pruned = await ranked(25);
+    const [{ initiated }] = await engine.rows('SELECT count(*) AS initiated FROM rb_pairs WHERE n_init > 0');
+    assert.ok(pruned.pairs < Number(initiated) / 2, `pairs scored: ${pruned.pairs} of ${initiated} initiated`);
+    assert.ok(full.pairs >= Number(initiated));
+    assert.ok(full.units.length > 100);
+    assert.equal(pruned.units, full.units);
+  }));

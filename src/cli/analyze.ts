@@ -79,7 +79,9 @@ export async function analyzeCommand(flags: AnalysisFlags, positional: string[],
   const scored = resolved.scored;
   const summary = await inRunFolder(scored, { keepRuns: resolved.keepRuns, wait: resolved.wait }, async (runDir) => {
     if (resolved.engine === 'clickhouse') return analyzeOnCluster(resolved, analysis, { ...options, scoredDir: runDir }, run.memoryLimit, progress);
-    const engine = await DuckDbEngine.open({ threads: resolved.threads, memoryLimit: run.memoryLimit, tempDirectory: resolved.spillDir })
+    const engine = await DuckDbEngine.open({
+      threads: resolved.threads, memoryLimit: run.memoryLimit, tempDirectory: resolved.spillDir, keepBlocks: options.scoring === 'robust',
+    })
       .catch((err) => { throw engineFailure(err) ?? err; });
     const attempt = (skipRowGroups?: UndecodablePart[]) => runAnalysis(engine, analysis, { ...options, scoredDir: runDir, skipRowGroups }, progress);
     try {

@@ -31,6 +31,12 @@ export interface DuckDbOptions {
   tempDirectory?: string;
   /** DuckDB's working memory before it spills, e.g. `2GB` (default DEFAULT_MEMORY_LIMIT). */
   memoryLimit?: string;
+  /**
+   * Keep the memory of DuckDB's freed blocks, up to the memory limit, for its next statements instead of
+   * giving it back to the OS (DuckDB's block_allocator_memory): for a sequence of large statements (the
+   * robust score), whose memory would otherwise be faulted in again by each (docs/DECISIONS.md, issue 13).
+   */
+  keepBlocks?: boolean;
 }
 
 /**
@@ -71,6 +77,7 @@ export class DuckDbEngine implements Engine {
       temp_directory: ownSpillDir,
     };
     if (options.threads) config.threads = String(options.threads);
+    if (options.keepBlocks) config.block_allocator_memory = config.memory_limit;
     try {
       const instance = await DuckDBInstance.create(':memory:', config);
       const conn = await instance.connect();

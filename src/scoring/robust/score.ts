@@ -79,7 +79,8 @@ export async function robustScoredEvents(
   await timed('pairs', () => pairBehaviour(engine));
   await timed('fanout', () => hostFanout(engine));
   await timed('host', () => hostAnomalies(engine));
-  await timed('combine', () => combine(engine));
+  // Feedback may raise any unit's surprise: then every pair is ranked.
+  await timed('combine', () => combine(engine, feedback ? undefined : maxResults));
   // The parts of every explicit combination, for studying the score (not a product output).
   const dump = process.env.SPOT_ML_ROBUST_PARTS;
   if (dump) await engine.exec(`COPY (SELECT x.*, s.* EXCLUDE (combo, host, peer, init, n) FROM rb_explicit x JOIN rb_parts s USING (combo)) TO '${dump.replaceAll("'", "''")}' (FORMAT parquet)`);

@@ -74,9 +74,9 @@ const regularitySql = `CASE WHEN g.n >= 3 AND g.span > 0 THEN ln(g.n - 1)
  * SQL: every pair of rb_pairs with its routine and regularity (host, peer, n, n_init, outb, routine, reg),
  * the host's row read from `hosts` (rb_hosts or rb_host, both with host_hours), plus `extra` columns of it.
  */
-const pairRowsSql = (hosts: string, extra = '') => `
+const pairRowsSql = (hosts: string, extra = '', pairs = 'rb_pairs') => `
     SELECT p.host, p.peer, p.n, p.n_init, CAST(p.outb AS DOUBLE) AS outb, ${routineSql} AS routine, ${regularitySql} AS reg${extra}
-    FROM rb_pairs p LEFT JOIN rb_gaps g USING (host, peer) JOIN ${hosts} h USING (host)`;
+    FROM ${pairs} p LEFT JOIN rb_gaps g USING (host, peer) JOIN ${hosts} h USING (host)`;
 
 /**
  * Pair behaviour (rb_pair(host, peer, n, n_init, outb, routine, reg), a view read once by combine): the host's events with the peer, the
@@ -148,12 +148,19 @@ export async function pairBytesMedian(engine: Engine): Promise<void> {
  *
  * rb_pair_part(host, peer, n_init, b, r, persistence, volume, routine, reg, fanout, p): a view of every part
  * per pair (rb_parts: the explicit combinations with every part, a view for tests and study); the pairs'
- * part is computed once, in one statement from rb_pairs and the small per-host, per-peer and gap tables,
- * into rb_pair_p(host, peer, p, n_rest), n_rest the pair's initiated events outside the explicit
- * combinations; rb_surprise(kind, combo, host, peer, n, s): the units (a view: ranking reads it as it
- * streams, never holding a table of the day's pairs twice).
+ * part is computed in one statement from rb_pairs and the small per-host, per-peer and gap tables, into
+ * rb_pair_p(host, peer, p, n_rest), n_rest the pair's initiated events outside the explicit combinations;
+ * rb_surprise(kind, combo, host, peer, n, s): the units (a view: ranking reads it as it streams, never
+ * holding a table of the day's pairs twice).
+ *
+ * With `atMost` (rankScores' limit; only when nothing rewrites the surprises before the ranking), rb_pair_p
+ * holds only the pairs whose unit can be among the atMost most suspicious: the explicit combinations' pairs,
+ * whose parts are computed first, and the other pairs whose bound of P reaches the atMost-th most suspicious
+ * of those units (a lower bound of rankScores' cut-off, since they are units of the day). The bound,
+ * ln H + 2·ln n + volume + the day's highest fan-out, needs only the pair's own row (B ≤ ln H, r ≤ 1, reg ≤
+ * ln(n − 1)), so the 7.8M pairs of a 10M-flow day are not joined to their hosts, peers and gaps.
  */
-export async function combine(engine: Engine): Promise<void> {
+export async function combine(engine: Engine, atMost?: number): Promise<void> {
   // Every part of the pairs `pr` (host, peer, n, n_init, outb, routine, reg) joined with rb_peer `p`; `fanout` is SQL.
   const parts = (pairs: string, fanout: string) => `
     SELECT *, (1 - routine) * b + r * ((1 - routine) * (persistence + volume) + reg) + r * fanout AS p FROM (
@@ -161,17 +168,22 @@ export async function combine(engine: Engine): Promise<void> {
         ln(pr.n) AS persistence, greatest(0, ln(greatest(1, pr.outb) / med.m)) AS volume, pr.routine, pr.reg,
         ${fanout} AS fanout
       FROM ${pairs} JOIN rb_peer p USING (peer), rb_totals t, rb_median med)`;
+  // rb_pair_p's rows for the pairs `pairs` (a relation like rb_pairs).
+  const pairP = (pairs: string) => `
+    SELECT pp.host, pp.peer, pp.p, CAST(pp.n_init - coalesce(x.n_init, 0) AS BIGINT) AS n_rest FROM (${parts(`(${pairRowsSql('rb_host', ', h.fanout', pairs)}) pr`, 'pr.fanout')}) pp
+    LEFT JOIN rb_explicit_pairs x USING (host, peer)`;
   await pairBytesMedian(engine);
   await engine.exec(`
     CREATE OR REPLACE TEMP VIEW rb_pair_part AS ${parts('rb_pair pr LEFT JOIN rb_host h USING (host)', 'coalesce(h.fanout, 0)')};
     CREATE OR REPLACE TEMP TABLE rb_explicit_pairs AS
     SELECT host, peer, coalesce(sum(n) FILTER (WHERE init), 0) AS n_init FROM rb_combo_a GROUP BY host, peer;
     CREATE OR REPLACE TEMP TABLE rb_pair_p AS
-    SELECT pp.host, pp.peer, pp.p, CAST(pp.n_init - coalesce(x.n_init, 0) AS BIGINT) AS n_rest FROM (${parts(`(${pairRowsSql('rb_host', ', h.fanout')}) pr`, 'pr.fanout')}) pp
-    LEFT JOIN rb_explicit_pairs x USING (host, peer);
+    ${pairP(atMost && atMost > 0 ? '(SELECT * FROM rb_pairs SEMI JOIN rb_explicit_pairs USING (host, peer))' : 'rb_pairs')};
     CREATE OR REPLACE TEMP TABLE rb_explicit_s AS
     SELECT c.combo, c.host, c.peer, c.init, c.n, c.a + CASE WHEN c.init THEN pp.p ELSE 0 END + c.a / ${lnHosts('t')} * coalesce(o.g, 0) AS s
-    FROM rb_combo_a c JOIN rb_pair_p pp USING (host, peer) LEFT JOIN rb_host_odd o USING (host), rb_totals t;
+    FROM rb_combo_a c JOIN rb_pair_p pp USING (host, peer) LEFT JOIN rb_host_odd o USING (host), rb_totals t;`);
+  if (atMost && atMost > 0) await addPairsThatCanRank(engine, Math.floor(atMost), pairP);
+  await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_rest AS
     SELECT (SELECT events FROM rb_totals) - (SELECT sum(n_init) FROM rb_pairs) - (SELECT coalesce(sum(n), 0) FROM rb_combo_a WHERE NOT init) AS n;
     CREATE OR REPLACE TEMP VIEW rb_parts AS
@@ -182,6 +194,26 @@ export async function combine(engine: Engine): Promise<void> {
     SELECT 0 AS kind, combo, host, peer, n, s FROM rb_explicit_s
     UNION ALL SELECT 1, NULL, host, peer, n_rest, p FROM rb_pair_p WHERE n_rest > 0
     UNION ALL SELECT 2, NULL, NULL, NULL, n, 0 FROM rb_rest WHERE n > 0;`);
+}
+
+/**
+ * Adds to rb_pair_p (which holds the explicit combinations' pairs) the other pairs the host initiated events
+ * with whose P can reach the atMost-th highest S of the units known so far (every pair of the day when
+ * fewer than atMost are known). The bound's margin covers the rounding of the doubles.
+ */
+async function addPairsThatCanRank(engine: Engine, atMost: number, pairP: (pairs: string) => string): Promise<void> {
+  const [{ known, low }] = await engine.rows(`
+    SELECT count(*) AS known, min(s) AS low FROM (
+      SELECT s FROM (SELECT s FROM rb_explicit_s UNION ALL SELECT p FROM rb_pair_p WHERE n_rest > 0) ORDER BY s DESC LIMIT ${atMost})`);
+  const others = 'rb_pairs p ANTI JOIN rb_explicit_pairs USING (host, peer)';
+  const cut = Number(low);
+  const bound = Number(known) < atMost || !Number.isFinite(cut)
+    ? ''
+    : `AND ln(greatest(2, t.hosts)) + 2 * ln(p.n) + greatest(0, ln(greatest(1, CAST(p.outb AS DOUBLE)) / med.m)) + f.fanout
+        >= ${cut - 1e-9 * (1 + Math.abs(cut))}`;
+  await engine.exec(`
+    INSERT INTO rb_pair_p ${pairP(`(SELECT p.* FROM ${others}, rb_totals t, rb_median med, (SELECT coalesce(max(fanout), 0) AS fanout FROM rb_host) f
+      WHERE p.n_init > 0 ${bound})`)}`);
 }
 
 /**
