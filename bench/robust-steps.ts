@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   const out = arg('--out');
   process.env.SPOT_ML_ROBUST_TIMING = '1';
   const analysis = analysisFor(type);
-  const engine = await DuckDbEngine.open();
+  // As the CLI opens it for --scoring robust.
+  const engine = await DuckDbEngine.open({ keepBlocks: true });
   if (process.argv.includes('--sql')) {
     // Each statement's wall and CPU seconds (the engine's work is on its threads, in this process).
     const exec = engine.exec.bind(engine);
