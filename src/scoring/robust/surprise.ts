@@ -161,6 +161,7 @@ export async function pairBytesMedian(engine: Engine): Promise<void> {
  * ln(n − 1)), so the 7.8M pairs of a 10M-flow day are not joined to their hosts, peers and gaps.
  */
 export async function combine(engine: Engine, atMost?: number): Promise<void> {
+  const limit = firstUnits(atMost);
   // Every part of the pairs `pr` (host, peer, n, n_init, outb, routine, reg) joined with rb_peer `p`; `fanout` is SQL.
   const parts = (pairs: string, fanout: string) => `
     SELECT *, (1 - routine) * b + r * ((1 - routine) * (persistence + volume) + reg) + r * fanout AS p FROM (
@@ -178,11 +179,11 @@ export async function combine(engine: Engine, atMost?: number): Promise<void> {
     CREATE OR REPLACE TEMP TABLE rb_explicit_pairs AS
     SELECT host, peer, coalesce(sum(n) FILTER (WHERE init), 0) AS n_init FROM rb_combo_a GROUP BY host, peer;
     CREATE OR REPLACE TEMP TABLE rb_pair_p AS
-    ${pairP(atMost && atMost > 0 ? '(SELECT * FROM rb_pairs SEMI JOIN rb_explicit_pairs USING (host, peer))' : 'rb_pairs')};
+    ${pairP(limit ? '(SELECT * FROM rb_pairs SEMI JOIN rb_explicit_pairs USING (host, peer))' : 'rb_pairs')};
     CREATE OR REPLACE TEMP TABLE rb_explicit_s AS
     SELECT c.combo, c.host, c.peer, c.init, c.n, c.a + CASE WHEN c.init THEN pp.p ELSE 0 END + c.a / ${lnHosts('t')} * coalesce(o.g, 0) AS s
     FROM rb_combo_a c JOIN rb_pair_p pp USING (host, peer) LEFT JOIN rb_host_odd o USING (host), rb_totals t;`);
-  if (atMost && atMost > 0) await addPairsThatCanRank(engine, Math.floor(atMost), pairP);
+  if (limit) await addPairsThatCanRank(engine, limit, pairP);
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_rest AS
     SELECT (SELECT events FROM rb_totals) - (SELECT sum(n_init) FROM rb_pairs) - (SELECT coalesce(sum(n), 0) FROM rb_combo_a WHERE NOT init) AS n;
@@ -202,18 +203,24 @@ export async function combine(engine: Engine, atMost?: number): Promise<void> {
  * fewer than atMost are known). The bound's margin covers the rounding of the doubles.
  */
 async function addPairsThatCanRank(engine: Engine, atMost: number, pairP: (pairs: string) => string): Promise<void> {
-  const [{ known, low }] = await engine.rows(`
-    SELECT count(*) AS known, min(s) AS low FROM (
-      SELECT s FROM (SELECT s FROM rb_explicit_s UNION ALL SELECT p FROM rb_pair_p WHERE n_rest > 0) ORDER BY s DESC LIMIT ${atMost})`);
+  const { count, cut } = await highest(engine, '(SELECT s FROM rb_explicit_s UNION ALL SELECT p FROM rb_pair_p WHERE n_rest > 0)', atMost);
   const others = 'rb_pairs p ANTI JOIN rb_explicit_pairs USING (host, peer)';
-  const cut = Number(low);
-  const bound = Number(known) < atMost || !Number.isFinite(cut)
+  const bound = count < atMost || cut === null || !Number.isFinite(cut)
     ? ''
     : `AND ln(greatest(2, t.hosts)) + 2 * ln(p.n) + greatest(0, ln(greatest(1, CAST(p.outb AS DOUBLE)) / med.m)) + f.fanout
         >= ${cut - 1e-9 * (1 + Math.abs(cut))}`;
   await engine.exec(`
     INSERT INTO rb_pair_p ${pairP(`(SELECT p.* FROM ${others}, rb_totals t, rb_median med, (SELECT coalesce(max(fanout), 0) AS fanout FROM rb_host) f
       WHERE p.n_init > 0 ${bound})`)}`);
+}
+
+/** The number of most suspicious units to rank (a whole number ≥ 1), or undefined for all of them. */
+const firstUnits = (atMost?: number) => (atMost && atMost > 0 ? Math.floor(atMost) : undefined);
+
+/** Of the `atMost` highest `s` of `units` (a relation with a column s): how many there are, and the lowest (null if none). */
+async function highest(engine: Engine, units: string, atMost: number): Promise<{ count: number; cut: number | null }> {
+  const [r] = await engine.rows(`SELECT count(*) AS count, min(s) AS cut FROM (SELECT s FROM ${units} ORDER BY s DESC LIMIT ${atMost})`);
+  return { count: Number(r.count), cut: r.cut === null ? null : Number(r.cut) };
 }
 
 /**
@@ -227,10 +234,11 @@ async function addPairsThatCanRank(engine: Engine, atMost: number, pairP: (pairs
  */
 export async function rankScores(engine: Engine, surpriseTable = 'rb_surprise', atMost?: number): Promise<void> {
   let among = surpriseTable;
-  if (atMost && atMost > 0) {
+  const limit = firstUnits(atMost);
+  if (limit) {
     // The cut-off as a literal (a double's shortest text reads back as the same double), so that the engine
     // filters each part of the units as it reads it.
-    const [{ cut }] = await engine.rows(`SELECT min(s) AS cut FROM (SELECT s FROM ${surpriseTable} ORDER BY s DESC LIMIT ${Math.floor(atMost)})`);
+    const { cut } = await highest(engine, surpriseTable, limit);
     if (cut !== null) among = `(SELECT * FROM ${surpriseTable} WHERE s >= CAST('${String(cut)}' AS DOUBLE))`;
   }
   await engine.exec(`
