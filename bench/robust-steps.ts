@@ -2,9 +2,11 @@
  * Times only the robust score's own steps on a cached bench day (issue 13, done-when 4): attaches the day
  * as the CLI does, runs robustScoredEvents (each step's wall and CPU seconds and the engine's spill are
  * printed, SPOT_ML_ROBUST_TIMING), reads the reported events, and prints the total wall and CPU seconds and
- * the process' peak RSS. The words, corpus and topic model (shared with the spot mode) are not run.
+ * the process' peak RSS. The words, corpus and topic model (shared with the spot mode) are not run. As in
+ * the CLI, the reads of the day leave out the validity test when every row is clean and scorable, unless
+ * --check-rows.
  *
- *   npx tsc -p . && node dist/bench/robust-steps.js [DAY_DIR] [--type flow] [--maxresults 1000] [--out FILE] [--sql]
+ *   npx tsc -p . && node dist/bench/robust-steps.js [DAY_DIR] [--type flow] [--maxresults 1000] [--out FILE] [--sql] [--check-rows]
  *
  * Default day: bench/out/data/flow-10m (made by `node dist/bench/run.js flow:10m`). --out writes the
  * reported events (score, spot_file, spot_row) as CSV, to compare two builds' results; --sql prints every
@@ -18,6 +20,7 @@ import { analysisFor } from '../src/pipeline/analyses.js';
 import { attachInput } from '../src/pipeline/run.js';
 import { resolveInputFiles } from '../src/pipeline/input.js';
 import { robustScoredEvents } from '../src/scoring/robust/score.js';
+import { robustProfile } from '../src/scoring/robust/profiles.js';
 import { outRoot } from './days.js';
 
 function arg(name: string): string | undefined {
@@ -56,9 +59,13 @@ async function main(): Promise<void> {
     const files = await resolveInputFiles(engine, day);
     const rows = await attachInput(engine, analysis, files, day);
     if (analysis.type !== 'flow') await analysis.featurize(engine, { userDomain: '' });
+    // As the CLI knows it from its corpus pass: every row clean and scorable (then the reads skip that test).
+    const profile = robustProfile(analysis.type);
+    const [{ scorable }] = await engine.rows(`SELECT count(*) AS scorable FROM ${profile.relation ?? 'featured_view'} WHERE spot_clean AND ${profile.scorable}`);
+    const everyRowScorable = Number(scorable) === rows && !process.argv.includes('--check-rows');
     const wall = Date.now();
     const cpu = process.cpuUsage();
-    const scored = await robustScoredEvents(engine, analysis, { userDomain: '' }, 1, maxResults);
+    const scored = await robustScoredEvents(engine, analysis, { userDomain: '' }, 1, maxResults, undefined, { everyRowScorable });
     const reported = await engine.rows(`SELECT score, spot_file, spot_row FROM (${scored.sql}) ORDER BY score, spot_file, spot_row`);
     const used = process.cpuUsage(cpu);
     const rss = Math.round(process.resourceUsage().maxRSS / 1024);

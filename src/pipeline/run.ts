@@ -208,7 +208,8 @@ export async function modelAndResults(
       const input = { corpus, model, scores, dayCounts: built.dayCounts, keys: wordKeys };
       const scored = options.scoring === 'robust'
         ? await robustScoredEvents(engine, analysis, options, options.threshold, options.maxResults,
-            options.feedback && (await robustFeedback(engine, analysis, options, options.feedback.file, day.robust?.feedbackProfile)), day.robust)
+            options.feedback && (await robustFeedback(engine, analysis, options, options.feedback.file, day.robust?.feedbackProfile)),
+            { source: day.robust, everyRowScorable: built.featurised === rowsRead })
         : await scoredEventsRelation(engine, analysis, options, input, options.threshold, options.maxResults);
       candidates = scored.candidates;
       const scoredSql = scored.sql;

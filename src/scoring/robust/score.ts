@@ -8,9 +8,11 @@ import { buildAggregates, combine, comboKey, featureSurprise, hostAnomalies, hos
 /**
  * SQL selecting the profile's columns of `relation`'s scorable clean events, as rb_events has them: host,
  * peer and features as 64-bit hashes of their text or as the profile's keys (grouping and joining
- * integers is several times cheaper than text; only equality is ever used).
+ * integers is several times cheaper than text; only equality is ever used). `everyRowScorable`: the
+ * caller knows every row of the relation is clean and scorable, so the test is left out (it reads and
+ * checks a dozen columns of every row, once per read of the day).
  */
-export function profileEventsSql(profile: RobustProfile, relation: string): string {
+export function profileEventsSql(profile: RobustProfile, relation: string, everyRowScorable = false): string {
   const features = profile.features.map((f, j) => `${f.key ?? textKey(f.sql)} AS f${j}`).join(', ');
   const from = profile.source ? profile.source(relation) : relation;
   const whole = (sql: string) => `CAST(round(coalesce(${sql}, 0)) AS BIGINT)`;
@@ -18,7 +20,7 @@ export function profileEventsSql(profile: RobustProfile, relation: string): stri
       ${profile.peerKey ?? textKey(profile.peer)} AS peer, coalesce(${profile.initiated}, false) AS init,
       ${whole(profile.time)} AS t, ${whole(profile.size)} AS size,
       greatest(0, ${whole(profile.outBytes)}) AS outb, ${features}
-    FROM ${from} WHERE spot_clean AND ${profile.scorable}`;
+    FROM ${from}${everyRowScorable ? '' : ` WHERE spot_clean AND ${profile.scorable}`}`;
 }
 
 /** Analyst feedback for the robust score (feedback.ts). */
@@ -42,7 +44,9 @@ export interface RobustEventSource {
 /**
  * Scores the day's events in the robust mode (README "Scoring modes") and returns SQL over the events that
  * can be reported (score <= threshold, at most maxResults): the result columns, score, spot_file, spot_row.
- * `feedback` may rewrite the surprises (analyst feedback) before they are ranked.
+ * `feedback` may rewrite the surprises (analyst feedback) before they are ranked. `day.source`: the events
+ * are not in this engine (a cluster); `day.everyRowScorable`: every input row is clean and scorable (the
+ * corpus pass counted them), so the reads of the day leave out that test.
  */
 export async function robustScoredEvents(
   engine: Engine,
@@ -51,8 +55,9 @@ export async function robustScoredEvents(
   threshold: number,
   maxResults: number,
   feedback?: RobustAdjustment,
-  source?: RobustEventSource,
+  day: { source?: RobustEventSource; everyRowScorable?: boolean } = {},
 ): Promise<ScoredEvents> {
+  const { source, everyRowScorable = false } = day;
   const profile = robustProfile(analysis.type);
   const m = profile.features.length;
   const timed = async (name: string, work: () => Promise<void>) => {
@@ -71,7 +76,7 @@ export async function robustScoredEvents(
   if (source) {
     await timed('aggregates', () => source.aggregate(feedback));
   } else {
-    await timed('events', () => engine.exec(`CREATE OR REPLACE TEMP ${relation === 'input_view' ? 'VIEW' : 'TABLE'} rb_events AS ${profileEventsSql(profile, relation)}`));
+    await timed('events', () => engine.exec(`CREATE OR REPLACE TEMP ${relation === 'input_view' ? 'VIEW' : 'TABLE'} rb_events AS ${profileEventsSql(profile, relation, everyRowScorable)}`));
     await timed('aggregates', () => buildAggregates(engine, m, 'rb_events', feedback?.flagged));
   }
   await timed('features', () => featureSurprise(engine, m));
@@ -86,7 +91,7 @@ export async function robustScoredEvents(
   if (dump) await engine.exec(`COPY (SELECT x.*, s.* EXCLUDE (combo, host, peer, init, n) FROM rb_explicit x JOIN rb_parts s USING (combo)) TO '${dump.replaceAll("'", "''")}' (FORMAT parquet)`);
   const ranked = feedback ? await feedback.adjust('rb_surprise') : 'rb_surprise';
   await timed('rank', () => rankScores(engine, ranked, maxResults));
-  await timed('top', () => selectReported(engine, profile, relation, threshold, maxResults, source));
+  await timed('top', () => selectReported(engine, profile, relation, threshold, maxResults, day));
   await analysis.featurize(engine, options, { input: 'rb_top_input', output: 'rb_top_featured', dayRows: true });
   const cols = analysis.resultColumns.map((c) => `f.${sqlIdent(c)}`).join(', ');
   return {
@@ -101,7 +106,10 @@ export async function robustScoredEvents(
  * is in its explicit combination's unit if it has one, else in its pair's when the host initiated it,
  * else in the unit of S = 0. Unless that last unit is reported, only the reported units' hosts are read.
  */
-async function selectReported(engine: Engine, profile: RobustProfile, relation: string, threshold: number, maxResults: number, source?: RobustEventSource): Promise<void> {
+async function selectReported(
+  engine: Engine, profile: RobustProfile, relation: string, threshold: number, maxResults: number,
+  { source, everyRowScorable }: { source?: RobustEventSource; everyRowScorable?: boolean },
+): Promise<void> {
   const m = profile.features.length;
   const limit = maxResults > 0 ? `LIMIT ${Math.floor(maxResults)}` : '';
   await engine.exec(`
@@ -123,7 +131,7 @@ async function selectReported(engine: Engine, profile: RobustProfile, relation: 
       ? `(SELECT k.*, f.spot_file FROM rb_kept k JOIN (SELECT DISTINCT spot_file, hash(spot_file) AS file_key FROM input_view) f USING (file_key)
           ${some ? `WHERE k.${selectedHosts}` : ''})`
       : some && profile.hostColumns && relation === 'input_view'
-        ? `(${profileEventsSql(profile, `(SELECT * FROM input_view WHERE ${profile.hostColumns.map(byHost).join(' OR ')})`)})`
+        ? `(${profileEventsSql(profile, `(SELECT * FROM input_view WHERE ${profile.hostColumns.map(byHost).join(' OR ')})`, everyRowScorable)})`
         : 'rb_events';
   const key = source || kept ? 'e.combo' : comboKey(m, 'e.');
   if (process.env.SPOT_ML_ROBUST_TIMING) process.stderr.write(`robust top: reported events from ${source ? 'the source' : kept ? 'the kept events' : 'the day'}\n`);
