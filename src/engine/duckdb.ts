@@ -267,16 +267,18 @@ const PROFILE = process.env.SPOT_ML_PROFILE === '1';
 interface ProfileMark {
   wall: number;
   cpu: NodeJS.CpuUsage;
+  faults: number;
 }
 function profileStart(): ProfileMark | undefined {
-  return PROFILE ? { wall: performance.now(), cpu: process.cpuUsage() } : undefined;
+  return PROFILE ? { wall: performance.now(), cpu: process.cpuUsage(), faults: process.resourceUsage().minorPageFault } : undefined;
 }
 function profileEnd(started: ProfileMark | undefined, sql: string): void {
   if (!started) return;
   const ms = performance.now() - started.wall;
   const cpu = process.cpuUsage(started.cpu);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  if (ms >= 50) process.stderr.write(`[sql ${(ms / 1000).toFixed(2)} s, cpu ${cpuSeconds.toFixed(2)} s] ${sql.replace(/\s+/g, ' ').trim().slice(0, 160)}\n`);
+  const faults = process.resourceUsage().minorPageFault - started.faults;
+  if (ms >= 50) process.stderr.write(`[sql ${(ms / 1000).toFixed(2)} s, cpu ${cpuSeconds.toFixed(2)} s, ${Math.round(faults / 1000)}k faults] ${sql.replace(/\s+/g, ' ').trim().slice(0, 160)}\n`);
 }
 
 /** A chunk's validity mask (null: no mask, every row valid) marks its first `rows` rows valid. */
