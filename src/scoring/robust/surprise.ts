@@ -156,9 +156,10 @@ export async function pairBytesMedian(engine: Engine): Promise<void> {
  * With `atMost` (rankScores' limit; only when nothing rewrites the surprises before the ranking), rb_pair_p
  * holds only the pairs whose unit can be among the atMost most suspicious: the explicit combinations' pairs,
  * whose parts are computed first, and the other pairs whose bound of P reaches the atMost-th most suspicious
- * of those units (a lower bound of rankScores' cut-off, since they are units of the day). The bound,
- * ln H + 2·ln n + volume + the day's highest fan-out, needs only the pair's own row (B ≤ ln H, r ≤ 1, reg ≤
- * ln(n − 1)), so the 7.8M pairs of a 10M-flow day are not joined to their hosts, peers and gaps.
+ * of those units (a lower bound of rankScores' cut-off, since they are units of the day). The bound is
+ * B + 2·ln n + volume + the host's fan-out (r ≤ 1, reg ≤ ln(n − 1)), tried first with ln H for B and the
+ * day's highest fan-out, which need only the pair's own row: of the 7.8M pairs of a 10M-flow day about 0.9M
+ * pass that and are joined to their hosts and peers, and about a thousand pass the bound itself.
  */
 export async function combine(engine: Engine, atMost?: number): Promise<void> {
   const limit = firstUnits(atMost);
@@ -204,14 +205,24 @@ export async function combine(engine: Engine, atMost?: number): Promise<void> {
  */
 async function addPairsThatCanRank(engine: Engine, atMost: number, pairP: (pairs: string) => string): Promise<void> {
   const { count, cut } = await highest(engine, '(SELECT s FROM rb_explicit_s UNION ALL SELECT p FROM rb_pair_p WHERE n_rest > 0)', atMost);
-  const others = 'rb_pairs p ANTI JOIN rb_explicit_pairs USING (host, peer)';
-  const bound = count < atMost || cut === null || !Number.isFinite(cut)
-    ? ''
-    : `AND ln(greatest(2, t.hosts)) + 2 * ln(p.n) + greatest(0, ln(greatest(1, CAST(p.outb AS DOUBLE)) / med.m)) + f.fanout
-        >= ${cut - 1e-9 * (1 + Math.abs(cut))}`;
+  const others = (pairs: string) => `(SELECT p.* FROM ${pairs} p ANTI JOIN rb_explicit_pairs USING (host, peer))`;
+  if (count < atMost || cut === null || !Number.isFinite(cut)) {
+    await engine.exec(`INSERT INTO rb_pair_p ${pairP(others('(SELECT * FROM rb_pairs WHERE n_init > 0)'))}`);
+    return;
+  }
+  const reach = cut - 1e-9 * (1 + Math.abs(cut));
+  // The day's figures as literals (a double's shortest text reads back as the same double), so that the
+  // first filter runs as the pairs are read.
+  const [day] = await engine.rows(`
+    SELECT ln(greatest(2, t.hosts)) + (SELECT coalesce(max(fanout), 0) FROM rb_host) AS most, med.m FROM rb_totals t, rb_median med`);
+  const double = (v: unknown) => `CAST('${String(Number(v))}' AS DOUBLE)`;
+  const rest = `2 * ln(p.n) + greatest(0, ln(greatest(1, CAST(p.outb AS DOUBLE)) / ${double(day.m)}))`;
+  // First with the bounds of B (ln H) and of the fan-out (the day's highest), from the pair's row alone;
+  // then, for the pairs left, with the peer's B and the host's fan-out.
+  const reaching = `(SELECT * FROM rb_pairs p WHERE p.n_init > 0 AND ${double(day.most)} + ${rest} >= ${double(reach)})`;
   await engine.exec(`
-    INSERT INTO rb_pair_p ${pairP(`(SELECT p.* FROM ${others}, rb_totals t, rb_median med, (SELECT coalesce(max(fanout), 0) AS fanout FROM rb_host) f
-      WHERE p.n_init > 0 ${bound})`)}`);
+    INSERT INTO rb_pair_p ${pairP(others(`(SELECT p.* FROM ${reaching} p JOIN rb_host h USING (host) JOIN rb_peer pe USING (peer)
+      WHERE pe.b + ${rest} + h.fanout >= ${double(reach)})`))}`);
 }
 
 /** The number of most suspicious units to rank (a whole number ≥ 1), or undefined for all of them. */
