@@ -42,9 +42,11 @@ export interface RobustProfile {
 /**
  * SQL: the address is private, loopback, link-local or shared (RFC 1918, 6598, 3927, 4193): one of the
  * organisation's own. A CASE, so that the regular expressions run only on the few addresses whose prefix
- * they decide (it runs on every flow's two addresses).
+ * they decide, and an address that cannot be one (its first character not 1, :, f or F) is decided by the
+ * first test (it runs on every flow's two addresses, in each of the robust mode's reads of the day).
  */
 export const internalAddress = (ip: string) => `CASE WHEN ${ip} IS NULL THEN NULL
+  WHEN NOT (${ip} LIKE '1%' OR ${ip} LIKE ':%' OR ${ip} LIKE 'f%' OR ${ip} LIKE 'F%') THEN false
   WHEN ${ip} LIKE '10.%' OR ${ip} LIKE '192.168.%' OR ${ip} LIKE '127.%' OR ${ip} LIKE '169.254.%' THEN true
   WHEN ${ip} LIKE '172.%' THEN regexp_matches(${ip}, '^172\\.(1[6-9]|2[0-9]|3[01])\\.')
   WHEN ${ip} LIKE '100.%' THEN regexp_matches(${ip}, '^100\\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\\.')
