@@ -1,4 +1,4 @@
-import { sqlIdent, sqlString } from '../engine/engine.js';
+import { sqlDouble, sqlIdent, sqlString } from '../engine/engine.js';
 import type { AnalysisType } from '../pipeline/analysis.js';
 import { ipColumns } from '../explain/event-view.js';
 import { ApiError, intParam, numberParam } from './api-error.js';
@@ -78,8 +78,8 @@ export function filterConditions(type: AnalysisType, q: EventQuery): string[] {
     if (!col) throw new ApiError(400, `${type} events have no protocol to filter on`);
     where.push(`upper(${sqlIdent(col)}) = ${sqlString(q.proto.toUpperCase())}`);
   }
-  if (q.min !== undefined) where.push(`score >= CAST(${sqlString(String(q.min))} AS DOUBLE)`);
-  if (q.max !== undefined) where.push(`score <= CAST(${sqlString(String(q.max))} AS DOUBLE)`);
+  if (q.min !== undefined) where.push(`score >= ${sqlDouble(q.min)}`);
+  if (q.max !== undefined) where.push(`score <= ${sqlDouble(q.max)}`);
   if (q.rated === 'rated') where.push('rating IS NOT NULL');
   if (q.rated === 'unrated') where.push('rating IS NULL');
   if (q.rated === 'high' || q.rated === 'medium' || q.rated === 'low') where.push(`rating = ${RATING_NUMBER[q.rated]}`);

@@ -75,6 +75,11 @@ export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/** SQL literal of a double: its shortest text, which reads back as the same double. */
+export function sqlDouble(value: number): string {
+  return `CAST(${sqlString(String(value))} AS DOUBLE)`;
+}
+
 /** SQL list literal of strings. */
 export function sqlList(values: readonly string[]): string {
   return `[${values.map(sqlString).join(', ')}]`;

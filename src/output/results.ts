@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { sqlIdent, type Engine } from '../engine/engine.js';
+import { sqlDouble, sqlIdent, type Engine } from '../engine/engine.js';
 import type { AnalysisType } from '../pipeline/analysis.js';
 import { writeAtomically } from './atomic.js';
 
@@ -27,7 +27,7 @@ export async function writeResults(
 ): Promise<number> {
   const limit = options.maxResults > 0 ? `LIMIT ${Math.floor(options.maxResults)}` : '';
   const sql = `SELECT ${[...resultColumns.map(sqlIdent), 'score'].join(', ')} FROM (${scoredSql})
-    WHERE score > -1 AND score <= CAST('${String(options.threshold)}' AS DOUBLE)
+    WHERE score > -1 AND score <= ${sqlDouble(options.threshold)}
     ORDER BY score, spot_file, spot_row ${limit}`;
   return writeAtomically(path, (tmp) =>
     engine.writeCsv(sql, tmp, { delimiter: options.delimiter, header: options.header }),

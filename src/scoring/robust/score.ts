@@ -1,4 +1,4 @@
-import { sqlIdent, type Engine } from '../../engine/engine.js';
+import { sqlDouble, sqlIdent, type Engine } from '../../engine/engine.js';
 import type { Analysis, AnalysisOptions } from '../../pipeline/analysis.js';
 import type { ScoredEvents } from '../../pipeline/score.js';
 import { robustProfile, textKey, type RobustProfile } from './profiles.js';
@@ -113,7 +113,7 @@ async function selectReported(
   const m = profile.features.length;
   const limit = maxResults > 0 ? `LIMIT ${Math.floor(maxResults)}` : '';
   await engine.exec(`
-    CREATE OR REPLACE TEMP TABLE rb_selected AS SELECT * FROM rb_unit_score WHERE score <= CAST('${String(threshold)}' AS DOUBLE)`);
+    CREATE OR REPLACE TEMP TABLE rb_selected AS SELECT * FROM rb_unit_score WHERE score <= ${sqlDouble(threshold)}`);
   const [{ rest }] = await engine.rows('SELECT count(*) FILTER (WHERE kind = 2) AS rest FROM rb_selected');
   const some = Number(rest) === 0;
   const [{ uncovered }] = await engine.rows(`

@@ -13,7 +13,7 @@
  * initiate it). On a 10M-flow day that leaves 7.8M pairs and a few hundred thousand explicit combinations
  * instead of 9.4M combinations to score.
  */
-import type { Engine } from '../../engine/engine.js';
+import { sqlDouble, type Engine } from '../../engine/engine.js';
 import { featureColumns } from './aggregates.js';
 
 export { buildAggregates, comboKey, featureColumns } from './aggregates.js';
@@ -211,18 +211,16 @@ async function addPairsThatCanRank(engine: Engine, atMost: number, pairP: (pairs
     return;
   }
   const reach = cut - 1e-9 * (1 + Math.abs(cut));
-  // The day's figures as literals (a double's shortest text reads back as the same double), so that the
-  // first filter runs as the pairs are read.
+  // The day's figures as literals, so that the first filter runs as the pairs are read.
   const [day] = await engine.rows(`
     SELECT ln(greatest(2, t.hosts)) + (SELECT coalesce(max(fanout), 0) FROM rb_host) AS most, med.m FROM rb_totals t, rb_median med`);
-  const double = (v: unknown) => `CAST('${String(Number(v))}' AS DOUBLE)`;
-  const rest = `2 * ln(p.n) + greatest(0, ln(greatest(1, CAST(p.outb AS DOUBLE)) / ${double(day.m)}))`;
+  const rest = `2 * ln(p.n) + greatest(0, ln(greatest(1, CAST(p.outb AS DOUBLE)) / ${sqlDouble(Number(day.m))}))`;
   // First with the bounds of B (ln H) and of the fan-out (the day's highest), from the pair's row alone;
   // then, for the pairs left, with the peer's B and the host's fan-out.
-  const reaching = `(SELECT * FROM rb_pairs p WHERE p.n_init > 0 AND ${double(day.most)} + ${rest} >= ${double(reach)})`;
+  const reaching = `(SELECT * FROM rb_pairs p WHERE p.n_init > 0 AND ${sqlDouble(Number(day.most))} + ${rest} >= ${sqlDouble(reach)})`;
   await engine.exec(`
     INSERT INTO rb_pair_p ${pairP(others(`(SELECT p.* FROM ${reaching} p JOIN rb_host h USING (host) JOIN rb_peer pe USING (peer)
-      WHERE pe.b + ${rest} + h.fanout >= ${double(reach)})`))}`);
+      WHERE pe.b + ${rest} + h.fanout >= ${sqlDouble(reach)})`))}`);
 }
 
 /** The number of most suspicious units to rank (a whole number ≥ 1), or undefined for all of them. */
@@ -247,10 +245,9 @@ export async function rankScores(engine: Engine, surpriseTable = 'rb_surprise', 
   let among = surpriseTable;
   const limit = firstUnits(atMost);
   if (limit) {
-    // The cut-off as a literal (a double's shortest text reads back as the same double), so that the engine
-    // filters each part of the units as it reads it.
+    // The cut-off as a literal (sqlDouble), so that the engine filters each part of the units as it reads it.
     const { cut } = await highest(engine, surpriseTable, limit);
-    if (cut !== null) among = `(SELECT * FROM ${surpriseTable} WHERE s >= CAST('${String(cut)}' AS DOUBLE))`;
+    if (cut !== null) among = `(SELECT * FROM ${surpriseTable} WHERE s >= ${sqlDouble(cut)})`;
   }
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_unit_score AS
