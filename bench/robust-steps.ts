@@ -21,6 +21,7 @@ import { attachInput } from '../src/pipeline/run.js';
 import { resolveInputFiles } from '../src/pipeline/input.js';
 import { robustScoredEvents } from '../src/scoring/robust/score.js';
 import { robustProfile } from '../src/scoring/robust/profiles.js';
+import type { AnalysisType } from '../src/pipeline/analysis.js';
 import { outRoot } from './days.js';
 
 function arg(name: string): string | undefined {
@@ -60,9 +61,7 @@ async function main(): Promise<void> {
     const rows = await attachInput(engine, analysis, files, day);
     if (analysis.type !== 'flow') await analysis.featurize(engine, { userDomain: '' });
     // As the CLI knows it from its corpus pass: every row clean and scorable (then the reads skip that test).
-    const profile = robustProfile(analysis.type);
-    const [{ scorable }] = await engine.rows(`SELECT count(*) AS scorable FROM ${profile.relation ?? 'featured_view'} WHERE spot_clean AND ${profile.scorable}`);
-    const everyRowScorable = Number(scorable) === rows && !process.argv.includes('--check-rows');
+    const everyRowScorable = !process.argv.includes('--check-rows') && (await scorableRows(engine, analysis.type)) === rows;
     const wall = Date.now();
     const cpu = process.cpuUsage();
     const scored = await robustScoredEvents(engine, analysis, { userDomain: '' }, 1, maxResults, undefined, { everyRowScorable });
@@ -75,6 +74,13 @@ async function main(): Promise<void> {
   } finally {
     await engine.close();
   }
+}
+
+/** The day's clean and scorable rows, as the CLI's corpus pass counts them. */
+async function scorableRows(engine: DuckDbEngine, type: AnalysisType): Promise<number> {
+  const profile = robustProfile(type);
+  const [{ n }] = await engine.rows(`SELECT count(*) AS n FROM ${profile.relation ?? 'featured_view'} WHERE spot_clean AND ${profile.scorable}`);
+  return Number(n);
 }
 
 main().catch((err) => {
