@@ -41,12 +41,18 @@ export interface RobustEventSource {
   selectedEvents(maxResults: number): Promise<string>;
 }
 
+/** Where the day's events are: `source` when not in this engine (a cluster); `everyRowScorable` when every input row is clean and scorable. */
+export interface RobustDay {
+  source?: RobustEventSource;
+  everyRowScorable?: boolean;
+}
+
 /**
  * Scores the day's events in the robust mode (README "Scoring modes") and returns SQL over the events that
  * can be reported (score <= threshold, at most maxResults): the result columns, score, spot_file, spot_row.
- * `feedback` may rewrite the surprises (analyst feedback) before they are ranked. `day.source`: the events
- * are not in this engine (a cluster); `day.everyRowScorable`: every input row is clean and scorable (the
- * corpus pass counted them), so the reads of the day leave out that test.
+ * `feedback` may rewrite the surprises (analyst feedback) before they are ranked. With
+ * `day.everyRowScorable` (the corpus pass counted every row clean and scorable) the reads of the day leave
+ * out that test.
  */
 export async function robustScoredEvents(
   engine: Engine,
@@ -55,7 +61,7 @@ export async function robustScoredEvents(
   threshold: number,
   maxResults: number,
   feedback?: RobustAdjustment,
-  day: { source?: RobustEventSource; everyRowScorable?: boolean } = {},
+  day: RobustDay = {},
 ): Promise<ScoredEvents> {
   const { source, everyRowScorable = false } = day;
   const profile = robustProfile(analysis.type);
@@ -108,7 +114,7 @@ export async function robustScoredEvents(
  */
 async function selectReported(
   engine: Engine, profile: RobustProfile, relation: string, threshold: number, maxResults: number,
-  { source, everyRowScorable }: { source?: RobustEventSource; everyRowScorable?: boolean },
+  { source, everyRowScorable }: RobustDay,
 ): Promise<void> {
   const m = profile.features.length;
   const limit = maxResults > 0 ? `LIMIT ${Math.floor(maxResults)}` : '';
