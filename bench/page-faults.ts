@@ -5,7 +5,10 @@
  * in by the pairs' grouping) is paid at the first rate; on this kind of VM it is far above the usual
  * fraction of a second per GiB.
  *
- *   npx tsc -p . && node dist/bench/page-faults.js [--gib 1] [--runs 3]
+ *   npx tsc -p . && node [--expose-gc] dist/bench/page-faults.js [--gib 1] [--runs 3]
+ *
+ * Each run's buffer is fresh memory either way (Node maps a buffer this large on its own); --expose-gc
+ * only frees the previous run's buffer first, so that the process does not hold every run's at once.
  */
 
 function arg(name: string, fallback: number): number {
@@ -34,7 +37,6 @@ function main(): void {
     buffer = undefined;
     const perGib = (s: number) => (s / gib).toFixed(2);
     process.stdout.write(`| ${run} | ${perGib(first.seconds)} | ${first.faults.toLocaleString('en-US')} | ${perGib(again.seconds)} | ${again.faults.toLocaleString('en-US')} |\n`);
-    // The next run's allocation should be fresh memory again, as a new statement's would be.
     (globalThis as { gc?: () => void }).gc?.();
   }
 }
