@@ -28,9 +28,10 @@ interface CaseResult {
   wallSeconds: number;
   peakRssMb: number;
   stageSeconds: Record<string, number>;
-  documents: number;
-  vocabulary: number;
-  nonzeros: number;
+  /** The topic model's corpus (absent in the robust mode, which fits none). */
+  documents?: number;
+  vocabulary?: number;
+  nonzeros?: number;
   reported: number;
   parquetMb: number;
 }
@@ -79,7 +80,7 @@ async function runCase(spec: string, threads?: number, scoring?: string): Promis
 
 function table(results: CaseResult[]): string {
   const f = (n: number | undefined, d = 1) => (n === undefined ? '-' : n.toFixed(d));
-  const c = (n: number) => n.toLocaleString('en-US');
+  const c = (n: number | undefined) => (n === undefined ? '-' : n.toLocaleString('en-US'));
   const head = [
     'case', 'rows', 'parquet MB', 'bare scan s', 'read/validate s', 'words+corpus s', 'LDA s', 'score+output s',
     'non-LDA s', 'non-LDA / scan', 'wall s', 'peak RSS MB', 'rows/s (wall)', 'rows/s (non-LDA)', 'distinct IPs', 'vocabulary', 'nonzeros',
@@ -93,7 +94,7 @@ function table(results: CaseResult[]): string {
       `| ${[
         r.case, c(r.rows), c(r.parquetMb), f(r.scanSeconds, 2), f(s.read), f(s.words), f(s.lda), f(s.score),
         f(nonLda), f(nonLda / r.scanSeconds), f(r.wallSeconds), c(r.peakRssMb), c(Math.round(r.rows / r.wallSeconds)),
-        c(Math.round(r.rows / nonLda)), c(r.documents), c(r.vocabulary), c(r.nonzeros), f(r.nonzeros / r.rows, 2),
+        c(Math.round(r.rows / nonLda)), c(r.documents), c(r.vocabulary), c(r.nonzeros), f(r.nonzeros === undefined ? undefined : r.nonzeros / r.rows, 2),
       ].join(' | ')} |`,
     );
   }

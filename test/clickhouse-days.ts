@@ -3,7 +3,7 @@
  * the comparison of a cluster run with the embedded run of the same day.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flowRowsSql, query, runCli, withEngine, writeParquet } from './helpers.js';
 import type { TestCluster } from './clickhouse.js';
@@ -13,6 +13,7 @@ import { generateProxyDay } from '../src/demo/proxy-day.js';
 import { sqlString } from '../src/engine/engine.js';
 import { analysisFor } from '../src/pipeline/analyses.js';
 import { CORPUS_FILE, DISTRIBUTION_FILE } from '../src/output/corpus.js';
+import { ROBUST_PARTS_FILE } from '../src/scoring/robust/parts.js';
 
 export const DATE = '20160505';
 export const LDA = ['--ldatopiccount', '5', '--ldamaxiterations', '10', '--quiet'];
@@ -24,8 +25,13 @@ export type Days = Record<DayType, string>;
 export async function assertSameRun(type: string, embedded: string, cluster: string, label: string): Promise<void> {
   const results = `${type}_results.csv`;
   assert.equal(readFileSync(join(cluster, results), 'utf8'), readFileSync(join(embedded, results), 'utf8'), `${label}: results`);
-  const models = readdirSync(join(embedded, 'model')).sort();
-  assert.deepEqual(readdirSync(join(cluster, 'model')).sort(), models, `${label}: model files`);
+  // A spot run's topic model and the console's files of it; a robust run's explanation of its scores instead.
+  const robust = existsSync(join(embedded, ROBUST_PARTS_FILE));
+  assert.equal(existsSync(join(cluster, ROBUST_PARTS_FILE)), robust, `${label}: ${ROBUST_PARTS_FILE} in both or neither`);
+  const perRunFiles = robust ? [ROBUST_PARTS_FILE] : [CORPUS_FILE, DISTRIBUTION_FILE];
+  if (robust) assert.ok(!existsSync(join(embedded, 'model')) && !existsSync(join(cluster, 'model')), `${label}: a robust run fits no topic model`);
+  const models = robust ? [] : readdirSync(join(embedded, 'model')).sort();
+  if (!robust) assert.deepEqual(readdirSync(join(cluster, 'model')).sort(), models, `${label}: model files`);
   for (const f of models) assert.ok(readFileSync(join(cluster, 'model', f)).equals(readFileSync(join(embedded, 'model', f))), `${label}: model/${f}`);
   const invalidFiles = readdirSync(join(embedded, 'invalid_records')).sort();
   assert.deepEqual(readdirSync(join(cluster, 'invalid_records')).sort(), invalidFiles, `${label}: invalid record files`);
@@ -38,8 +44,8 @@ export async function assertSameRun(type: string, embedded: string, cluster: str
     assert.ok(a.length > 0, `${label}: ${f} has rows`);
     assert.deepEqual(b, a, `${label}: invalid_records/${f}`);
   }
-  // The per-run files of the console (corpus.parquet, score_distribution.json), byte for byte.
-  for (const f of [CORPUS_FILE, DISTRIBUTION_FILE]) {
+  // The per-run files of the console, byte for byte.
+  for (const f of perRunFiles) {
     assert.ok(readFileSync(join(cluster, f)).equals(readFileSync(join(embedded, f))), `${label}: ${f}`);
   }
   const summary = (dir: string) => JSON.parse(readFileSync(join(dir, `${type}_summary.json`), 'utf8'));

@@ -1,11 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './headless-chromium.js';
 import { repoRoot } from './helpers.js';
 import { consoleDays, DATE, PROBE_NAMES, startConsole, type ConsoleDays, type RunningConsole } from './console-fixture.js';
 
@@ -18,13 +18,7 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   days = await consoleDays('console-browser');
   c = await startConsole(days);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    // Playwright starts each launch with a fresh temporary profile (its --user-data-dir).
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    env: { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'spot-chromium-home-')) },
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sqlString } from '../src/engine/engine.js';
 import { generateDnsDay } from '../src/demo/dns-day.js';
@@ -10,7 +11,7 @@ import { ConsoleApi } from '../src/console/api.js';
 import { PRIVATE_RANGES } from '../src/console/allowlist.js';
 import { catalogOfConf } from '../src/console/catalog.js';
 import { ConsoleServer } from '../src/console/server.js';
-import { runCli, tempDir, withEngine } from './helpers.js';
+import { runCliAsync, tempDir, withEngine } from './helpers.js';
 
 export const DATE = '20160505';
 /** DNS names that would run script if a page put them in as markup. */
@@ -27,7 +28,7 @@ export interface ConsoleDays {
  * Small days of flow, DNS and proxy in Spot's layout (a spot.conf), each analysed through the wrapper form
  * reporting every event; the DNS day also holds queries for names carrying HTML and script.
  */
-export async function consoleDays(name: string, hosts = 30): Promise<ConsoleDays> {
+export async function consoleDays(name: string, hosts = 30, options: { scoring?: 'spot' | 'robust' } = {}): Promise<ConsoleDays> {
   const root = tempDir(name);
   await withEngine(async (engine) => {
     await generateFlowDay(engine, { root, rows: hosts * 100, hosts, date: DATE });
@@ -49,15 +50,29 @@ export async function consoleDays(name: string, hosts = 30): Promise<ConsoleDays
       'HPATH=${HUSER}/${DSOURCE}/scored_results/${FDATE}',
       "USER_DOMAIN='acme'",
       'LDA_MAX_ITERATIONS=20',
+      ...(options.scoring ? [`SCORING=${options.scoring}`] : []),
       '',
     ].join('\n'),
   );
-  for (const type of ['flow', 'dns', 'proxy']) {
-    const run = runCli([DATE, type, '1', '-1', '--conf', conf, '--quiet']);
-    assert.equal(run.code, 0, run.stderr);
-  }
   const hpath = (type: string) => join(root, type, 'scored_results', DATE);
-  return { root, conf, scored: (t) => join(hpath(t), 'scores'), feedback: (t) => join(hpath(t), 'feedback', 'ml_feedback.csv') };
+  const days: ConsoleDays = { root, conf, scored: (t) => join(hpath(t), 'scores'), feedback: (t) => join(hpath(t), 'feedback', 'ml_feedback.csv') };
+  for (const type of ['flow', 'dns', 'proxy']) await analyseDay(days, type);
+  return days;
+}
+
+/** Analyses the day of `type` again (the wrapper form, reporting every event, with the day's feedback file). */
+export async function analyseDay(days: ConsoleDays, type: string): Promise<void> {
+  const run = await runCliAsync([DATE, type, '1', '-1', '--conf', days.conf, '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+}
+
+/** The files of a run that only the topic model gives: robust runs no longer write them. */
+export const TOPIC_MODEL_FILES = ['model', 'corpus.parquet', 'score_distribution.json'];
+
+/** Removes the topic model's files from the type's run folder, as a robust run that fits no model leaves it. */
+export async function dropTopicModelFiles(days: ConsoleDays, type: string): Promise<void> {
+  for (const f of TOPIC_MODEL_FILES) await rm(join(days.scored(type), f), { recursive: true, force: true });
+  for (const f of TOPIC_MODEL_FILES) assert.equal(existsSync(join(days.scored(type), f)), false, f);
 }
 
 export interface RunningConsole {

@@ -33,7 +33,7 @@ const dirtyRows: FlowRow[] = [
   { sip: '10.9.9.9', dport: 443, sport: 50000, trhour: 3 },
 ];
 
-test('every input row is either in the results or among the saved invalid records, and the counts match', async () => {
+for (const scoring of ['spot', 'robust']) test(`${scoring}: every input row is either in the results or among the saved invalid records, and the counts match`, async () => {
   const dir = tempDir();
   const input = join(dir, 'day');
   mkdirSync(join(input, 'h=01'), { recursive: true });
@@ -41,7 +41,7 @@ test('every input row is either in the results or among the saved invalid record
   await writeParquet(join(input, 'h=01', 'a.parquet'), flowRowsSql(dirtyRows.slice(0, 10)));
   await writeParquet(join(input, 'h=02', 'b.parquet'), flowRowsSql(dirtyRows.slice(10)));
   const scored = join(dir, 'scored');
-  const r = runCli(['--analysis', 'flow', '--input', input, '--scored', scored, '--threshold', '1', '--maxresults', '-1']);
+  const r = runCli(['--analysis', 'flow', '--input', input, '--scored', scored, '--threshold', '1', '--maxresults', '-1', '--scoring', scoring]);
   assert.equal(r.code, 0, r.stderr);
   const results = readResults(join(scored, 'flow_results.csv'));
   const [invalid] = await query(`SELECT count(*) AS n FROM '${scored}/invalid_records/invalid.parquet'`);

@@ -11,19 +11,24 @@ interface Case {
 }
 
 /** Runs the CLI on the rows and checks that every row is reported, saved as invalid or saved as a word error. */
+/** Runs the CLI on the rows (in each scoring mode) and checks that every row is reported, saved as invalid or saved as a word error. */
 async function checkAccounting(type: 'dns' | 'proxy', columns: Record<string, string>, c: Case): Promise<string[][]> {
   const dir = await tempDir(`${type}-invalid`);
   const input = join(dir, `${type}.parquet`);
   await writeRowsParquet(input, columns, c.rows);
-  const scored = join(dir, 'scored');
-  const run = runCli(['--analysis', type, '--input', input, '--scored', scored, '--userdomain', 'corp', ...reportAll]);
-  assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, new RegExp(`${c.rows.length} rows read, ${c.invalid} invalid, ${c.wordErrors} could not be featurised`));
-  const results = await readResults(join(scored, `${type}_results.csv`));
-  assert.equal(results.length + c.invalid + c.wordErrors, c.rows.length, 'every row accounted for');
-  assert.equal(await parquetRowCount(join(scored, 'invalid_records', 'invalid.parquet')), c.invalid);
-  assert.equal(await parquetRowCount(join(scored, 'invalid_records', 'word_error.parquet')), c.wordErrors);
-  return results;
+  let spotResults: string[][] = [];
+  for (const scoring of ['spot', 'robust']) {
+    const scored = join(dir, scoring);
+    const run = runCli(['--analysis', type, '--input', input, '--scored', scored, '--userdomain', 'corp', ...reportAll, '--scoring', scoring]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, new RegExp(`${c.rows.length} rows read, ${c.invalid} invalid, ${c.wordErrors} could not be featurised`), scoring);
+    const results = await readResults(join(scored, `${type}_results.csv`));
+    assert.equal(results.length + c.invalid + c.wordErrors, c.rows.length, `${scoring}: every row accounted for`);
+    assert.equal(await parquetRowCount(join(scored, 'invalid_records', 'invalid.parquet')), c.invalid, scoring);
+    assert.equal(await parquetRowCount(join(scored, 'invalid_records', 'word_error.parquet')), c.wordErrors, scoring);
+    if (scoring === 'spot') spotResults = results;
+  }
+  return spotResults;
 }
 
 const dnsRow = (over: object, n = 0) => ({

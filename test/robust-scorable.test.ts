@@ -10,7 +10,7 @@ import { profileEventsSql, robustScoredEvents } from '../src/scoring/robust/scor
 import { goldenDir } from './spot-mode-fixture.js';
 import { parquetRowCount, readResults, reportAll, runCli, tempDir, withEngine, writeParquet } from './helpers.js';
 
-// When the corpus pass counted every input row as clean and scorable, the robust mode's reads of the day
+// When the day's count found every input row clean and scorable, the robust mode's reads of the day
 // leave out that test (src/scoring/robust/score.ts, everyRowScorable): the same events, the same scores.
 
 /** The reported events (score, file, row) of a robust run of the fixture day of `type`. */

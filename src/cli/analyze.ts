@@ -105,15 +105,16 @@ export async function analyzeCommand(flags: AnalysisFlags, positional: string[],
 function printSummary(run: RunSummary, scored: string, settings: string): void {
   // The run's own folder is where --scored now points: print the paths through --scored.
   const through = (p: string) => throughScored(scored, dirname(run.resultsFile), p);
-  const s = { ...run, resultsFile: through(run.resultsFile), invalidRecordsDir: through(run.invalidRecordsDir), modelDir: through(run.modelDir) };
+  const s = { ...run, resultsFile: through(run.resultsFile), invalidRecordsDir: through(run.invalidRecordsDir) };
   const lines = [
     `spot-ml ${s.analysis}: ${formatCount(s.rowsRead)} rows read, ${formatCount(s.invalid)} invalid, ` +
       `${formatCount(s.notFeaturised)} could not be featurised, ${formatCount(s.scored)} scored, ` +
       `${formatCount(s.reported)} reported in ${s.seconds.toFixed(1)} s`,
     `results:         ${s.resultsFile}`,
     `invalid records: ${s.invalidRecordsDir}`,
-    `model:           ${s.modelDir}`,
   ];
+  if (s.modelDir) lines.push(`model:           ${through(s.modelDir)}`);
+  if (s.explanationFile) lines.push(`explained in:    ${through(s.explanationFile)}`);
   if (s.feedback) lines.push(feedbackLine(s.feedback));
   if (s.undecodable) lines.push(`undecodable:     ${undecodableNote(s.undecodable.parts)}`);
   if (s.reported === 0) lines.push(nothingReportedLine(s));

@@ -118,8 +118,8 @@ async function demoDay(engine: Engine, day: DemoDay, root: string, hosts: number
       const f = l.split('\t');
       return [Number(f[f.length - 1]).toExponential(3), ...day.show(f)].join('\t');
     }),
-    `results: ${throughScored(scoredDir, dirname(summary.resultsFile), summary.resultsFile)}\n` +
-      `model:   ${throughScored(scoredDir, dirname(summary.resultsFile), summary.modelDir)}`,
+    `results: ${throughScored(scoredDir, dirname(summary.resultsFile), summary.resultsFile)}` +
+      (summary.modelDir ? `\nmodel:   ${throughScored(scoredDir, dirname(summary.resultsFile), summary.modelDir)}` : ''),
   ];
   process.stdout.write(out.join('\n') + '\n');
 }

@@ -11,6 +11,7 @@ import { explainEvents } from '../explain/explain.js';
 import { labelledFields } from '../explain/event-view.js';
 import { readDistribution, settingOf } from '../explain/run-files.js';
 import { ipRow, pairsOfIpSql } from '../explain/corpus-pairs.js';
+import { isRobustRun } from '../explain/robust-parts.js';
 import { allowlistPredicate, inRanges, IP4_MACRO, parseAllowlist, parseCidr, PRIVATE_RANGES, readAllowlist, writeAllowlist } from './allowlist.js';
 import { ApiError, intParam } from './api-error.js';
 import type { Catalog } from './catalog.js';
@@ -250,10 +251,13 @@ export class ConsoleApi {
   }
 
   async histogram(day: DayState): Promise<unknown> {
-    const dist = await readDistribution(day.run);
+    // score_distribution.json describes Spot's pair scores (and newer robust runs have none): a robust score is its own percentile.
+    const robust = isRobustRun(day.run);
+    const dist = robust ? undefined : await readDistribution(day.run);
     const threshold = settingOf(day.run, 'threshold');
     const [m] = await this.engine.rows(`SELECT max(score) AS hi, min(score) AS lo, count(*) AS n FROM ${day.tables.results}`);
     return {
+      scoring: robust ? 'robust' : 'spot',
       distribution: dist ?? null,
       threshold: typeof threshold === 'number' ? threshold : threshold !== undefined ? Number(threshold) : null,
       reportedMax: m.hi === null ? null : Number(m.hi),
@@ -263,7 +267,9 @@ export class ConsoleApi {
 
   async ipView(day: DayState, ip: string): Promise<unknown> {
     if (ip.length > 100) throw new ApiError(400, 'not an IP address');
-    const doc = await ipRow(this.engine, day.run, ip);
+    // The robust mode fits no topic model: its runs have no IP topic mix or words to show.
+    const robust = isRobustRun(day.run);
+    const doc = robust ? undefined : await ipRow(this.engine, day.run, ip);
     const words = doc
       ? await this.engine.rows(`SELECT word, count, score FROM ${pairsOfIpSql(day.run, doc.id)} ORDER BY count DESC, word LIMIT 20`).catch(() => [])
       : [];
@@ -272,6 +278,7 @@ export class ConsoleApi {
     const [n] = await this.engine.rows(`SELECT count(*) AS n FROM ${day.tables.results} WHERE ${ofIp(day.entry.type, ip)}`);
     return {
       ip,
+      scoring: robust ? 'robust' : 'spot',
       internal: inRanges(ip, this.internalRanges),
       theta: doc ? doc.topics : null,
       words: words.map((w) => ({

@@ -50,7 +50,8 @@ export class RunTables {
         quote = '"', escape = '"', auto_detect = false, columns = {${spec}}, null_padding = false);
       CREATE OR REPLACE TABLE ${this.results} AS SELECT rowid + 1 AS rank, * FROM ${raw};
       DROP TABLE ${raw};`);
-    this.hasPercentiles = await exists(this.run.corpusFile);
+    // A robust score is its own percentile; corpus.parquet (absent from newer robust runs) holds Spot's pair scores.
+    this.hasPercentiles = !this.robust && (await exists(this.run.corpusFile));
     if (this.hasPercentiles) {
       await this.engine.exec(`
         CREATE OR REPLACE TABLE ${this.percentiles} AS

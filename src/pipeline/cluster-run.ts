@@ -12,6 +12,7 @@ import { lowEntries } from './candidates.js';
 import { corpusFromPairCounts } from './corpus.js';
 import { clusterRules, type ClusterCount, type ClusterLookup, type ClusterRules } from './cluster-rules.js';
 import { robustFeedbackAddresses, robustOnCluster } from './cluster-robust.js';
+import { robustRun } from './robust-run.js';
 import { emptyInvalidDir, modelAndResults, saveCounted, schemaColumns, startRun, wordErrorRows, type RunOptions, type RunSummary } from './run.js';
 
 /** Rows the shards sent to this process, per stage (what grows with the day, and what does not). */
@@ -119,6 +120,22 @@ export async function runOnCluster(
           return feedbackPairsSql(engine, analysis, feedback, options);
         })
       : undefined;
+    const dayRead = { run, rowsRead, invalid, invalidDir, feedback, inputPath: `clickhouse:${source}`, cluster: { shippedRows: shipped } };
+    if (options.scoring === 'robust') {
+      return robustRun(engine, analysis, options, progress, {
+        ...dayRead,
+        wordErrors,
+        source: robustOnCluster({ engine, cluster, analysis, dayEvents, clean: rules.clean, words, columns, shipped, candidatesFetched: featurizeLocally }),
+        // The robust feedback's rated events may be completed from the day's events (flow).
+        beforeScoring: async () => {
+          const addresses = options.feedback ? await robustFeedbackAddresses(analysis, options.feedback.file) : [];
+          if (addresses.length) {
+            await fetchEvents(`${rules.clean} AND ${chIdent(analysis.wordSlots[0].ip)} IN (${addresses.map(chString).join(', ')})`, 'spot_cluster_events', 'feedback events');
+            await defineInputView();
+          }
+        },
+      });
+    }
     const slots = analysis.wordSlots;
     const pairs = slots.length === 1
       ? `SELECT ${chIdent(slots[0].ip)} AS ip, ${words[0]} AS word, count() AS n ${dayEvents} AND ${rules.clean}
@@ -133,30 +150,11 @@ export async function runOnCluster(
       return corpusFromPairCounts(engine, 'wkey', { wordErrors, featurised: Number(tally.clean) - wordErrors }, feedbackPairs);
     }, rowsRead);
 
-    const robust = options.scoring === 'robust'
-      ? robustOnCluster({ engine, cluster, analysis, dayEvents, clean: rules.clean, words, columns, shipped, candidatesFetched: featurizeLocally })
-      : undefined;
     return modelAndResults(engine, analysis, options, progress, {
-      run,
-      rowsRead,
-      invalid,
-      invalidDir,
+      ...dayRead,
       built,
-      feedback,
-      inputPath: `clickhouse:${source}`,
-      cluster: { shippedRows: shipped },
-      robust,
       // The events that can be reported come from the shards; the embedded steps then score them locally.
       beforeScoring: async (cut, scores) => {
-        if (robust) {
-          // The robust feedback's rated events may be completed from the day's events (flow).
-          const addresses = options.feedback ? await robustFeedbackAddresses(analysis, options.feedback.file) : [];
-          if (addresses.length) {
-            await fetchEvents(`${rules.clean} AND ${chIdent(analysis.wordSlots[0].ip)} IN (${addresses.map(chString).join(', ')})`, 'spot_cluster_events', 'feedback events');
-            await defineInputView();
-          }
-          return;
-        }
         const low = lowEntries(built.corpus, scores, built.dayCounts, cut, analysis.wordSlots.length, Infinity)!;
         await engine.createTable('spot_cluster_low_ids', [
           { name: 'doc', type: 'INTEGER', values: low.docs },

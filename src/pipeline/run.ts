@@ -26,8 +26,7 @@ import { engineFailure } from '../engine/failures.js';
 import { undecodableNote, type UndecodablePart } from './undecodable.js';
 import { feedbackPairsSql, readAnalystFeedback, type FeedbackOptions, type FeedbackSummary } from '../feedback/apply.js';
 import type { ScoringMode } from '../scoring/mode.js';
-import { robustScoredEvents, type RobustEventSource } from '../scoring/robust/score.js';
-import { robustFeedback } from '../scoring/robust/feedback.js';
+import { countScorable, robustRun } from './robust-run.js';
 
 export interface RunOptions extends AnalysisOptions {
   input: string;
@@ -59,14 +58,18 @@ export interface RunSummary {
   /** Events scored to select the results: all scored events, or only those that could be reported (score.ts). */
   scoredForResults: number;
   reported: number;
-  documents: number;
-  vocabulary: number;
-  nonzeros: number;
+  /** The topic model's corpus (spot mode; the robust mode fits no topic model). */
+  documents?: number;
+  vocabulary?: number;
+  nonzeros?: number;
   seconds: number;
   stageSeconds: Record<string, number>;
   resultsFile: string;
   invalidRecordsDir: string;
-  modelDir: string;
+  /** The topic model's folder (spot mode). */
+  modelDir?: string;
+  /** The explanation of the reported events' scores (robust mode: robust_parts.parquet). */
+  explanationFile?: string;
   feedback?: FeedbackSummary;
   settings?: RunOptions['settings'];
   /** Absolute paths of the input and of the feedback file (null when none). */
@@ -103,6 +106,10 @@ export async function runAnalysis(
   const feedbackPairs = feedback
     ? await timed('words', 'analyst feedback', () => feedbackPairsSql(engine, analysis, feedback, options))
     : undefined;
+  if (options.scoring === 'robust') {
+    // The robust score uses no topic model: no corpus, no LDA (robust-run.ts).
+    return robustRun(engine, analysis, options, progress, await countScorable(engine, analysis, { run, rowsRead, invalidDir, feedback }));
+  }
   const otherPairs = options.extraPairs ? await options.extraPairs(engine) : undefined;
   const extraPairs = [feedbackPairs, otherPairs].filter(Boolean).join(' UNION ALL ') || undefined;
   const parts = wordKeys?.partition && !options.skipRowGroups?.length ? await pairPartitions(engine, files, wordKeys.partition) : undefined;
@@ -110,36 +117,31 @@ export async function runAnalysis(
   // The corpus pass counted every clean row, so the invalid rows are known without a scan of their own;
   // they are saved by one (an empty file when there are none).
   const invalid = rowsRead - built.featurised - built.wordErrors;
-  await timed('read', 'saving invalid records', () =>
-    saveCounted(
-      engine,
-      `SELECT * EXCLUDE (spot_file, spot_row, spot_clean) FROM input_view WHERE ${invalid > 0 ? 'NOT spot_clean' : 'false'}`,
-      join(invalidDir, 'invalid.parquet'),
-      invalid,
-    ),
-  );
+  await timed('read', 'saving invalid records', () => saveInvalid(engine, invalidDir, invalid));
   if (built.wordErrors > 0) {
     await saveRows(engine, `SELECT ${schemaColumns(analysis)} FROM ${wordErrorRows(analysis)}`, join(invalidDir, 'word_error.parquet'));
   }
   return modelAndResults(engine, analysis, options, progress, { run, rowsRead, invalid, invalidDir, built, wordKeys, feedback });
 }
 
-/** What a run knows once the day's corpus is built: the tail (modelAndResults) is the same wherever the events are. */
-export interface DayCorpus {
+/** What a run knows once it has read the day (and saved its invalid records): the same wherever the events are. */
+export interface DayRead {
   run: RunClock;
   rowsRead: number;
   invalid: number;
   invalidDir: string;
-  built: CorpusBuild;
-  wordKeys?: WordKeys;
   feedback?: { summary: FeedbackSummary };
-  /** Run before the events are scored (cut: the score at or below which the reported events lie). */
-  beforeScoring?: (cut: number, scores: Float64Array) => Promise<void>;
   /** The input as recorded in the summary (default: the absolute --input path). */
   inputPath?: string;
   cluster?: RunSummary['cluster'];
-  /** The robust mode's events when they are not in this engine (a cluster run). */
-  robust?: RobustEventSource & { feedbackProfile(featured: string): Promise<string> };
+}
+
+/** What a run knows once the day's corpus is built: the tail (modelAndResults) is the same wherever the events are. */
+export interface DayCorpus extends DayRead {
+  built: CorpusBuild;
+  wordKeys?: WordKeys;
+  /** Run before the events are scored (cut: the score at or below which the reported events lie). */
+  beforeScoring?: (cut: number, scores: Float64Array) => Promise<void>;
 }
 
 export interface RunClock {
@@ -169,7 +171,7 @@ export async function modelAndResults(
   progress: Progress,
   day: DayCorpus,
 ): Promise<RunSummary> {
-  const { run: { started, stageSeconds, timed }, rowsRead, invalid, invalidDir, built, wordKeys, feedback } = day;
+  const { run: { stageSeconds, timed }, rowsRead, invalid, built, wordKeys } = day;
   const { corpus } = built;
   progress.note(
     `corpus: ${formatCount(corpus.numDocs)} documents (IPs), ${formatCount(corpus.numWords)} words, ${formatCount(corpus.wordIds.length)} nonzeros`,
@@ -206,42 +208,64 @@ export async function modelAndResults(
     return alongside(engine, writeCorpusAndModel, async () => {
       await day.beforeScoring?.(lowestCutoff(scores, built.dayCounts, analysis.wordSlots.length, options.threshold, options.maxResults), scores);
       const input = { corpus, model, scores, dayCounts: built.dayCounts, keys: wordKeys };
-      const scored = options.scoring === 'robust'
-        ? await robustScoredEvents(engine, analysis, options, options.threshold, options.maxResults,
-            options.feedback && (await robustFeedback(engine, analysis, options, options.feedback.file, day.robust?.feedbackProfile)),
-            { source: day.robust, everyRowScorable: built.featurised === rowsRead })
-        : await scoredEventsRelation(engine, analysis, options, input, options.threshold, options.maxResults);
+      const scored = await scoredEventsRelation(engine, analysis, options, input, options.threshold, options.maxResults);
       candidates = scored.candidates;
-      const scoredSql = scored.sql;
-      const n = await writeResults(engine, scoredSql, analysis.resultColumns, resultsFile, options);
+      const n = await writeResults(engine, scored.sql, analysis.resultColumns, resultsFile, options);
       await pauseForTest('writing');
-      if (n === 0) hint = scored.hint ? await scored.hint() : reportHint(scores, built.dayCounts, analysis.wordSlots.length, options.maxResults, built.featurised);
+      if (n === 0) hint = reportHint(scores, built.dayCounts, analysis.wordSlots.length, options.maxResults, built.featurised);
       return n;
     });
   }, built.featurised);
 
-  const summary: RunSummary = {
-    analysis: analysis.type,
-    scoring: options.scoring ?? 'spot',
-    rowsRead,
-    invalid,
-    notFeaturised: built.wordErrors,
+  return finishRun(analysis, options, day, {
     scored: built.featurised,
+    notFeaturised: built.wordErrors,
     scoredForResults: candidates ?? built.featurised,
     reported,
     documents: corpus.numDocs,
     vocabulary: corpus.numWords,
     nonzeros: corpus.wordIds.length,
-    seconds: (Date.now() - started) / 1000,
-    stageSeconds,
     resultsFile,
-    invalidRecordsDir: invalidDir,
     modelDir,
+    whenNothingReported: hint,
+  });
+}
+
+/** What a run found, for its summary. */
+export type RunOutcome = Pick<RunSummary, 'scored' | 'notFeaturised' | 'scoredForResults' | 'reported' | 'resultsFile' | 'whenNothingReported'> &
+  Partial<Pick<RunSummary, 'documents' | 'vocabulary' | 'nonzeros' | 'modelDir' | 'explanationFile'>>;
+
+/** The run's summary, checked (every row read is invalid, not featurised or scored) and written last: it marks the run complete. */
+export async function finishRun(
+  analysis: Analysis,
+  options: RunOptions,
+  day: DayRead,
+  outcome: RunOutcome,
+): Promise<RunSummary> {
+  const { rowsRead, invalid, invalidDir, feedback } = day;
+  const summary: RunSummary = {
+    analysis: analysis.type,
+    scoring: options.scoring ?? 'spot',
+    rowsRead,
+    invalid,
+    notFeaturised: outcome.notFeaturised,
+    scored: outcome.scored,
+    scoredForResults: outcome.scoredForResults,
+    reported: outcome.reported,
+    documents: outcome.documents,
+    vocabulary: outcome.vocabulary,
+    nonzeros: outcome.nonzeros,
+    seconds: (Date.now() - day.run.started) / 1000,
+    stageSeconds: day.run.stageSeconds,
+    resultsFile: outcome.resultsFile,
+    invalidRecordsDir: invalidDir,
+    modelDir: outcome.modelDir,
+    explanationFile: outcome.explanationFile,
     feedback: feedback?.summary,
     settings: options.settings,
     inputPath: day.inputPath ?? resolve(options.input),
     feedbackPath: options.feedback ? resolve(options.feedback.file) : null,
-    whenNothingReported: hint,
+    whenNothingReported: outcome.whenNothingReported,
     cluster: day.cluster,
     undecodable: options.skipRowGroups?.length
       ? { rows: options.skipRowGroups.reduce((n, p) => n + p.to - p.from, 0), parts: options.skipRowGroups }
@@ -282,6 +306,12 @@ export async function attachInput(engine: Engine, analysis: Analysis, files: str
 
 export async function saveRows(engine: Engine, sql: string, path: string): Promise<number> {
   return writeAtomically(path, (tmp) => engine.writeParquet(sql, tmp));
+}
+
+/** The day's invalid records (input_view's rows that are not clean), `invalid` of them, as invalid.parquet (an empty file when none). */
+export async function saveInvalid(engine: Engine, invalidDir: string, invalid: number): Promise<void> {
+  const rows = `SELECT * EXCLUDE (spot_file, spot_row, spot_clean) FROM input_view WHERE ${invalid > 0 ? 'NOT spot_clean' : 'false'}`;
+  await saveCounted(engine, rows, join(invalidDir, 'invalid.parquet'), invalid);
 }
 
 /** saveRows, checking that exactly the `expected` rows counted beforehand were written. */

@@ -44,6 +44,8 @@ export interface ScoredEvents {
   candidates?: number;
   /** When nothing is reported, the hint for the summary if the mode's scores are not Spot's pair scores. */
   hint?: () => Promise<ReportHint | undefined>;
+  /** Writes the explanation of the reported events' scores into the run's folder, when the mode has one (robust: parts.ts). */
+  explain?: (dir: string) => Promise<number>;
 }
 
 /**

@@ -16,7 +16,7 @@ export async function eventsView(day: string, type: string, params: URLSearchPar
   crumbs([`${type} ${day}`, undefined]);
   const [page, hist] = await Promise.all([
     get<EventsPage>(withParams(`/api${base}/events`, apiParams)),
-    get<{ distribution: never; threshold: number | null; reportedMax: number | null; reported: number }>(`/api${base}/histogram`),
+    get<{ scoring: 'spot' | 'robust'; distribution: never; threshold: number | null; reportedMax: number | null; reported: number }>(`/api${base}/histogram`),
   ]);
   const filterOnly = new URLSearchParams(apiParams);
   filterOnly.delete('offset');
@@ -38,7 +38,7 @@ export async function eventsView(day: string, type: string, params: URLSearchPar
       link(`${base}/moved`, 'what moved at the last re-score'),
       type === 'flow' ? [' · ', link(`${base}/network`, 'network view')] : null,
     ),
-    h('div', { class: 'row' }, h('div', { class: 'card grow' }, h('h2', {}, 'log10(score) of every event scored that day'), hist.distribution ? scoreHistogram(hist.distribution, hist.threshold, hist.reportedMax) : h('p', { class: 'muted' }, 'this run has no score distribution (made before spot-ml wrote one)')), rescoreCard(base)),
+    h('div', { class: 'row' }, hist.scoring === 'robust' ? robustScoresCard() : histogramCard(hist), rescoreCard(base)),
     filterForm(base, type, params, page.columns),
     h(
       'p',
@@ -51,6 +51,25 @@ export async function eventsView(day: string, type: string, params: URLSearchPar
     pager(base, filterOnly, page),
     eventsTable(base, type, page),
     pager(base, filterOnly, page),
+  );
+}
+
+function histogramCard(hist: { distribution: never; threshold: number | null; reportedMax: number | null }): HTMLElement {
+  return h(
+    'div',
+    { class: 'card grow' },
+    h('h2', {}, 'log10(score) of every event scored that day'),
+    hist.distribution ? scoreHistogram(hist.distribution, hist.threshold, hist.reportedMax) : h('p', { class: 'muted' }, 'this run has no score distribution (made before spot-ml wrote one)'),
+  );
+}
+
+/** Robust scores need no histogram: each is the share of the day's events at least as suspicious. */
+function robustScoresCard(): HTMLElement {
+  return h(
+    'div',
+    { class: 'card grow', id: 'robust-scores' },
+    h('h2', {}, 'Robust scores'),
+    h('p', {}, "This day was scored in the robust mode: an event's score is the share of the day's events at least as suspicious, so 100 × score is its percentile. Explain an event to see the parts of its surprise."),
   );
 }
 

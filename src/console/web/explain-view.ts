@@ -2,14 +2,16 @@ import { crumbs, fmtCount, fmtPct, fmtScore, h, link, path, setView, withParams 
 import { get } from './http.js';
 import { thetaChart } from './charts.js';
 import { ratingButtons } from './rating.js';
+import { robustCard } from './robust-explain.js';
 import type { Explanation, Slot } from './types.js';
 
-/** One event explained: its fields, each word decoded, each score taken apart. */
+/** One event explained: its fields, and each word decoded and each score taken apart (spot) or its surprise's parts (robust). */
 export async function explainView(day: string, type: string, rank: number): Promise<void> {
   const base = path('days', day, type);
   crumbs([`${type} ${day}`, base], [`event #${rank}`, undefined]);
   const e = await get<Explanation>(`/api${base}/events/${rank}`);
-  const ips = e.slots.map((s) => s.ip);
+  const robust = e.scoring === 'robust';
+  const ips = robust ? e.ips : e.slots.map((s) => s.ip);
   const pair = new URLSearchParams();
   for (const ip of ips) pair.append('ip', ip);
   setView(
@@ -19,7 +21,9 @@ export async function explainView(day: string, type: string, rank: number): Prom
       'div',
       { class: 'card' },
       h('dl', { class: 'kv', id: 'event-fields' }, ...e.labelled.flatMap((l) => [h('dt', {}, l.label), h('dd', {}, l.value)])),
-      h('p', {}, `Percentile ${fmtPct(e.percentile)} of the day's scored events`, type === 'flow' ? ' (counted by event side: see the decisions)' : '', '.'),
+      robust
+        ? h('p', {}, `Percentile ${fmtPct(e.percentile)}: the share of the day's events at least as suspicious (a robust score is its own percentile).`)
+        : h('p', {}, `Percentile ${fmtPct(e.percentile)} of the day's scored events`, type === 'flow' ? ' (counted by event side: see the decisions)' : '', '.'),
       type === 'flow' && e.scoringSide ? h('p', { id: 'scoring-side' }, h('strong', {}, `Scored by the ${e.scoringSide} side`), ` (${ips[e.scoringSide === 'source' ? 0 : 1]}): an event scores the smaller of its two sides' scores.`) : null,
       h('p', {}, 'Rating: ', ratingButtons(base, rank, e.rating, () => undefined)),
       h(
@@ -29,7 +33,7 @@ export async function explainView(day: string, type: string, rank: number): Prom
         type === 'flow' ? [' · ', link(withParams(base, pair), 'other events of this pair')] : null,
       ),
     ),
-    ...e.slots.map((s) => slotCard(base, s, type === 'flow' ? 'event sides' : 'events')),
+    ...(robust ? [robustCard(e)] : e.slots.map((s) => slotCard(base, s, type === 'flow' ? 'event sides' : 'events'))),
   );
 }
 

@@ -3,6 +3,7 @@ import type { Analysis, AnalysisOptions } from '../../pipeline/analysis.js';
 import type { ScoredEvents } from '../../pipeline/score.js';
 import { robustProfile, textKey, type RobustProfile } from './profiles.js';
 import { HINT_EVENTS, roundUp, type ReportHint } from '../../pipeline/report-hint.js';
+import { writeRobustParts } from './parts.js';
 import { buildAggregates, combine, comboKey, featureSurprise, hostAnomalies, hostFanout, pairBehaviour, peerRarity, rankScores } from './surprise.js';
 
 /**
@@ -51,7 +52,7 @@ export interface RobustDay {
  * Scores the day's events in the robust mode (README "Scoring modes") and returns SQL over the events that
  * can be reported (score <= threshold, at most maxResults): the result columns, score, spot_file, spot_row.
  * `feedback` may rewrite the surprises (analyst feedback) before they are ranked. With
- * `day.everyRowScorable` (the corpus pass counted every row clean and scorable) the reads of the day leave
+ * `day.everyRowScorable` (the day's count found every row clean and scorable: robust-run.ts) the reads of the day leave
  * out that test.
  */
 export async function robustScoredEvents(
@@ -103,11 +104,13 @@ export async function robustScoredEvents(
   return {
     sql: `SELECT ${cols}, t.score, f.spot_file, f.spot_row FROM rb_top_featured f JOIN rb_top t ON f.spot_file = t.spot_file AND f.spot_row = t.spot_row`,
     hint: () => robustReportHint(engine, maxResults),
+    explain: (dir) => writeRobustParts(engine, analysis, dir, ranked),
   };
 }
 
 /**
- * rb_top(spot_file, spot_row, score): the reported events, those of the ranked units within the threshold,
+ * rb_top(spot_file, spot_row, score, kind, combo, host, peer): the reported events, those of the ranked units
+ * within the threshold, with their unit (rb_surprise's kind and keys),
  * the first maxResults in the results' order (score, file, row); rb_top_input: their input rows. An event
  * is in its explicit combination's unit if it has one, else in its pair's when the host initiated it,
  * else in the unit of S = 0. Unless that last unit is reported, only the reported units' hosts are read.
@@ -143,9 +146,10 @@ async function selectReported(
   if (process.env.SPOT_ML_ROBUST_TIMING) process.stderr.write(`robust top: reported events from ${source ? 'the source' : kept ? 'the kept events' : 'the day'}\n`);
   await engine.exec(`
     CREATE OR REPLACE TEMP TABLE rb_top AS
-    SELECT spot_file, spot_row, score FROM (
+    SELECT spot_file, spot_row, score, kind, combo, host, peer FROM (
       SELECT e.spot_file, e.spot_row, CASE WHEN x.combo IS NOT NULL THEN xs.score WHEN e.init THEN p.score
-        ELSE (SELECT score FROM rb_selected WHERE kind = 2) END AS score
+        ELSE (SELECT score FROM rb_selected WHERE kind = 2) END AS score,
+        CASE WHEN x.combo IS NOT NULL THEN 0 WHEN e.init THEN 1 ELSE 2 END AS kind, x.combo, e.host, e.peer
       FROM ${events} e
       LEFT JOIN rb_explicit x ON x.combo = ${key}
       LEFT JOIN (SELECT combo, score FROM rb_selected WHERE kind = 0) xs ON xs.combo = x.combo

@@ -22,13 +22,14 @@ export { buildAggregates, comboKey, featureColumns } from './aggregates.js';
 const lnHosts = (t: string) => `ln(greatest(2, ${t}.hosts))`;
 
 /**
- * Feature rarity (rb_combo_a(combo, host, peer, init, n, a) for the explicit combinations): per feature,
+ * Feature rarity (rb_combo_a(combo, host, peer, init, n, a, s0..) for the explicit combinations): per feature,
  * ln(H / hosts having the value), less ln(number of distinct (peer, hour of day) slots in which this host
  * shows the value): a value rare across the population is odd, unless it is the host's routine, shown with
  * many different peers (a web server's many clients on its own port) or through the day (an application
  * server and its database). Repeating it with one peer within an hour or two (a burst) does not make it
  * familiar. Floored at 0 per feature; a is the sum over the features. The slots are counted only for
  * candidate (host, value)s: elsewhere a lower bound of the slots already reaches H / hosts, so the part is 0.
+ * s<j> is feature j's part of a.
  */
 export async function featureSurprise(engine: Engine, m: number): Promise<void> {
   for (let j = 0; j < m; j++) {
@@ -42,9 +43,11 @@ export async function featureSurprise(engine: Engine, m: number): Promise<void> 
       GROUP BY host, v;`);
   }
   const joins = featureColumns(m).map((c, j) => `LEFT JOIN rb_s${j} s${j} ON s${j}.host = x.host AND s${j}.v = x.${c}`);
-  const sum = Array.from({ length: m }, (_, j) => `coalesce(s${j}.s, 0)`).join(' + ') || '0';
+  const each = Array.from({ length: m }, (_, j) => `coalesce(s${j}.s, 0)`);
+  // The per-feature surprises (s0..) are kept for the explanation of the reported events (parts.ts).
   await engine.exec(`
-    CREATE OR REPLACE TEMP TABLE rb_combo_a AS SELECT x.combo, x.host, x.peer, x.init, x.n, ${sum} AS a FROM rb_explicit x ${joins.join(' ')};
+    CREATE OR REPLACE TEMP TABLE rb_combo_a AS SELECT x.combo, x.host, x.peer, x.init, x.n, ${each.join(' + ') || '0'} AS a${each.map((e, j) => `, ${e} AS s${j}`).join('')}
+    FROM rb_explicit x ${joins.join(' ')};
     ${Array.from({ length: m }, (_, j) => `DROP TABLE rb_s${j};`).join('\n')}`);
 }
 
@@ -138,6 +141,20 @@ export async function pairBytesMedian(engine: Engine): Promise<void> {
     SELECT greatest(1, median(h.v)) AS m FROM middle JOIN h ON h.upto - h.c <= middle.r AND middle.r < h.upto;`);
 }
 
+/** Every part of the pairs `pr` (host, peer, n, n_init, outb, routine, reg) joined with rb_peer `p`; `fanout` is SQL. */
+const partsSql = (pairs: string, fanout: string) => `
+    SELECT *, (1 - routine) * b + r * ((1 - routine) * (persistence + volume) + reg) + r * fanout AS p FROM (
+      SELECT pr.host, pr.peer, pr.n_init, p.b, CASE WHEN t.hosts > 1 THEN p.b / ln(t.hosts) ELSE 0 END AS r,
+        ln(pr.n) AS persistence, greatest(0, ln(greatest(1, pr.outb) / med.m)) AS volume, pr.routine, pr.reg,
+        ${fanout} AS fanout
+      FROM ${pairs} JOIN rb_peer p USING (peer), rb_totals t, rb_median med)`;
+
+/**
+ * SQL: every part of the pairs of `pairs` (a relation like rb_pairs whose hosts are all in rb_host):
+ * (host, peer, n_init, b, r, persistence, volume, routine, reg, fanout, p), as combine scores them.
+ */
+export const pairPartsSql = (pairs: string) => partsSql(`(${pairRowsSql('rb_host', ', h.fanout', pairs)}) pr`, 'pr.fanout');
+
 /**
  * S = A + P + (A / ln H)·g, with P, for events the host initiated, the pair's part
  * (1 − routine)·B + r·((1 − routine)·(ln n + volume) + reg) + r·fanout (0 otherwise), g the host's anomalies
@@ -163,20 +180,13 @@ export async function pairBytesMedian(engine: Engine): Promise<void> {
  */
 export async function combine(engine: Engine, atMost?: number): Promise<void> {
   const limit = firstUnits(atMost);
-  // Every part of the pairs `pr` (host, peer, n, n_init, outb, routine, reg) joined with rb_peer `p`; `fanout` is SQL.
-  const parts = (pairs: string, fanout: string) => `
-    SELECT *, (1 - routine) * b + r * ((1 - routine) * (persistence + volume) + reg) + r * fanout AS p FROM (
-      SELECT pr.host, pr.peer, pr.n_init, p.b, CASE WHEN t.hosts > 1 THEN p.b / ln(t.hosts) ELSE 0 END AS r,
-        ln(pr.n) AS persistence, greatest(0, ln(greatest(1, pr.outb) / med.m)) AS volume, pr.routine, pr.reg,
-        ${fanout} AS fanout
-      FROM ${pairs} JOIN rb_peer p USING (peer), rb_totals t, rb_median med)`;
   // rb_pair_p's rows for the pairs `pairs` (a relation like rb_pairs).
   const pairP = (pairs: string) => `
-    SELECT pp.host, pp.peer, pp.p, CAST(pp.n_init - coalesce(x.n_init, 0) AS BIGINT) AS n_rest FROM (${parts(`(${pairRowsSql('rb_host', ', h.fanout', pairs)}) pr`, 'pr.fanout')}) pp
+    SELECT pp.host, pp.peer, pp.p, CAST(pp.n_init - coalesce(x.n_init, 0) AS BIGINT) AS n_rest FROM (${pairPartsSql(pairs)}) pp
     LEFT JOIN rb_explicit_pairs x USING (host, peer)`;
   await pairBytesMedian(engine);
   await engine.exec(`
-    CREATE OR REPLACE TEMP VIEW rb_pair_part AS ${parts('rb_pair pr LEFT JOIN rb_host h USING (host)', 'coalesce(h.fanout, 0)')};
+    CREATE OR REPLACE TEMP VIEW rb_pair_part AS ${partsSql('rb_pair pr LEFT JOIN rb_host h USING (host)', 'coalesce(h.fanout, 0)')};
     CREATE OR REPLACE TEMP TABLE rb_explicit_pairs AS
     SELECT host, peer, coalesce(sum(n) FILTER (WHERE init), 0) AS n_init FROM rb_combo_a GROUP BY host, peer;
     CREATE OR REPLACE TEMP TABLE rb_pair_p AS

@@ -1,0 +1,93 @@
+/**
+ * The explanation of a robust run's reported events (robust_parts.parquet, beside the results): per
+ * reported event, in the results' order, the unit it was ranked in and every part of its surprise as the
+ * score computed them (surprise.ts). The console and `spot-ml show` read it: the robust mode fits no
+ * topic model, so this file is what explains its scores.
+ *
+ * Columns: rank (the results row, from 1), score, unit (`combination`: the event's own kind of event on
+ * its host with its peer, odd in some feature; `pair`: the host's events with the peer it initiated;
+ * `rest`: surprise 0). A combination none of whose features is odd scores as its pair (or 0 when not
+ * initiated) and is named so: which such combinations are kept apart depends on the engine's filters
+ * (aggregates.ts), never the scores, and the file is the same on every engine. Then host, peer, initiated, surprise (S, after analyst feedback), rated (feedback changed S), feature_part
+ * (A) and features (per feature: name, value, surprise; their sum is A), peer_rarity (B), rarity_weight
+ * (r = B / ln H), persistence (ln n), volume, routine, regularity, fanout, pair_part (P, counted only when
+ * initiated) and host_odd ((A / ln H)·g). Unrated, S = A + P·initiated + host_odd.
+ */
+import { join } from 'node:path';
+import { sqlString, type Engine } from '../../engine/engine.js';
+import type { Analysis } from '../../pipeline/analysis.js';
+import { writeAtomically } from '../../output/atomic.js';
+import { robustProfile } from './profiles.js';
+import { pairPartsSql } from './surprise.js';
+
+export const ROBUST_PARTS_FILE = 'robust_parts.parquet';
+
+/** One feature of a reported event: its value and its part of A (0 unless odd for the host). */
+export interface FeaturePart {
+  name: string;
+  value: string | null;
+  surprise: number;
+}
+
+/** A row of robust_parts.parquet. */
+export interface RobustParts {
+  rank: number;
+  score: number;
+  unit: 'combination' | 'pair' | 'rest';
+  host: string | null;
+  peer: string | null;
+  initiated: boolean;
+  surprise: number;
+  rated: boolean;
+  feature_part: number;
+  features: FeaturePart[];
+  peer_rarity: number | null;
+  rarity_weight: number | null;
+  persistence: number | null;
+  volume: number | null;
+  routine: number | null;
+  regularity: number | null;
+  fanout: number | null;
+  pair_part: number | null;
+  host_odd: number;
+}
+
+/**
+ * Writes robust_parts.parquet into `dir` from the tables robustScoredEvents left (rb_top, rb_top_featured and
+ * the aggregates); `ranked` is the table of units that was ranked (rb_surprise, or its rated rewrite).
+ * Returns the rows written (the reported events).
+ */
+export async function writeRobustParts(engine: Engine, analysis: Analysis, dir: string, ranked: string): Promise<number> {
+  const profile = robustProfile(analysis.type);
+  const rows = profile.source ? profile.source('rb_top_featured') : 'rb_top_featured';
+  const texts = profile.features.map((f, j) => `CAST(${f.sql} AS VARCHAR) AS fv${j}`).join(', ');
+  const features = profile.features.map((f, j) => `{'name': ${sqlString(f.name)}, 'value': v.fv${j}, 'surprise': coalesce(x.s${j}, 0)}`);
+  const reportedPairs = '(SELECT p.* FROM rb_pairs p SEMI JOIN rb_top t USING (host, peer))';
+  const unit = (kind: number, on: string) => `LEFT JOIN (SELECT * FROM ${ranked} WHERE kind = ${kind}) u${kind} ON t.kind = ${kind} AND ${on}`;
+  const unrated = ranked === 'rb_surprise' ? 'false' : `S IS DISTINCT FROM (SELECT s FROM rb_surprise o WHERE o.kind = t.kind
+      AND (t.kind = 2 OR o.combo = t.combo OR (t.kind = 1 AND o.host = t.hk AND o.peer = t.pk)) LIMIT 1)`;
+  const sql = `
+    SELECT rank, score, unit, host, peer, initiated, S AS surprise, ${unrated} AS rated, feature_part, features,
+      peer_rarity, rarity_weight, persistence, volume, routine, regularity, fanout, pair_part, host_odd
+    FROM (
+      SELECT row_number() OVER (ORDER BY t.score, t.spot_file, t.spot_row) AS rank, t.score, t.kind,
+        CASE WHEN t.kind = 0 AND x.a > 0 THEN 'combination' WHEN (CASE WHEN t.kind = 0 THEN x.init ELSE t.kind = 1 END) THEN 'pair' ELSE 'rest' END AS unit,
+        v.host_text AS host, v.peer_text AS peer, CASE WHEN t.kind = 0 THEN x.init ELSE t.kind = 1 END AS initiated,
+        CASE t.kind WHEN 0 THEN u0.s WHEN 1 THEN u1.s ELSE coalesce(u2.s, 0) END AS S, t.combo, t.host AS hk, t.peer AS pk,
+        coalesce(x.a, 0) AS feature_part, [${features.join(', ')}] AS features,
+        pp.b AS peer_rarity, pp.r AS rarity_weight, pp.persistence, pp.volume, pp.routine, pp.reg AS regularity,
+        pp.fanout, pp.p AS pair_part,
+        CASE WHEN t.kind = 0 THEN x.a / ln(greatest(2, tot.hosts)) * coalesce(ho.g, 0) ELSE 0 END AS host_odd
+      FROM rb_top t
+      LEFT JOIN rb_combo_a x ON t.kind = 0 AND x.combo = t.combo
+      LEFT JOIN (${pairPartsSql(reportedPairs)}) pp ON pp.host = t.host AND pp.peer = t.peer
+      LEFT JOIN rb_host_odd ho ON ho.host = t.host
+      LEFT JOIN (SELECT spot_file, spot_row, ${profile.host} AS host_text, ${profile.peer} AS peer_text, ${texts} FROM ${rows}) v
+        ON v.spot_file = t.spot_file AND v.spot_row = t.spot_row
+      ${unit(0, 'u0.combo = t.combo')}
+      ${unit(1, 'u1.host = t.host AND u1.peer = t.peer')}
+      ${unit(2, 'true')}
+      , rb_totals tot) t
+    ORDER BY rank`;
+  return writeAtomically(join(dir, ROBUST_PARTS_FILE), (tmp) => engine.writeParquet(sql, tmp));
+}
