@@ -63,30 +63,36 @@ export async function writeRobustParts(engine: Engine, analysis: Analysis, dir: 
   const texts = profile.features.map((f, j) => `CAST(${f.sql} AS VARCHAR) AS fv${j}`).join(', ');
   const features = profile.features.map((f, j) => `{'name': ${sqlString(f.name)}, 'value': v.fv${j}, 'surprise': coalesce(x.s${j}, 0)}`);
   const reportedPairs = '(SELECT p.* FROM rb_pairs p SEMI JOIN rb_top t USING (host, peer))';
-  const unit = (kind: number, on: string) => `LEFT JOIN (SELECT * FROM ${ranked} WHERE kind = ${kind}) u${kind} ON t.kind = ${kind} AND ${on}`;
-  const unrated = ranked === 'rb_surprise' ? 'false' : `S IS DISTINCT FROM (SELECT s FROM rb_surprise o WHERE o.kind = t.kind
-      AND (t.kind = 2 OR o.combo = t.combo OR (t.kind = 1 AND o.host = t.hk AND o.peer = t.pk)) LIMIT 1)`;
+  // The event's unit's S in a table of units (kind, combo, host, peer, s), by plain equi-joins (a kind test
+  // in ON makes DuckDB compare every pair of rows); t.combo is NULL outside kind 0, and the CASE picks by kind.
+  const unitS = (units: string, u: string) => ({
+    joins: `LEFT JOIN (SELECT combo, s FROM ${units} WHERE kind = 0) ${u}0 ON ${u}0.combo = t.combo
+      LEFT JOIN (SELECT host, peer, s FROM ${units} WHERE kind = 1) ${u}1 ON ${u}1.host = t.host AND ${u}1.peer = t.peer
+      LEFT JOIN (SELECT s FROM ${units} WHERE kind = 2) ${u}2 ON true`,
+    s: `CASE t.kind WHEN 0 THEN ${u}0.s WHEN 1 THEN ${u}1.s ELSE coalesce(${u}2.s, 0) END`,
+  });
+  const surprise = unitS(ranked, 'u');
+  const unrated = ranked === 'rb_surprise' ? undefined : unitS('rb_surprise', 'o');
   const sql = `
-    SELECT rank, score, unit, host, peer, initiated, S AS surprise, ${unrated} AS rated, feature_part, features,
+    SELECT rank, score, unit, host, peer, initiated, S AS surprise, ${unrated ? 'S IS DISTINCT FROM unrated' : 'false'} AS rated, feature_part, features,
       peer_rarity, rarity_weight, persistence, volume, routine, regularity, fanout, pair_part, host_odd
     FROM (
       SELECT row_number() OVER (ORDER BY t.score, t.spot_file, t.spot_row) AS rank, t.score, t.kind,
         CASE WHEN t.kind = 0 AND x.a > 0 THEN 'combination' WHEN (CASE WHEN t.kind = 0 THEN x.init ELSE t.kind = 1 END) THEN 'pair' ELSE 'rest' END AS unit,
         v.host_text AS host, v.peer_text AS peer, CASE WHEN t.kind = 0 THEN x.init ELSE t.kind = 1 END AS initiated,
-        CASE t.kind WHEN 0 THEN u0.s WHEN 1 THEN u1.s ELSE coalesce(u2.s, 0) END AS S, t.combo, t.host AS hk, t.peer AS pk,
+        ${surprise.s} AS S${unrated ? `, ${unrated.s} AS unrated` : ''},
         coalesce(x.a, 0) AS feature_part, [${features.join(', ')}] AS features,
         pp.b AS peer_rarity, pp.r AS rarity_weight, pp.persistence, pp.volume, pp.routine, pp.reg AS regularity,
         pp.fanout, pp.p AS pair_part,
         CASE WHEN t.kind = 0 THEN x.a / ln(greatest(2, tot.hosts)) * coalesce(ho.g, 0) ELSE 0 END AS host_odd
       FROM rb_top t
-      LEFT JOIN rb_combo_a x ON t.kind = 0 AND x.combo = t.combo
+      LEFT JOIN rb_combo_a x ON x.combo = t.combo
       LEFT JOIN (${pairPartsSql(reportedPairs)}) pp ON pp.host = t.host AND pp.peer = t.peer
       LEFT JOIN rb_host_odd ho ON ho.host = t.host
       LEFT JOIN (SELECT spot_file, spot_row, ${profile.host} AS host_text, ${profile.peer} AS peer_text, ${texts} FROM ${rows}) v
         ON v.spot_file = t.spot_file AND v.spot_row = t.spot_row
-      ${unit(0, 'u0.combo = t.combo')}
-      ${unit(1, 'u1.host = t.host AND u1.peer = t.peer')}
-      ${unit(2, 'true')}
+      ${surprise.joins}
+      ${unrated?.joins ?? ''}
       , rb_totals tot) t
     ORDER BY rank`;
   return writeAtomically(join(dir, ROBUST_PARTS_FILE), (tmp) => engine.writeParquet(sql, tmp));

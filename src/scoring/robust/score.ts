@@ -114,6 +114,8 @@ export async function robustScoredEvents(
  * the first maxResults in the results' order (score, file, row); rb_top_input: their input rows. An event
  * is in its explicit combination's unit if it has one, else in its pair's when the host initiated it,
  * else in the unit of S = 0. Unless that last unit is reported, only the reported units' hosts are read.
+ * rb_top_input is a table when at most maxResults rows (the results and their explanation both read it),
+ * else a view (every event of the day may be reported).
  */
 async function selectReported(
   engine: Engine, profile: RobustProfile, relation: string, threshold: number, maxResults: number,
@@ -157,7 +159,7 @@ async function selectReported(
       WHERE true ${hosts})
     WHERE score IS NOT NULL
     ORDER BY score, spot_file, spot_row ${limit};
-    CREATE OR REPLACE VIEW rb_top_input AS
+    CREATE OR REPLACE ${limit ? 'TEMP TABLE' : 'VIEW'} rb_top_input AS
     SELECT i.* FROM input_view i SEMI JOIN rb_top t ON i.spot_file = t.spot_file AND i.spot_row = t.spot_row;`);
 }
 
