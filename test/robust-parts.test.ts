@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { goldenRun } from './spot-mode-fixture.js';
-import { query, readResults, runCli, tempDir } from './helpers.js';
-import { ROBUST_PARTS_FILE, type RobustParts } from '../src/scoring/robust/parts.js';
+import { query, readResults, runCli, tempDir, withEngine } from './helpers.js';
+import { generateFlowDay } from '../src/demo/flow-day.js';
+import { explainRobust } from '../src/explain/robust-parts.js';
+import { EXPLAINED_EVENTS, ROBUST_PARTS_FILE, type RobustParts } from '../src/scoring/robust/parts.js';
 
 // A robust run fits no topic model and explains its scores in robust_parts.parquet (issue 13, session 13).
 
@@ -64,4 +66,20 @@ test('flow: the parts of a low-risk rated event say that feedback changed its su
   assert.equal(parts[at].surprise, 0, 'low risk: surprise 0');
   assert.ok(parts[at].feature_part > 0, 'its unrated parts are kept');
   assert.ok(parts.filter((p) => p.rated).length < parts.length / 10, 'only the rated kind of event is marked');
+});
+
+test(`a whole day reported: the first ${EXPLAINED_EVENTS} events are explained, and the summary and the explain view say so`, async () => {
+  const root = tempDir('parts-whole-day');
+  const rows = EXPLAINED_EVENTS + 5_000;
+  const day = await withEngine((engine) => generateFlowDay(engine, { root, rows, hosts: 300, date: '20160505' }));
+  const scored = join(root, 'scored');
+  const r = runCli(['--analysis', 'flow', '--input', day, '--scored', scored, '--threshold', '1', '--maxresults', '-1', '--quiet', '--scoring', 'robust']);
+  assert.equal(r.code, 0, r.stderr);
+  const summary = JSON.parse(readFileSync(join(scored, 'flow_summary.json'), 'utf8'));
+  assert.ok(summary.reported > EXPLAINED_EVENTS, `${summary.reported} reported`);
+  assert.equal(summary.explainedEvents, EXPLAINED_EVENTS);
+  const [n] = await query(`SELECT count(*) AS n, min(rank) AS lo, max(rank) AS hi FROM '${join(scored, ROBUST_PARTS_FILE)}'`);
+  assert.deepEqual([Number(n.n), Number(n.lo), Number(n.hi)], [EXPLAINED_EVENTS, 1, EXPLAINED_EVENTS], 'ranks 1 to the bound');
+  const beyond = explainRobust(undefined, 1, EXPLAINED_EVENTS + 1, summary.explainedEvents);
+  assert.ok('robustNote' in beyond && beyond.robustNote.includes(`first ${EXPLAINED_EVENTS}`), 'the view says which events are explained');
 });

@@ -61,7 +61,7 @@ export async function explainEvents(engine: Engine, tables: RunTables, ranks: re
         scoringSide: null,
         ips: ipsOf(fields),
         scoring: 'robust',
-        robust: explainRobust(parts.get(rank), score),
+        robust: explainRobust(parts.get(rank), score, rank, tables.run.summary.explainedEvents),
       };
     });
   }

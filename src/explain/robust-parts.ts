@@ -101,7 +101,10 @@ function unitText(p: RobustParts): string {
 }
 
 /** The parts explained; the score the results give the event must be the file's (else the file is another run's). */
-export function explainRobust(p: RobustParts | undefined, score: number): RobustExplanation | RobustMissing {
+export function explainRobust(p: RobustParts | undefined, score: number, rank: number, explained?: number): RobustExplanation | RobustMissing {
+  if (!p && explained !== undefined && rank > explained) {
+    return { robustNote: `the run explains its first ${explained} reported events (${ROBUST_PARTS_FILE}); this is #${rank}` };
+  }
   if (!p) return { robustNote: `this run has no ${ROBUST_PARTS_FILE} row for the event (a run made before spot-ml wrote one)` };
   if (Math.abs(p.score - score) > 1e-12 + 1e-9 * Math.abs(score)) {
     return { robustNote: `${ROBUST_PARTS_FILE} does not match these results (its score ${p.score} against ${score}): it was written by another run` };

@@ -61,6 +61,7 @@ export async function robustRun(engine: Engine, analysis: Analysis, options: Run
   const resultsFile = resultsPath(options.scoredDir, analysis.type);
   let hint: RunSummary['whenNothingReported'];
   let scored = 0;
+  let explained = 0;
   const reported = await day.run.timed('score', 'robust scoring and writing results', async () => {
     await day.beforeScoring?.();
     const feedback = options.feedback
@@ -76,7 +77,7 @@ export async function robustRun(engine: Engine, analysis: Analysis, options: Run
       throw new SpotError(`no ${analysis.type} record of the day can be scored: of ${formatCount(clean)} clean rows, none has its words; nothing was written`);
     }
     const n = await writeResults(engine, events.sql, analysis.resultColumns, resultsFile, options);
-    await events.explain!(options.scoredDir);
+    explained = await events.explain!(options.scoredDir);
     await pauseForTest('writing');
     if (n === 0) hint = await events.hint?.();
     return n;
@@ -95,6 +96,7 @@ export async function robustRun(engine: Engine, analysis: Analysis, options: Run
     reported,
     resultsFile,
     explanationFile: join(options.scoredDir, ROBUST_PARTS_FILE),
+    explainedEvents: explained,
     whenNothingReported: hint,
   });
 }

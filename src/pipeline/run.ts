@@ -70,6 +70,8 @@ export interface RunSummary {
   modelDir?: string;
   /** The explanation of the reported events' scores (robust mode: robust_parts.parquet). */
   explanationFile?: string;
+  /** How many of the reported events it explains (the first ones). */
+  explainedEvents?: number;
   feedback?: FeedbackSummary;
   settings?: RunOptions['settings'];
   /** Absolute paths of the input and of the feedback file (null when none). */
@@ -233,7 +235,7 @@ export async function modelAndResults(
 
 /** What a run found, for its summary. */
 export type RunOutcome = Pick<RunSummary, 'scored' | 'notFeaturised' | 'scoredForResults' | 'reported' | 'resultsFile' | 'whenNothingReported'> &
-  Partial<Pick<RunSummary, 'documents' | 'vocabulary' | 'nonzeros' | 'modelDir' | 'explanationFile'>>;
+  Partial<Pick<RunSummary, 'documents' | 'vocabulary' | 'nonzeros' | 'modelDir' | 'explanationFile' | 'explainedEvents'>>;
 
 /** The run's summary, checked (every row read is invalid, not featurised or scored) and written last: it marks the run complete. */
 export async function finishRun(
@@ -261,6 +263,7 @@ export async function finishRun(
     invalidRecordsDir: invalidDir,
     modelDir: outcome.modelDir,
     explanationFile: outcome.explanationFile,
+    explainedEvents: outcome.explainedEvents,
     feedback: feedback?.summary,
     settings: options.settings,
     inputPath: day.inputPath ?? resolve(options.input),

@@ -4,7 +4,7 @@
  * score computed them (surprise.ts). The console and `spot-ml show` read it: the robust mode fits no
  * topic model, so this file is what explains its scores.
  *
- * Columns: rank (the results row, from 1), score, unit (`combination`: the event's own kind of event on
+ * Columns: rank (the results row, from 1; ranks 1 to EXPLAINED_EVENTS at most), score, unit (`combination`: the event's own kind of event on
  * its host with its peer, odd in some feature; `pair`: the host's events with the peer it initiated;
  * `rest`: surprise 0). A combination none of whose features is odd scores as its pair (or 0 when not
  * initiated) and is named so: which such combinations are kept apart depends on the engine's filters
@@ -21,6 +21,13 @@ import { robustProfile } from './profiles.js';
 import { pairPartsSql } from './surprise.js';
 
 export const ROBUST_PARTS_FILE = 'robust_parts.parquet';
+
+/**
+ * The reported events explained, at most (the first ones in the results' order): far more than anyone
+ * reviews, and a bound on the file's cost when a whole day is reported (10M rows of parts do not fit the
+ * engine's default memory beside the day's aggregates).
+ */
+export const EXPLAINED_EVENTS = 100_000;
 
 /** One feature of a reported event: its value and its part of A (0 unless odd for the host). */
 export interface FeaturePart {
@@ -55,14 +62,14 @@ export interface RobustParts {
 /**
  * Writes robust_parts.parquet into `dir` from the tables robustScoredEvents left (rb_top, rb_top_featured and
  * the aggregates); `ranked` is the table of units that was ranked (rb_surprise, or its rated rewrite).
- * Returns the rows written (the reported events).
+ * Returns the rows written: the reported events, the first EXPLAINED_EVENTS of them at most.
  */
 export async function writeRobustParts(engine: Engine, analysis: Analysis, dir: string, ranked: string): Promise<number> {
   const profile = robustProfile(analysis.type);
   const rows = profile.source ? profile.source('rb_top_featured') : 'rb_top_featured';
   const texts = profile.features.map((f, j) => `CAST(${f.sql} AS VARCHAR) AS fv${j}`).join(', ');
   const features = profile.features.map((f, j) => `{'name': ${sqlString(f.name)}, 'value': v.fv${j}, 'surprise': coalesce(x.s${j}, 0)}`);
-  const reportedPairs = '(SELECT p.* FROM rb_pairs p SEMI JOIN rb_top t USING (host, peer))';
+  const reportedPairs = '(SELECT p.* FROM rb_pairs p SEMI JOIN rb_explained t USING (host, peer))';
   // The event's unit's S in a table of units (kind, combo, host, peer, s), by plain equi-joins (a kind test
   // in ON makes DuckDB compare every pair of rows); t.combo is NULL outside kind 0, and the CASE picks by kind.
   const unitS = (units: string, u: string) => ({
@@ -85,7 +92,7 @@ export async function writeRobustParts(engine: Engine, analysis: Analysis, dir: 
         pp.b AS peer_rarity, pp.r AS rarity_weight, pp.persistence, pp.volume, pp.routine, pp.reg AS regularity,
         pp.fanout, pp.p AS pair_part,
         CASE WHEN t.kind = 0 THEN x.a / ln(greatest(2, tot.hosts)) * coalesce(ho.g, 0) ELSE 0 END AS host_odd
-      FROM rb_top t
+      FROM rb_explained t
       LEFT JOIN rb_combo_a x ON x.combo = t.combo
       LEFT JOIN (${pairPartsSql(reportedPairs)}) pp ON pp.host = t.host AND pp.peer = t.peer
       LEFT JOIN rb_host_odd ho ON ho.host = t.host
@@ -95,5 +102,8 @@ export async function writeRobustParts(engine: Engine, analysis: Analysis, dir: 
       ${unrated?.joins ?? ''}
       , rb_totals tot) t
     ORDER BY rank`;
-  return writeAtomically(join(dir, ROBUST_PARTS_FILE), (tmp) => engine.writeParquet(sql, tmp));
+  await engine.exec(`CREATE OR REPLACE TEMP TABLE rb_explained AS SELECT * FROM rb_top ORDER BY score, spot_file, spot_row LIMIT ${EXPLAINED_EVENTS}`);
+  const written = await writeAtomically(join(dir, ROBUST_PARTS_FILE), (tmp) => engine.writeParquet(sql, tmp));
+  await engine.exec('DROP TABLE rb_explained');
+  return written;
 }

@@ -158,7 +158,7 @@ async function selectReported(
       LEFT JOIN (SELECT host, peer, score FROM rb_selected WHERE kind = 1) p ON p.host = e.host AND p.peer = e.peer
       WHERE true ${hosts})
     WHERE score IS NOT NULL
-    ORDER BY score, spot_file, spot_row ${limit};
+    ${limit ? `ORDER BY score, spot_file, spot_row ${limit}` : ''};
     CREATE OR REPLACE ${limit ? 'TEMP TABLE' : 'VIEW'} rb_top_input AS
     SELECT i.* FROM input_view i SEMI JOIN rb_top t ON i.spot_file = t.spot_file AND i.spot_row = t.spot_row;`);
 }
