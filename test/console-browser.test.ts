@@ -1,40 +1,25 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './headless-chromium.js';
-import { repoRoot } from './helpers.js';
-import { consoleDays, DATE, PROBE_NAMES, startConsole, type ConsoleDays, type RunningConsole } from './console-fixture.js';
+import type { Page } from 'playwright-core';
+import { consoleInBrowser, SCREENSHOTS } from './headless-chromium.js';
+import { consoleDays, DATE, PROBE_NAMES } from './console-fixture.js';
 
-const SHOTS = join(repoRoot, 'test-screenshots');
-let days: ConsoleDays;
-let c: RunningConsole;
-let browser: Browser;
-
-before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  days = await consoleDays('console-browser');
-  c = await startConsole(days);
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await c?.close();
-});
+const t = consoleInBrowser(() => consoleDays('console-browser'));
 
 async function open(path: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await t.browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('pageerror', (err) => assert.fail(`script error on the page: ${err.message}`));
-  await page.goto(c.url + path.replace(/^\//, ''));
+  await page.goto(t.c.url + path.replace(/^\//, ''));
   await page.waitForSelector('body[data-ready]');
   assert.equal(await page.getAttribute('body', 'data-ready'), 'true', await page.textContent('#app') ?? '');
   return page;
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 const ranks = (page: Page) => page.$$eval('#events tbody tr', (rows) => rows.map((r) => Number(r.getAttribute('data-rank'))));
 
 test('events page: top events in score order, paging and a filter', async () => {
@@ -81,14 +66,14 @@ test('clicking "low risk" adds exactly the expected Spot-layout line to the feed
   await page.click('#events tbody tr[data-rank="1"] button[data-rating="low"]');
   await page.waitForSelector('#events tbody tr[data-rank="1"] button[data-rating="low"][aria-pressed="true"]');
   const expected = `3,${f.treceived},${f.sip},${f.dip},${f.sport},${f.dport},${f.ipkt},${f.ibyt},${f.proto}`;
-  assert.equal(readFileSync(days.feedback('flow'), 'utf8'), `sev,tstart,sip,dip,sport,dport,ipkt,ibyt,proto\n${expected}\n`);
+  assert.equal(readFileSync(t.days.feedback('flow'), 'utf8'), `sev,tstart,sip,dip,sport,dport,ipkt,ibyt,proto\n${expected}\n`);
   await shot(page, 'rated-low');
   await page.close();
 });
 
 test('re-scoring from the page completes and the rated event moves down', async () => {
   const page = await open(`/days/${DATE}/flow`);
-  assert.ok(existsSync(days.feedback('flow')), 'the previous test rated rank 1 low');
+  assert.ok(existsSync(t.days.feedback('flow')), 'the previous test rated rank 1 low');
   await page.click('#rescore');
   await page.waitForSelector('#rescore-status[data-state]', { timeout: 240_000 });
   assert.equal(await page.getAttribute('#rescore-status', 'data-state'), 'done', (await page.textContent('#rescore-log')) ?? '');
@@ -117,7 +102,7 @@ test('a DNS name holding HTML and script renders as text and runs nothing', asyn
     assert.equal(await page.$$eval('#app img, #app script', (els) => els.length), 0);
     const rank = await page.$eval('#events tbody tr', (r) => r.getAttribute('data-rank'));
     await shot(page, `xss-${q}`);
-    await page.goto(`${c.url}days/${DATE}/dns/events/${rank}`);
+    await page.goto(`${t.c.url}days/${DATE}/dns/events/${rank}`);
     await page.waitForSelector('body[data-ready]');
     const fields = await page.$$eval('#event-fields dd', (dds) => dds.map((d) => d.textContent));
     assert.ok(fields.some((t) => PROBE_NAMES.includes(t ?? '')));
@@ -129,16 +114,16 @@ test('a DNS name holding HTML and script renders as text and runs nothing', asyn
 });
 
 test('a POST from a page of another origin is refused', async () => {
-  const target = `${c.url}api/days/${DATE}/flow/events/5/rating`;
+  const target = `${t.c.url}api/days/${DATE}/flow/events/5/rating`;
   const evil: Server = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html' });
     res.end(`<!doctype html><form id="f" method="post" action="${target}" enctype="text/plain"><input name='{"rating":"low","x":"' value='"}'></form>
       <script>fetch(${JSON.stringify(target)}, { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: '{"rating":"low"}' });</script>`);
   });
   await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
-  const feedback = () => (existsSync(days.feedback('flow')) ? readFileSync(days.feedback('flow'), 'utf8') : '(none)');
+  const feedback = () => (existsSync(t.days.feedback('flow')) ? readFileSync(t.days.feedback('flow'), 'utf8') : '(none)');
   const before = feedback();
-  const page = await browser.newPage();
+  const page = await t.browser.newPage();
   try {
     // The script's fetch: the server answers 403, and the browser also withholds the answer from the other
     // origin (Cross-Origin-Resource-Policy), so the page sees a failed request.
@@ -152,7 +137,7 @@ test('a POST from a page of another origin is refused', async () => {
     await page.evaluate(() => (document.getElementById('f') as HTMLFormElement).submit());
     const form = await posted;
     assert.equal(form.status(), 403);
-    await page.screenshot({ path: join(SHOTS, 'cross-origin-refused.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'cross-origin-refused.png') });
     assert.equal(feedback(), before);
   } finally {
     await page.close();

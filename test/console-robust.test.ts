@@ -1,13 +1,13 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { sqlString } from '../src/engine/engine.js';
 import { ROBUST_PARTS_FILE } from '../src/scoring/robust/parts.js';
-import { launchChromium } from './headless-chromium.js';
-import { query, repoRoot, runCliAsync } from './helpers.js';
-import { analyseDay, consoleDays, DATE, dropTopicModelFiles, startConsole, type ConsoleDays, type RunningConsole } from './console-fixture.js';
+import { consoleInBrowser, SCREENSHOTS } from './headless-chromium.js';
+import { query, runCliAsync } from './helpers.js';
+import { analyseDay, consoleDays, DATE, dropTopicModelFiles } from './console-fixture.js';
 
 /**
  * The console and `spot-ml show` on robust runs whose folders hold no model/, corpus.parquet or
@@ -15,31 +15,20 @@ import { analyseDay, consoleDays, DATE, dropTopicModelFiles, startConsole, type 
  * robust_parts.parquet.
  */
 const TYPES = ['flow', 'dns', 'proxy'] as const;
-const SHOTS = join(repoRoot, 'test-screenshots');
-let days: ConsoleDays;
-let c: RunningConsole;
-let browser: Browser;
-
-before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  days = await consoleDays('console-robust', 30, { scoring: 'robust' });
+const t = consoleInBrowser(async () => {
+  const days = await consoleDays('console-robust', 30, { scoring: 'robust' });
   for (const type of TYPES) await dropTopicModelFiles(days, type);
-  c = await startConsole(days);
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await c?.close();
+  return days;
 });
 
-const api = (type: string) => `${c.url}api/days/${DATE}/${type}`;
+const api = (type: string) => `${t.c.url}api/days/${DATE}/${type}`;
 const getJson = async (url: string) => {
   const res = await fetch(url);
   return { status: res.status, body: (await res.json()) as any };
 };
 /** The first rank of each unit in the run's robust_parts.parquet. */
 const firstRankOfUnits = async (type: string) =>
-  (await query(`SELECT unit, min(rank) AS rank FROM read_parquet(${sqlString(join(days.scored(type), ROBUST_PARTS_FILE))}) GROUP BY unit ORDER BY unit`)).map((r) => ({ unit: String(r.unit), rank: Number(r.rank) }));
+  (await query(`SELECT unit, min(rank) AS rank FROM read_parquet(${sqlString(join(t.days.scored(type), ROBUST_PARTS_FILE))}) GROUP BY unit ORDER BY unit`)).map((r) => ({ unit: String(r.unit), rank: Number(r.rank) }));
 const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9, `${what}: ${a} vs ${b}`);
 
 /** The parts of an unrated event add up: Σ features = A, P's terms = P, A + P·initiated + host_odd = S. */
@@ -102,7 +91,7 @@ test('events, histogram and IP view of a robust run without model/, corpus.parqu
 
 test('show on a robust run prints the parts of each event, not topics', async () => {
   for (const type of TYPES) {
-    const text = await runCliAsync(['show', '--scored', days.scored(type), '--top', '3']);
+    const text = await runCliAsync(['show', '--scored', t.days.scored(type), '--top', '3']);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /#1 {2}score \S+ {2}\(percentile/);
     assert.equal(text.stdout.match(/^ {4}why: (combination|pair|rest) unit, host \S+ -> peer \S+/gm)?.length, 3, text.stdout);
@@ -110,7 +99,7 @@ test('show on a robust run prints the parts of each event, not topics', async ()
     assert.equal(text.stdout.match(/^ {4}features: /gm)?.length, 3);
     assert.equal(text.stdout.match(/^ {4}pair: peer rarity B /gm)?.length, 3);
     assert.doesNotMatch(text.stdout, /scored the event|topic|θ/);
-    const json = await runCliAsync(['show', '--scored', days.scored(type), '--top', '3', '--json']);
+    const json = await runCliAsync(['show', '--scored', t.days.scored(type), '--top', '3', '--json']);
     assert.equal(json.code, 0, json.stderr);
     const events = JSON.parse(json.stdout).events;
     assert.deepEqual(events.map((e: any) => e.rank), [1, 2, 3]);
@@ -119,14 +108,14 @@ test('show on a robust run prints the parts of each event, not topics', async ()
 });
 
 async function open(path: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await t.browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('pageerror', (err) => assert.fail(`script error on the page: ${err.message}`));
-  await page.goto(c.url + path.replace(/^\//, ''));
+  await page.goto(t.c.url + path.replace(/^\//, ''));
   await page.waitForSelector('body[data-ready]');
   assert.equal(await page.getAttribute('body', 'data-ready'), 'true', (await page.textContent('#app')) ?? '');
   return page;
 }
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 for (const type of ['flow', 'dns'] as const) {
   test(`explain page of a robust ${type} event shows why it scored S, with no topic decomposition`, async () => {
@@ -177,14 +166,14 @@ test('events page and IP view of a robust run: no histogram and no topic mix, sa
 test('an event whose score feedback changed is marked rated, in the API, the page and show', async () => {
   const res = await fetch(`${api('dns')}/events/1/rating`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Spot-Token': c.server.csrfToken },
+    headers: { 'Content-Type': 'application/json', 'X-Spot-Token': t.c.server.csrfToken },
     body: JSON.stringify({ rating: 'low' }),
   });
   assert.equal(res.status, 200, await res.text());
-  assert.ok(existsSync(days.feedback('dns')) && readFileSync(days.feedback('dns'), 'utf8').split('\n').length >= 2);
-  await analyseDay(days, 'dns');
-  await dropTopicModelFiles(days, 'dns');
-  const [rated] = await query(`SELECT min(rank) AS rank FROM read_parquet(${sqlString(join(days.scored('dns'), ROBUST_PARTS_FILE))}) WHERE rated`);
+  assert.ok(existsSync(t.days.feedback('dns')) && readFileSync(t.days.feedback('dns'), 'utf8').split('\n').length >= 2);
+  await analyseDay(t.days, 'dns');
+  await dropTopicModelFiles(t.days, 'dns');
+  const [rated] = await query(`SELECT min(rank) AS rank FROM read_parquet(${sqlString(join(t.days.scored('dns'), ROBUST_PARTS_FILE))}) WHERE rated`);
   assert.ok(rated.rank !== null, 'the low-risk rating changed some reported event');
   const rank = Number(rated.rank);
   const { status, body: e } = await getJson(`${api('dns')}/events/${rank}`);
@@ -195,7 +184,7 @@ test('an event whose score feedback changed is marked rated, in the API, the pag
   assert.match((await page.textContent('#robust-rated')) ?? '', /Analyst feedback changed this score/);
   await shot(page, 'explain-robust-dns-rated');
   await page.close();
-  const text = await runCliAsync(['show', '--scored', days.scored('dns'), '--top', String(rank)]);
+  const text = await runCliAsync(['show', '--scored', t.days.scored('dns'), '--top', String(rank)]);
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /rated: analyst feedback changed S; its parts add up to/);
 });
