@@ -18,7 +18,7 @@ import { sqlString, type Engine } from '../../engine/engine.js';
 import type { Analysis } from '../../pipeline/analysis.js';
 import { writeAtomically } from '../../output/atomic.js';
 import { robustProfile } from './profiles.js';
-import { pairPartsSql } from './surprise.js';
+import { hostOddSql, pairPartsSql } from './surprise.js';
 
 export const ROBUST_PARTS_FILE = 'robust_parts.parquet';
 
@@ -81,17 +81,17 @@ export async function writeRobustParts(engine: Engine, analysis: Analysis, dir: 
   const surprise = unitS(ranked, 'u');
   const unrated = ranked === 'rb_surprise' ? undefined : unitS('rb_surprise', 'o');
   const sql = `
-    SELECT rank, score, unit, host, peer, initiated, S AS surprise, ${unrated ? 'S IS DISTINCT FROM unrated' : 'false'} AS rated, feature_part, features,
+    SELECT rank, score, CASE WHEN kind = 0 AND feature_part > 0 THEN 'combination' WHEN initiated THEN 'pair' ELSE 'rest' END AS unit,
+      host, peer, initiated, S AS surprise, ${unrated ? 'S IS DISTINCT FROM unrated' : 'false'} AS rated, feature_part, features,
       peer_rarity, rarity_weight, persistence, volume, routine, regularity, fanout, pair_part, host_odd
     FROM (
       SELECT row_number() OVER (ORDER BY t.score, t.spot_file, t.spot_row) AS rank, t.score, t.kind,
-        CASE WHEN t.kind = 0 AND x.a > 0 THEN 'combination' WHEN (CASE WHEN t.kind = 0 THEN x.init ELSE t.kind = 1 END) THEN 'pair' ELSE 'rest' END AS unit,
         v.host_text AS host, v.peer_text AS peer, CASE WHEN t.kind = 0 THEN x.init ELSE t.kind = 1 END AS initiated,
         ${surprise.s} AS S${unrated ? `, ${unrated.s} AS unrated` : ''},
         coalesce(x.a, 0) AS feature_part, [${features.join(', ')}] AS features,
         pp.b AS peer_rarity, pp.r AS rarity_weight, pp.persistence, pp.volume, pp.routine, pp.reg AS regularity,
         pp.fanout, pp.p AS pair_part,
-        CASE WHEN t.kind = 0 THEN x.a / ln(greatest(2, tot.hosts)) * coalesce(ho.g, 0) ELSE 0 END AS host_odd
+        CASE WHEN t.kind = 0 THEN ${hostOddSql('x.a', 'tot', 'ho')} ELSE 0 END AS host_odd
       FROM rb_explained t
       LEFT JOIN rb_combo_a x ON x.combo = t.combo
       LEFT JOIN (${pairPartsSql(reportedPairs)}) pp ON pp.host = t.host AND pp.peer = t.peer

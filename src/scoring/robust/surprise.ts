@@ -21,6 +21,9 @@ export { buildAggregates, comboKey, featureColumns } from './aggregates.js';
 /** SQL: ln H, at least ln 2 (the scale of the host-level parts). */
 const lnHosts = (t: string) => `ln(greatest(2, ${t}.hosts))`;
 
+/** SQL: the host part of S, (A / ln H)·g, from A (`a`), rb_totals `t` and rb_host_odd `o` (absent: g = 0). */
+export const hostOddSql = (a: string, t: string, o: string) => `${a} / ${lnHosts(t)} * coalesce(${o}.g, 0)`;
+
 /**
  * Feature rarity (rb_combo_a(combo, host, peer, init, n, a, s0..) for the explicit combinations): per feature,
  * ln(H / hosts having the value), less ln(number of distinct (peer, hour of day) slots in which this host
@@ -192,7 +195,7 @@ export async function combine(engine: Engine, atMost?: number): Promise<void> {
     CREATE OR REPLACE TEMP TABLE rb_pair_p AS
     ${pairP(limit ? '(SELECT * FROM rb_pairs SEMI JOIN rb_explicit_pairs USING (host, peer))' : 'rb_pairs')};
     CREATE OR REPLACE TEMP TABLE rb_explicit_s AS
-    SELECT c.combo, c.host, c.peer, c.init, c.n, c.a + CASE WHEN c.init THEN pp.p ELSE 0 END + c.a / ${lnHosts('t')} * coalesce(o.g, 0) AS s
+    SELECT c.combo, c.host, c.peer, c.init, c.n, c.a + CASE WHEN c.init THEN pp.p ELSE 0 END + ${hostOddSql('c.a', 't', 'o')} AS s
     FROM rb_combo_a c JOIN rb_pair_p pp USING (host, peer) LEFT JOIN rb_host_odd o USING (host), rb_totals t;`);
   if (limit) await addPairsThatCanRank(engine, limit, pairP);
   await engine.exec(`
@@ -200,7 +203,7 @@ export async function combine(engine: Engine, atMost?: number): Promise<void> {
     SELECT (SELECT events FROM rb_totals) - (SELECT sum(n_init) FROM rb_pairs) - (SELECT coalesce(sum(n), 0) FROM rb_combo_a WHERE NOT init) AS n;
     CREATE OR REPLACE TEMP VIEW rb_parts AS
     SELECT c.combo, c.host, c.peer, c.init, c.n, c.a, pp.b, pp.r, pp.persistence, pp.volume, pp.routine, pp.reg, pp.fanout,
-      CASE WHEN c.init THEN pp.p ELSE 0 END AS p, c.a / ${lnHosts('t')} * coalesce(o.g, 0) AS host_odd
+      CASE WHEN c.init THEN pp.p ELSE 0 END AS p, ${hostOddSql('c.a', 't', 'o')} AS host_odd
     FROM rb_combo_a c JOIN rb_pair_part pp USING (host, peer) LEFT JOIN rb_host_odd o USING (host), rb_totals t;
     CREATE OR REPLACE TEMP VIEW rb_surprise AS
     SELECT 0 AS kind, combo, host, peer, n, s FROM rb_explicit_s
